@@ -1,0 +1,73 @@
+# corpro: `make demo` runs the app with demo content; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+# Django 6 needs Python 3.12 or newer; the machine's default python3 may be older.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := ffmpeg
+TEST_APT_PACKAGES := ffmpeg chromium fonts-dejavu-core
+
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/corpro
+DEMO_ENV := DEBUG=1 DEMO_MODE=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 MEDIA_ROOT=$(CURDIR)/media
+TEST_ENV := DATABASE_URL=$(DATABASE_URL) SECRET_KEY=test-only-secret-key-for-the-suite-0123456789abcdef \
+	DEBUG=0 ALLOWED_HOSTS=testserver,127.0.0.1,localhost SECURE_SSL_REDIRECT=0 \
+	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+	TASK_BACKEND=django_tasks_db.DatabaseBackend
+
+.PHONY: help demo test lint format migrations-check worker serve system-packages system-packages-test check-postgres
+
+help:
+	@echo "make demo   set up and run the app with demo content at http://127.0.0.1:8000"
+	@echo "make test   set up and run the whole test suite against PostgreSQL"
+	@echo "make lint   ruff check and format check"
+
+$(BIN)/.installed-%: requirements.txt requirements-test.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6 refuses older ones). Install python3.12 and run again."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements$(if $(filter test,$*),-test,).txt
+	@touch $@
+
+system-packages:
+	@command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { \
+		echo "Installing $(APT_PACKAGES) with apt-get"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(APT_PACKAGES); }
+
+system-packages-test:
+	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
+
+check-postgres: $(BIN)/.installed-test
+	@$(TEST_ENV) $(BIN)/python -c "import os, psycopg2, dj_database_url as d; c = d.parse(os.environ['DATABASE_URL']); \
+	psycopg2.connect(dbname='postgres', user=c['USER'], password=c['PASSWORD'], host=c['HOST'], port=c['PORT'] or 5432, connect_timeout=3).close()" 2>/dev/null || { \
+		echo "PostgreSQL does not answer at $(DATABASE_URL)."; \
+		echo "Start it (for example: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start)"; \
+		echo "or set DATABASE_URL to a PostgreSQL server you can use."; exit 1; }
+
+demo: $(BIN)/.installed-runtime system-packages
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Serving corpro at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(BIN)/.installed-test system-packages-test check-postgres
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: $(BIN)/.installed-runtime
+	$(BIN)/python manage.py db_worker

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SensemakingConfig(AppConfig):
+    name = "sensemaking"
+    verbose_name = "Sense-making"

@@ -1,0 +1,1 @@
+"""Sense-making workshops, themes, quotes and findings (see the sense-making issue)."""

@@ -1,0 +1,276 @@
+"""Forms for gathering, reviewing and consenting; plain-language labels, one clear error each."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from stories import choices
+from stories.media import human_size
+from stories.models import Consent, Story, Storyteller
+from stories.transcripts import ACCEPTED_EXTENSIONS
+
+HTML_TAG = re.compile(r"<\s*[a-zA-Z!/?]")
+
+
+def no_html(value: str) -> None:
+    """Refuse markup in plain-text fields, with a message saying what to do."""
+    if isinstance(value, list | tuple):
+        value = " ".join(value)
+    if value and HTML_TAG.search(value):
+        raise ValidationError(
+            "Write plain text only: remove anything between < and > (HTML is not allowed)."
+        )
+
+
+class PlainTextMixin:
+    """Apply the no-HTML rule to every text field of the form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(no_html)
+
+
+def _exclusive_prefer_not(values: list[str], label: str) -> list[str]:
+    if choices.PREFER_NOT[0] in values and len(values) > 1:
+        raise ValidationError(f"Choose “Prefer not to say” on its own, or choose {label}.")
+    return values
+
+
+class StorytellerForm(PlainTextMixin, forms.ModelForm):
+    sectors = forms.MultipleChoiceField(
+        label="Which sectors has their co-production been in?",
+        choices=choices.SECTORS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    coproduction_roles = forms.MultipleChoiceField(
+        label="What roles have they had in co-production?",
+        choices=choices.COPRODUCTION_ROLES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    lived_experiences = forms.MultipleChoiceField(
+        label="Which lived experiences do they want to share?",
+        choices=choices.LIVED_EXPERIENCES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    full_name = forms.CharField(label="Full name", required=False, max_length=200)
+    email = forms.EmailField(label="Email address", required=False)
+    phone = forms.CharField(label="Phone number", required=False, max_length=40)
+    contact_notes = forms.CharField(
+        label="Best way to reach them", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Storyteller
+        fields = [
+            "credit_preference",
+            "credit_name",
+            "age_band",
+            "gender",
+            "ethnicity",
+            "disability",
+            "lgbtqia",
+            "sectors",
+            "coproduction_roles",
+            "lived_experiences",
+        ]
+        widgets = {"credit_preference": forms.RadioSelect}
+        labels = {
+            "credit_preference": "How do they want to be credited when their words are used?",
+            "age_band": "Age",
+            "disability": "Do they consider themselves disabled?",
+            "lgbtqia": "Do they identify as LGBTQIA+?",
+        }
+
+    def clean_sectors(self):
+        return _exclusive_prefer_not(self.cleaned_data["sectors"], "sectors")
+
+    def clean_coproduction_roles(self):
+        return _exclusive_prefer_not(self.cleaned_data["coproduction_roles"], "roles")
+
+    def clean_lived_experiences(self):
+        return _exclusive_prefer_not(self.cleaned_data["lived_experiences"], "experiences")
+
+    def clean(self):
+        data = super().clean()
+        wants_credit = data.get("credit_preference") != Storyteller.Credit.ANONYMOUS
+        if wants_credit and not data.get("credit_name", "").strip():
+            self.add_error("credit_name", "Enter the name or pseudonym they want to be credited as.")
+        return data
+
+    def demographics(self) -> dict:
+        fields = self.Meta.fields[2:]
+        return {name: self.cleaned_data[name] for name in fields}
+
+    def contact(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "full_name": data["full_name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "notes": data["contact_notes"],
+        }
+
+
+class StoryForm(PlainTextMixin, forms.ModelForm):
+    class Meta:
+        model = Story
+        fields = ["storyteller", "title", "summary", "recorded_on", "place", "language", "tags"]
+        widgets = {
+            "recorded_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"storyteller": "Who told this story?"}
+        help_texts = {"title": "A short title the storyteller is happy with."}
+
+    def __init__(self, *args, storytellers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["storyteller"]
+        else:
+            self.fields["storyteller"].queryset = storytellers
+            self.fields["storyteller"].empty_label = "Choose a storyteller"
+
+    def clean_recorded_on(self):
+        recorded_on = self.cleaned_data.get("recorded_on")
+        if recorded_on and recorded_on > timezone.localdate():
+            raise ValidationError("The date recorded can’t be in the future.")
+        return recorded_on
+
+
+class ConsentForm(PlainTextMixin, forms.ModelForm):
+    evidence = forms.FileField(
+        label="Evidence of consent (optional)",
+        help_text="A photo or scan of the signed form, or the recorded verbal consent. "
+        f"Up to {human_size(settings.EVIDENCE_MAX_BYTES)}.",
+        required=False,
+    )
+
+    class Meta:
+        model = Consent
+        fields = [*choices.CONSENT_SCOPES, "method", "obtained_on", "reason"]
+        widgets = {
+            "method": forms.RadioSelect,
+            "obtained_on": forms.DateInput(attrs={"type": "date"}),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"reason": "Notes (optional)"}
+
+    def clean_obtained_on(self):
+        obtained_on = self.cleaned_data.get("obtained_on")
+        if obtained_on and obtained_on > timezone.localdate():
+            raise ValidationError("The date consent was given can’t be in the future.")
+        return obtained_on
+
+    def scopes(self) -> dict[str, bool]:
+        return {scope: self.cleaned_data[scope] for scope in choices.CONSENT_SCOPES}
+
+
+class RecordingForm(forms.Form):
+    file = forms.FileField(
+        label="Recording",
+        help_text="MP3, M4A, AAC, WAV, Ogg, Opus, FLAC, WebM or MP4, "
+        f"up to {human_size(settings.RECORDING_MAX_BYTES)}.",
+    )
+
+
+class TranscriptForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a transcript file",
+        help_text="A .txt, .docx, .vtt or .srt file. Start a line with “Name:” to show who speaks.",
+        required=False,
+    )
+    text = forms.CharField(
+        label="Or paste the transcript",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        strip=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > settings.TRANSCRIPT_MAX_BYTES:
+            raise ValidationError(
+                f"The transcript file is larger than {human_size(settings.TRANSCRIPT_MAX_BYTES)}."
+            )
+        if upload and not upload.name.lower().endswith(ACCEPTED_EXTENSIONS):
+            raise ValidationError("Upload a .txt, .docx, .vtt or .srt file.")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        has_file, has_text = bool(data.get("file")), bool(data.get("text", "").strip())
+        if not has_file and not has_text and not self.errors:
+            raise ValidationError("Upload a transcript file or paste the transcript.")
+        if has_file and has_text:
+            raise ValidationError("Upload a file or paste text, not both.")
+        return data
+
+
+class SegmentForm(forms.Form):
+    speaker = forms.CharField(label="Speaker", max_length=120, required=False)
+    text = forms.CharField(
+        label="What was said",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Leave empty to remove this paragraph.",
+    )
+
+
+SegmentFormSet = forms.formset_factory(SegmentForm, extra=0, max_num=5000)
+
+
+class RedactionForm(forms.Form):
+    words = forms.CharField(
+        label="Words to redact",
+        max_length=2000,
+        help_text="Copy the exact words, for example a name or an address.",
+    )
+    segment = forms.IntegerField(label="In paragraph number", min_value=1)
+    everywhere = forms.BooleanField(
+        label="Redact these words everywhere in the transcript", required=False
+    )
+    reason = forms.CharField(label="Reason (optional)", max_length=200, required=False)
+
+
+class ReviewNoteForm(PlainTextMixin, forms.Form):
+    note = forms.CharField(
+        label="What needs to change?", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class ScopeChoiceForm(PlainTextMixin, forms.Form):
+    """The storyteller's own consent form, in plain language."""
+
+    reason = forms.CharField(
+        label="Would you like to tell us why? (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for scope in choices.CONSENT_SCOPES:
+            label = Consent._meta.get_field(scope).verbose_name
+            self.fields[scope] = forms.BooleanField(label=label, required=False)
+        self.order_fields([*choices.CONSENT_SCOPES, "reason"])
+
+    def scopes(self) -> dict[str, bool]:
+        return {scope: self.cleaned_data[scope] for scope in choices.CONSENT_SCOPES}
+
+
+class WithdrawForm(PlainTextMixin, forms.Form):
+    reason = forms.CharField(
+        label="Would you like to tell us why? (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )

@@ -1,0 +1,151 @@
+"""Check uploaded files by their content, and read recordings' facts with ffprobe."""
+
+import hashlib
+import json
+import subprocess
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+
+# Media types decided from the file's first bytes, with the names people know them by.
+RECORDING_TYPES = {
+    "audio/mpeg": "MP3",
+    "audio/mp4": "M4A",
+    "audio/aac": "AAC",
+    "audio/x-wav": "WAV",
+    "audio/ogg": "Ogg or Opus",
+    "audio/x-flac": "FLAC",
+    "video/webm": "WebM",
+    "video/mp4": "MP4",
+}
+RECORDING_FORMATS_TEXT = "MP3, M4A, AAC, WAV, Ogg, Opus, FLAC, WebM or MP4"
+RECORDING_ACCEPT_ATTR = ".mp3,.m4a,.aac,.wav,.ogg,.opus,.flac,.webm,.mp4,audio/*,video/mp4,video/webm"
+
+EVIDENCE_TYPES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    **RECORDING_TYPES,
+}
+EVIDENCE_FORMATS_TEXT = "PDF, JPEG or PNG (a scan or photo of the form), or an audio recording"
+
+SNIFF_BYTES = 8192
+
+
+class MediaError(ValueError):
+    """An uploaded file that cannot be accepted; the message is for the person who sent it."""
+
+
+@dataclass(frozen=True)
+class UploadFacts:
+    media_type: str
+    size: int
+    sha256: str
+
+
+def human_size(size: int) -> str:
+    """Return a byte count as people say it (for example "2 GB")."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:g} {unit}" if unit == "bytes" else f"{size:.3g} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def inspect_upload(
+    upload, *, accepted: dict[str, str], formats_text: str, max_bytes: int
+) -> UploadFacts:
+    """Decide an upload's type from its content, and hash it in chunks.
+
+    Raise MediaError if it is empty, too large, or not one of the accepted types.
+    """
+    if upload.size == 0:
+        raise MediaError("The file is empty. Choose the file again, or check it plays.")
+    if upload.size > max_bytes:
+        raise MediaError(f"The file is larger than {human_size(max_bytes)}.")
+    upload.seek(0)
+    kind = filetype.guess(upload.read(SNIFF_BYTES))
+    if kind is None or kind.mime not in accepted:
+        raise MediaError(
+            f"“{upload.name}” is not a file we can accept. Upload a {formats_text} file."
+        )
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return UploadFacts(media_type=kind.mime, size=upload.size, sha256=digest.hexdigest())
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    duration_seconds: float | None
+    codecs: list[dict]
+
+
+def probe_media(path: str) -> ProbeResult:
+    """Read duration and codecs with ffprobe; raise MediaError if it cannot read the file."""
+    try:
+        completed = subprocess.run(
+            [
+                settings.FFPROBE_BINARY,
+                "-v",
+                "error",
+                "-print_format",
+                "json",
+                "-show_format",
+                "-show_streams",
+                path,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except FileNotFoundError as error:
+        raise MediaError("ffprobe is not installed on the server.") from error
+    except subprocess.TimeoutExpired as error:
+        raise MediaError("Reading the recording took too long.") from error
+    if completed.returncode != 0:
+        raise MediaError("The recording could not be read; it may be damaged.")
+    info = json.loads(completed.stdout or "{}")
+    streams = [
+        {"type": stream.get("codec_type", ""), "codec": stream.get("codec_name", "")}
+        for stream in info.get("streams", [])
+        if stream.get("codec_type") in {"audio", "video"}
+    ]
+    if not any(stream["type"] == "audio" for stream in streams):
+        raise MediaError("The recording has no sound in it.")
+    duration = info.get("format", {}).get("duration")
+    return ProbeResult(
+        duration_seconds=float(duration) if duration not in (None, "N/A") else None,
+        codecs=streams,
+    )
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stop reading an upload as soon as it passes the limit, so nothing large is kept."""
+
+    def __init__(self, request, max_bytes: int):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.received = 0
+        self.declared_too_large = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        # Form fields add a little to the body, so allow a megabyte over the file limit.
+        self.declared_too_large = bool(content_length) and (
+            content_length > self.max_bytes + 1024 * 1024
+        )
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.declared_too_large or self.received > self.max_bytes:
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None

@@ -1,0 +1,114 @@
+"""Who may see what. Every view, admin list, API, feed, search and export starts here."""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def project_ids_for(user, *roles: str) -> models.QuerySet:
+    """Return a subquery of the ids of projects where the user holds one of these roles."""
+    membership = apps.get_model("stories", "Membership")
+    return membership.objects.filter(user=user, role__in=roles).values("project_id")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_member(self, user, *roles: str) -> "ProjectQuerySet":
+        """Return the projects where the user holds any of these roles (any role if none given)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        membership = apps.get_model("stories", "Membership")
+        if not roles:
+            roles = tuple(membership.Role.values)
+        return self.filter(pk__in=project_ids_for(user, *roles))
+
+
+def consent_allows(*scopes: str, prefix: str = "current_consent") -> Q:
+    """Return a condition: the current consent is not withdrawn and grants every given scope."""
+    condition = Q(**{f"{prefix}__withdrawn": False})
+    for scope in scopes:
+        condition &= Q(**{f"{prefix}__{scope}": True})
+    return condition
+
+
+class StoryQuerySet(models.QuerySet):
+    def public(self) -> "StoryQuerySet":
+        """Return the stories anyone may see: published, with consent to publish something."""
+        return self.filter(self._public_condition())
+
+    def visible_to(self, user) -> "StoryQuerySet":
+        """Return the stories this user may see, by role in each project and by consent."""
+        if not user.is_authenticated:
+            return self.public()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(self._member_condition(user) | self._public_condition()).distinct()
+
+    def editable_by(self, user) -> "StoryQuerySet":
+        """Return the stories whose details, recordings and transcripts this user may change."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.exclude(status="withdrawn")
+        return self.filter(
+            Q(project__in=project_ids_for(user, "curator"))
+            | Q(
+                project__in=project_ids_for(user, "interviewer"),
+                interviewer=user,
+                status__in=["draft", "changes_requested"],
+            )
+        ).exclude(status="withdrawn")
+
+    def curated_by(self, user) -> "StoryQuerySet":
+        """Return the stories in projects where this user is a curator."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(project__in=project_ids_for(user, "curator"))
+
+    def awaiting_review(self) -> "StoryQuerySet":
+        return self.filter(status="submitted")
+
+    def usable_in_sensemaking(self) -> "StoryQuerySet":
+        """Return the stories whose consent allows use in sense-making workshops."""
+        return self.filter(consent_allows("use_sensemaking")).exclude(
+            status__in=["draft", "withdrawn"]
+        )
+
+    def _member_condition(self, user) -> Q:
+        return (
+            Q(project__in=project_ids_for(user, "curator"))
+            | Q(project__in=project_ids_for(user, "interviewer"), interviewer=user)
+            | (
+                Q(project__in=project_ids_for(user, "facilitator"))
+                & Q(status__in=["submitted", "published"])
+                & consent_allows("use_sensemaking")
+            )
+        )
+
+    def _public_condition(self) -> Q:
+        return Q(status="published") & (
+            consent_allows("publish_transcript") | consent_allows("publish_audio")
+        )
+
+
+class StorytellerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StorytellerQuerySet":
+        """Return the storytellers this user may see: curators all in their projects,
+        interviewers the ones they added."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(project__in=project_ids_for(user, "curator"))
+            | Q(project__in=project_ids_for(user, "interviewer"), created_by=user)
+        )
+
+
+class StorytellerLinkQuerySet(models.QuerySet):
+    def active(self) -> "StorytellerLinkQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())

@@ -1,0 +1,517 @@
+"""State changes for stories: every consent change and publication writes an audit row."""
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from stories import choices
+from stories.media import (
+    RECORDING_FORMATS_TEXT,
+    RECORDING_TYPES,
+    MediaError,
+    inspect_upload,
+)
+from stories.models import (
+    AuditEvent,
+    Consent,
+    Project,
+    Recording,
+    Redaction,
+    Segment,
+    Story,
+    Storyteller,
+    StorytellerContact,
+    StorytellerLink,
+    Transcript,
+)
+from stories.transcripts import ParsedSegment, ParsedTranscript
+
+STORYTELLER_ACTOR = "Storyteller (private link)"
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SEGMENT_SEPARATOR = "\n\n"
+
+
+def audit(
+    *,
+    action: str,
+    project: Project,
+    actor=None,
+    actor_label: str = "",
+    story: Story | None = None,
+    **details,
+) -> AuditEvent:
+    """Write an immutable audit row; call inside the transaction that made the change."""
+    return AuditEvent.objects.create(
+        action=action,
+        project=project,
+        actor=actor,
+        actor_label=actor_label or (actor.get_username() if actor else "system"),
+        story=story,
+        details=details,
+    )
+
+
+def _new_storyteller_code(project: Project) -> str:
+    while True:
+        code = "ST-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+        if not Storyteller.objects.filter(project=project, code=code).exists():
+            return code
+
+
+@transaction.atomic
+def add_storyteller(
+    *,
+    project: Project,
+    by,
+    credit_preference: str,
+    credit_name: str = "",
+    demographics: dict | None = None,
+    contact: dict | None = None,
+) -> Storyteller:
+    """Add a storyteller under a new pseudonymous code, with contact details kept apart."""
+    storyteller = Storyteller(
+        project=project,
+        code=_new_storyteller_code(project),
+        credit_preference=credit_preference,
+        credit_name="" if credit_preference == Storyteller.Credit.ANONYMOUS else credit_name,
+        created_by=by,
+        **(demographics or {}),
+    )
+    storyteller.full_clean()
+    storyteller.save()
+    if contact and any(contact.values()):
+        details = StorytellerContact(storyteller=storyteller, **contact)
+        details.full_clean()
+        details.save()
+    return storyteller
+
+
+@transaction.atomic
+def create_story(*, storyteller: Storyteller, by, tags: list[str] = (), **fields) -> Story:
+    """Start a draft story told by this storyteller and gathered by this interviewer."""
+    story = Story(project=storyteller.project, storyteller=storyteller, interviewer=by, **fields)
+    story.full_clean()
+    story.save()
+    if tags:
+        story.tags.set(list(tags))
+    return story
+
+
+def _lock(story: Story) -> Story:
+    """Re-read the story under a row lock so concurrent changes queue up."""
+    return Story.objects.select_for_update().select_related("current_consent").get(pk=story.pk)
+
+
+def _next_consent_version(story: Story) -> int:
+    return (story.current_consent.version + 1) if story.current_consent else 1
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    story: Story,
+    scopes: dict[str, bool],
+    method: str,
+    obtained_on: date,
+    obtained_by,
+    recorded_by,
+    evidence=None,
+    reason: str = "",
+) -> Consent:
+    """Record a new version of the story's consent, as given to the project team."""
+    story = _lock(story)
+    if story.status == Story.Status.WITHDRAWN:
+        raise ValidationError(
+            "This story was withdrawn by its storyteller, so no new consent can be recorded."
+        )
+    consent = Consent(
+        story=story,
+        version=_next_consent_version(story),
+        method=method,
+        obtained_on=obtained_on,
+        obtained_by=obtained_by,
+        recorded_by=recorded_by,
+        channel=Consent.Channel.TEAM,
+        reason=reason,
+        **{scope: bool(scopes.get(scope)) for scope in choices.CONSENT_SCOPES},
+    )
+    if evidence is not None:
+        consent.evidence_filename = evidence.name[:255]
+        consent.evidence.save("evidence", evidence, save=False)
+    _save_consent(consent, story)
+    audit(
+        action=AuditEvent.Action.CONSENT_RECORDED,
+        project=story.project,
+        actor=recorded_by,
+        story=story,
+        version=consent.version,
+        scopes=consent.granted_scopes,
+        method=method,
+    )
+    return consent
+
+
+def _save_consent(consent: Consent, story: Story) -> None:
+    try:
+        consent.full_clean()
+        consent.save()
+    except Exception:
+        if consent.evidence:
+            consent.evidence.storage.delete(consent.evidence.name)
+        raise
+    story.current_consent = consent
+    story.save(update_fields=["current_consent", "status", "updated_at"])
+
+
+@transaction.atomic
+def change_consent_scopes(
+    *, story: Story, scopes: dict[str, bool], reason: str = "", by=None
+) -> Consent:
+    """Change which scopes are granted; by a team member, or by the storyteller when by is None.
+
+    Granting nothing at all is a withdrawal in full.
+    """
+    story = _lock(story)
+    previous = story.current_consent
+    if previous is None or previous.withdrawn:
+        raise ValidationError("There is no consent to change for this story.")
+    granted = {scope: bool(scopes.get(scope)) for scope in choices.CONSENT_SCOPES}
+    if not any(granted.values()):
+        return withdraw_consent(story=story, reason=reason, by=by)
+    consent = _consent_successor(previous, by=by, reason=reason, **granted)
+    _save_consent(consent, story)
+    audit(
+        action=AuditEvent.Action.CONSENT_CHANGED,
+        project=story.project,
+        actor=by,
+        actor_label="" if by else STORYTELLER_ACTOR,
+        story=story,
+        version=consent.version,
+        scopes=consent.granted_scopes,
+        removed=[s for s in previous.granted_scopes if not granted[s]],
+        added=[s for s in consent.granted_scopes if not getattr(previous, s)],
+        reason=reason,
+    )
+    return consent
+
+
+def _consent_successor(previous: Consent, *, by, reason: str, **fields) -> Consent:
+    return Consent(
+        story=previous.story,
+        version=previous.version + 1,
+        method=previous.method,
+        obtained_on=timezone.localdate(),
+        obtained_by=by,
+        recorded_by=by,
+        channel=Consent.Channel.TEAM if by else Consent.Channel.STORYTELLER,
+        reason=reason,
+        **fields,
+    )
+
+
+@transaction.atomic
+def withdraw_consent(*, story: Story, reason: str = "", by=None) -> Consent:
+    """Withdraw consent in full: every scope ends and the story is withdrawn everywhere at once."""
+    story = _lock(story)
+    previous = story.current_consent
+    if previous is None:
+        raise ValidationError("There is no consent to withdraw for this story.")
+    if previous.withdrawn:
+        return previous
+    consent = _consent_successor(previous, by=by, reason=reason, withdrawn=True)
+    story.status = Story.Status.WITHDRAWN
+    _save_consent(consent, story)
+    audit(
+        action=AuditEvent.Action.CONSENT_WITHDRAWN,
+        project=story.project,
+        actor=by,
+        actor_label="" if by else STORYTELLER_ACTOR,
+        story=story,
+        version=consent.version,
+        removed=previous.granted_scopes,
+        reason=reason,
+    )
+    return consent
+
+
+class DuplicateRecording(MediaError):
+    """The same file (by sha256) was already uploaded to this story."""
+
+
+@transaction.atomic
+def upload_recording(*, story: Story, upload, by) -> Recording:
+    """Store a recording under a generated name and queue it to be probed."""
+    from stories.tasks import probe_recording
+
+    facts = inspect_upload(
+        upload,
+        accepted=RECORDING_TYPES,
+        formats_text=RECORDING_FORMATS_TEXT,
+        max_bytes=settings.RECORDING_MAX_BYTES,
+    )
+    existing = Recording.objects.filter(story=story, sha256=facts.sha256).first()
+    if existing:
+        raise DuplicateRecording(
+            f"This recording is already uploaded to this story, as “{existing.original_filename}” "
+            f"on {timezone.localtime(existing.created_at):%d %B %Y}. Nothing new was added."
+        )
+    recording = Recording(
+        story=story,
+        original_filename=upload.name[:255],
+        media_type=facts.media_type,
+        size=facts.size,
+        sha256=facts.sha256,
+        uploaded_by=by,
+    )
+    recording.file.save("recording", upload, save=False)
+    try:
+        recording.full_clean()
+        recording.save()
+    except Exception:
+        recording.file.storage.delete(recording.file.name)
+        raise
+    transaction.on_commit(lambda: probe_recording.enqueue(recording.pk))
+    return recording
+
+
+def _join_segments(segments: list[ParsedSegment]) -> tuple[str, list[tuple[int, int]]]:
+    """Return the transcript text and each segment's character span within it."""
+    spans, position = [], 0
+    for segment in segments:
+        spans.append((position, position + len(segment.text)))
+        position += len(segment.text) + len(SEGMENT_SEPARATOR)
+    return SEGMENT_SEPARATOR.join(segment.text for segment in segments), spans
+
+
+def _nearest(haystack: str, needle: str, near: int) -> int | None:
+    """Return the position of the occurrence of needle closest to near, if any."""
+    best, start = None, haystack.find(needle)
+    while start != -1:
+        if best is None or abs(start - near) < abs(best - near):
+            best = start
+        start = haystack.find(needle, start + 1)
+    return best
+
+
+@transaction.atomic
+def add_transcript(
+    *,
+    story: Story,
+    parsed: ParsedTranscript,
+    by,
+    origin: str,
+    original_filename: str = "",
+) -> Transcript:
+    """Save a new transcript version; earlier versions are kept and redactions carried over."""
+    story = _lock(story)
+    previous = story.transcripts.filter(is_current=True).prefetch_related("redactions").first()
+    text, spans = _join_segments(parsed.segments)
+    if previous:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    transcript = Transcript(
+        story=story,
+        version=(previous.version + 1) if previous else 1,
+        text=text,
+        origin=origin,
+        source_format=parsed.source_format,
+        original_filename=original_filename[:255],
+        has_timings=parsed.has_timings,
+        created_by=by,
+    )
+    transcript.full_clean()
+    transcript.save()
+    Segment.objects.bulk_create(
+        Segment(
+            transcript=transcript,
+            index=index,
+            start_seconds=segment.start,
+            end_seconds=segment.end,
+            speaker=segment.speaker,
+            text=segment.text,
+            char_start=start,
+            char_end=end,
+        )
+        for index, (segment, (start, end)) in enumerate(zip(parsed.segments, spans, strict=True))
+    )
+    if previous:
+        _carry_redactions(previous, transcript)
+    story.save(update_fields=["updated_at"])
+    return transcript
+
+
+def _carry_redactions(previous: Transcript, transcript: Transcript) -> None:
+    """Re-anchor each redaction on the same words in the new text; words gone need no hiding."""
+    carried = []
+    for redaction in previous.redactions.all():
+        words = previous.text[redaction.char_start : redaction.char_end]
+        start = _nearest(transcript.text, words, redaction.char_start)
+        if start is not None:
+            carried.append(
+                Redaction(
+                    transcript=transcript,
+                    char_start=start,
+                    char_end=start + len(words),
+                    reason=redaction.reason,
+                    created_by=redaction.created_by,
+                )
+            )
+    Redaction.objects.bulk_create(carried)
+
+
+@transaction.atomic
+def submit_story(*, story: Story, by) -> Story:
+    """Send a draft to the curators for review, once consent and content are in place."""
+    story = _lock(story)
+    if story.status not in (Story.Status.DRAFT, Story.Status.CHANGES_REQUESTED):
+        raise ValidationError(f"A story that is “{story.get_status_display()}” can’t be submitted.")
+    problems = []
+    if story.current_consent is None:
+        problems.append("Record the storyteller’s consent.")
+    if not story.recordings.exists() and not story.transcripts.exists():
+        problems.append("Upload a recording or a transcript.")
+    if problems:
+        raise ValidationError(problems)
+    story.status = Story.Status.SUBMITTED
+    story.submitted_at = timezone.now()
+    story.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit(action=AuditEvent.Action.STORY_SUBMITTED, project=story.project, actor=by, story=story)
+    return story
+
+
+@transaction.atomic
+def publish_story(*, story: Story, by) -> Story:
+    """Publish a submitted story, only if its consent allows something to be published."""
+    story = _lock(story)
+    if story.status != Story.Status.SUBMITTED:
+        raise ValidationError("Only a story submitted for review can be published.")
+    publishes_text = story.allows("publish_transcript") and story.transcripts.exists()
+    publishes_audio = story.allows("publish_audio") and story.recordings.exists()
+    if not (publishes_text or publishes_audio):
+        raise ValidationError(
+            "The storyteller’s consent does not allow publishing anything this story has: "
+            "it needs consent to publish the transcript or the audio, and that content uploaded."
+        )
+    story.status = Story.Status.PUBLISHED
+    story.published_at = timezone.now()
+    story.review_note = ""
+    story.save(update_fields=["status", "published_at", "review_note", "updated_at"])
+    audit(
+        action=AuditEvent.Action.STORY_PUBLISHED,
+        project=story.project,
+        actor=by,
+        story=story,
+        consent_version=story.current_consent.version,
+    )
+    return story
+
+
+@transaction.atomic
+def request_changes(*, story: Story, by, note: str) -> Story:
+    """Send a submitted story back to its interviewer with a note."""
+    story = _lock(story)
+    if story.status != Story.Status.SUBMITTED:
+        raise ValidationError("Changes can only be requested on a story submitted for review.")
+    if not note.strip():
+        raise ValidationError("Write a note saying what needs to change.")
+    story.status = Story.Status.CHANGES_REQUESTED
+    story.review_note = note.strip()
+    story.save(update_fields=["status", "review_note", "updated_at"])
+    audit(
+        action=AuditEvent.Action.CHANGES_REQUESTED,
+        project=story.project,
+        actor=by,
+        story=story,
+        note=story.review_note,
+    )
+    return story
+
+
+@transaction.atomic
+def redact_transcript(
+    *, transcript: Transcript, char_start: int, char_end: int, reason: str, by
+) -> Redaction:
+    """Hide a span of the transcript from everyone but curators; the original is kept."""
+    if not (0 <= char_start < char_end <= len(transcript.text)):
+        raise ValidationError("Choose some words of the transcript to redact.")
+    redaction = Redaction(
+        transcript=transcript,
+        char_start=char_start,
+        char_end=char_end,
+        reason=reason,
+        created_by=by,
+    )
+    redaction.full_clean()
+    redaction.save()
+    story = transcript.story
+    story.save(update_fields=["updated_at"])
+    audit(
+        action=AuditEvent.Action.TRANSCRIPT_REDACTED,
+        project=story.project,
+        actor=by,
+        story=story,
+        transcript_version=transcript.version,
+        char_start=char_start,
+        char_end=char_end,
+        reason=reason,
+    )
+    return redaction
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_storyteller_link(
+    *, storyteller: Storyteller, by, days: int | None = None
+) -> tuple[StorytellerLink, str]:
+    """Make a private link for a storyteller; the token is returned once and stored hashed."""
+    token = secrets.token_urlsafe(32)
+    link = StorytellerLink.objects.create(
+        storyteller=storyteller,
+        token_hash=hash_token(token),
+        created_by=by,
+        expires_at=timezone.now() + timedelta(days=days or settings.STORYTELLER_LINK_DAYS),
+    )
+    audit(
+        action=AuditEvent.Action.LINK_CREATED,
+        project=storyteller.project,
+        actor=by,
+        storyteller=storyteller.code,
+        expires_at=link.expires_at.isoformat(),
+    )
+    return link, token
+
+
+@transaction.atomic
+def revoke_storyteller_link(*, link: StorytellerLink, by) -> StorytellerLink:
+    """End a private link at once."""
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        audit(
+            action=AuditEvent.Action.LINK_REVOKED,
+            project=link.storyteller.project,
+            actor=by,
+            storyteller=link.storyteller.code,
+        )
+    return link
+
+
+def find_storyteller_link(token: str) -> StorytellerLink | None:
+    """Return the active link for a token, noting its use; None if unknown, expired or revoked."""
+    link = (
+        StorytellerLink.objects.active()
+        .select_related("storyteller")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link:
+        StorytellerLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return link
