@@ -174,11 +174,25 @@ class ConsentForm(PlainTextMixin, forms.ModelForm):
 
 
 class RecordingForm(forms.Form):
-    file = forms.FileField(
-        label="Recording",
-        help_text="MP3, M4A, AAC, WAV, Ogg, Opus, FLAC, WebM or MP4, "
-        f"up to {human_size(settings.RECORDING_MAX_BYTES)}.",
-    )
+    file = forms.FileField(label="Recording", required=False)
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.fields["file"].help_text = (
+            "MP3, M4A, AAC, WAV, Ogg, Opus, FLAC, WebM or MP4, "
+            f"up to {human_size(settings.RECORDING_MAX_BYTES)}."
+        )
+
+    def clean_file(self):
+        if self.too_large:
+            raise ValidationError(
+                f"The file is larger than {human_size(settings.RECORDING_MAX_BYTES)}. "
+                "Nothing was uploaded."
+            )
+        if not self.cleaned_data.get("file"):
+            raise ValidationError("Choose the recording to upload.")
+        return self.cleaned_data["file"]
 
 
 class TranscriptForm(forms.Form):

@@ -344,15 +344,12 @@ def recording_upload(request, pk):
 @csrf_protect
 def _recording_upload(request, pk):
     story = _editable_story(request, pk)
-    form = RecordingForm(request.POST or None, request.FILES or None)
-    if getattr(request, "upload_too_large", False):
-        form = RecordingForm()
-        form.add_error(
-            "file",
-            f"The file is larger than {human_size(settings.RECORDING_MAX_BYTES)}. "
-            "Nothing was uploaded.",
-        )
-    elif request.method == "POST" and form.is_valid():
+    form = RecordingForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        too_large=getattr(request, "upload_too_large", False),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             services.upload_recording(story=story, upload=form.cleaned_data["file"], by=request.user)
         except MediaError as error:
