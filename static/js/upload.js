@@ -39,9 +39,10 @@
         text.textContent = percent + "% uploaded";
       });
       request.addEventListener("load", function () {
-        if (request.responseURL && request.responseURL !== window.location.href) {
-          window.location.assign(request.responseURL);
-          return;
+        // The response is the page the server chose (the story, or the form with its errors);
+        // show it as it is, so its messages are not lost to a second request.
+        if (request.responseURL) {
+          window.history.replaceState(null, "", request.responseURL);
         }
         document.open();
         document.write(request.responseText);
