@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
-DEMO_PASSWORD = "corpro-demo-2026"
+DEMO_PASSWORD = "corpro-demo-2026"  # noqa: S105 (published on purpose; refused outside demo mode)
 
 
 class DemoAwareBackend(ModelBackend):

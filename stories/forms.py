@@ -102,7 +102,9 @@ class StorytellerForm(PlainTextMixin, forms.ModelForm):
         data = super().clean()
         wants_credit = data.get("credit_preference") != Storyteller.Credit.ANONYMOUS
         if wants_credit and not data.get("credit_name", "").strip():
-            self.add_error("credit_name", "Enter the name or pseudonym they want to be credited as.")
+            self.add_error(
+                "credit_name", "Enter the name or pseudonym they want to be credited as."
+            )
         return data
 
     def demographics(self) -> dict:

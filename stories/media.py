@@ -21,7 +21,9 @@ RECORDING_TYPES = {
     "video/mp4": "MP4",
 }
 RECORDING_FORMATS_TEXT = "MP3, M4A, AAC, WAV, Ogg, Opus, FLAC, WebM or MP4"
-RECORDING_ACCEPT_ATTR = ".mp3,.m4a,.aac,.wav,.ogg,.opus,.flac,.webm,.mp4,audio/*,video/mp4,video/webm"
+RECORDING_ACCEPT_ATTR = (
+    ".mp3,.m4a,.aac,.wav,.ogg,.opus,.flac,.webm,.mp4,audio/*,video/mp4,video/webm"
+)
 
 EVIDENCE_TYPES = {
     "application/pdf": "PDF",

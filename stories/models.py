@@ -97,16 +97,12 @@ class Storyteller(models.Model):
         blank=True,
         help_text="The name or pseudonym to credit them with. Leave empty if anonymous.",
     )
-    age_band = models.CharField(
-        "age band", max_length=20, blank=True, choices=choices.AGE_BANDS
-    )
+    age_band = models.CharField("age band", max_length=20, blank=True, choices=choices.AGE_BANDS)
     gender = models.CharField("gender", max_length=30, blank=True, choices=choices.GENDERS)
     ethnicity = models.CharField(
         "ethnicity", max_length=40, blank=True, choices=choices.ETHNICITIES
     )
-    disability = models.CharField(
-        "disabled", max_length=20, blank=True, choices=choices.YES_NO
-    )
+    disability = models.CharField("disabled", max_length=20, blank=True, choices=choices.YES_NO)
     lgbtqia = models.CharField("LGBTQIA+", max_length=20, blank=True, choices=choices.YES_NO)
     sectors = models.JSONField("sectors", default=list, blank=True)
     coproduction_roles = models.JSONField("roles in co-production", default=list, blank=True)
@@ -166,9 +162,7 @@ class Story(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="stories")
-    storyteller = models.ForeignKey(
-        Storyteller, on_delete=models.PROTECT, related_name="stories"
-    )
+    storyteller = models.ForeignKey(Storyteller, on_delete=models.PROTECT, related_name="stories")
     interviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -179,12 +173,8 @@ class Story(models.Model):
     summary = models.TextField("summary", blank=True, help_text="A few sentences.")
     recorded_on = models.DateField("date recorded", null=True, blank=True)
     place = models.CharField("place", max_length=200, blank=True)
-    language = models.CharField(
-        "language", max_length=10, choices=choices.LANGUAGES, default="en"
-    )
-    status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
+    language = models.CharField("language", max_length=10, choices=choices.LANGUAGES, default="en")
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
     review_note = models.TextField("note from the curator", blank=True)
     current_consent = models.ForeignKey(
         "Consent",
@@ -252,9 +242,7 @@ class Consent(models.Model):
     archive_research = models.BooleanField(
         "Keep my story in the archive for research", default=False
     )
-    use_sensemaking = models.BooleanField(
-        "Use my story in sense-making workshops", default=False
-    )
+    use_sensemaking = models.BooleanField("Use my story in sense-making workshops", default=False)
     quote_anonymous = models.BooleanField(
         "Quote my words in reports without my name", default=False
     )
@@ -386,9 +374,7 @@ class Transcript(models.Model):
     class Meta:
         ordering = ["story", "-version"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["story", "version"], name="transcript_unique_version"
-            ),
+            models.UniqueConstraint(fields=["story", "version"], name="transcript_unique_version"),
             models.UniqueConstraint(
                 fields=["story"], condition=Q(is_current=True), name="transcript_one_current"
             ),
@@ -403,9 +389,7 @@ class Transcript(models.Model):
         Uses prefetched segments and redactions. Redacted words are replaced by "[redacted]"
         unless reveal_redactions is set (curators), when they are marked instead.
         """
-        redactions = sorted(
-            (r.char_start, r.char_end) for r in self.redactions.all()
-        )
+        redactions = sorted((r.char_start, r.char_end) for r in self.redactions.all())
         result = []
         for segment in self.segments.all():
             parts, cursor = [], segment.char_start
@@ -458,9 +442,7 @@ class Segment(models.Model):
 class Redaction(models.Model):
     """A span of a transcript hidden from everyone but curators."""
 
-    transcript = models.ForeignKey(
-        Transcript, on_delete=models.CASCADE, related_name="redactions"
-    )
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="redactions")
     char_start = models.PositiveIntegerField()
     char_end = models.PositiveIntegerField()
     reason = models.CharField("reason", max_length=200, blank=True)
@@ -484,9 +466,7 @@ class Redaction(models.Model):
 class StorytellerLink(models.Model):
     """A private, expiring, revocable link that lets a storyteller see and change their consent."""
 
-    storyteller = models.ForeignKey(
-        Storyteller, on_delete=models.CASCADE, related_name="links"
-    )
+    storyteller = models.ForeignKey(Storyteller, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

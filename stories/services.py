@@ -104,7 +104,11 @@ def create_story(*, storyteller: Storyteller, by, tags: list[str] = (), **fields
 
 def _lock(story: Story) -> Story:
     """Re-read the story under a row lock so concurrent changes queue up."""
-    return Story.objects.select_for_update(of=("self",)).select_related("current_consent").get(pk=story.pk)
+    return (
+        Story.objects.select_for_update(of=("self",))
+        .select_related("current_consent")
+        .get(pk=story.pk)
+    )
 
 
 def _next_consent_version(story: Story) -> int:

@@ -31,7 +31,6 @@ from stories.media import (
     EVIDENCE_TYPES,
     MediaError,
     SizeLimitUploadHandler,
-    human_size,
     inspect_upload,
 )
 from stories.models import (
@@ -59,11 +58,7 @@ STORYTELLER_SESSION_KEY = "storyteller_link_id"
 def home(request):
     if request.user.is_authenticated:
         return redirect("stories:dashboard")
-    recent = (
-        Story.objects.public()
-        .select_related("storyteller")
-        .order_by("-published_at")[:12]
-    )
+    recent = Story.objects.public().select_related("storyteller").order_by("-published_at")[:12]
     return render(request, "stories/home.html", {"recent": recent})
 
 
@@ -120,9 +115,7 @@ def dashboard(request):
         "stories/dashboard.html",
         {
             "projects": projects,
-            "by_status": [
-                (label, by_status[status]) for status, label in Story.Status.choices
-            ],
+            "by_status": [(label, by_status[status]) for status, label in Story.Status.choices],
             "has_stories": any(by_status.values()),
             "review_count": review_count,
         },
@@ -158,7 +151,9 @@ def storyteller_create(request, slug):
             contact=form.contact(),
         )
         messages.success(request, f"Storyteller {storyteller.code} added.")
-        return redirect(f"{reverse('stories:story-create', args=[slug])}?storyteller={storyteller.pk}")
+        return redirect(
+            f"{reverse('stories:story-create', args=[slug])}?storyteller={storyteller.pk}"
+        )
     return render(request, "stories/storyteller_form.html", {"project": project, "form": form})
 
 
@@ -291,7 +286,9 @@ def story_edit(request, pk):
         form.save()
         messages.success(request, "Story details saved.")
         return redirect(story)
-    return render(request, "stories/story_form.html", {"project": story.project, "form": form, "story": story})
+    return render(
+        request, "stories/story_form.html", {"project": story.project, "form": form, "story": story}
+    )
 
 
 @login_required
@@ -335,9 +332,7 @@ def consent_record(request, pk):
 @login_required
 def recording_upload(request, pk):
     # The size limit must be in place before the body is read, so CSRF is checked after it.
-    request.upload_handlers.insert(
-        0, SizeLimitUploadHandler(request, settings.RECORDING_MAX_BYTES)
-    )
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request, settings.RECORDING_MAX_BYTES))
     return _recording_upload(request, pk)
 
 
@@ -351,7 +346,9 @@ def _recording_upload(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.upload_recording(story=story, upload=form.cleaned_data["file"], by=request.user)
+            services.upload_recording(
+                story=story, upload=form.cleaned_data["file"], by=request.user
+            )
         except MediaError as error:
             form.add_error("file", str(error))
         else:
@@ -421,7 +418,12 @@ def transcript_edit(request, pk):
     return render(
         request,
         "stories/transcript_edit.html",
-        {"story": story, "transcript": transcript, "rows": zip(formset.forms, segments, strict=False), "formset": formset},
+        {
+            "story": story,
+            "transcript": transcript,
+            "rows": zip(formset.forms, segments, strict=False),
+            "formset": formset,
+        },
     )
 
 
@@ -626,9 +628,7 @@ def public_recording(request, pk):
     """Stream a recording of a public story whose storyteller agreed to publish the audio."""
     recording = get_object_or_404(
         Recording.objects.filter(
-            story__in=Story.objects.public().filter(
-                current_consent__publish_audio=True
-            ),
+            story__in=Story.objects.public().filter(current_consent__publish_audio=True),
             state=Recording.State.READY,
         ),
         pk=pk,
@@ -716,13 +716,20 @@ def storyteller_consent(request, pk):
             messages.info(request, "You didn’t change anything.")
             return redirect("storyteller:home")
         if request.POST.get("confirmed") == "yes":
-            services.change_consent_scopes(story=story, scopes=scopes, reason=form.cleaned_data["reason"])
+            services.change_consent_scopes(
+                story=story, scopes=scopes, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, "Thank you. Your choices are saved and take effect now.")
             return redirect("storyteller:home")
         return render(
             request,
             "storyteller/consent_confirm.html",
-            {"story": story, "form": form, "changes": changes, "withdraws_all": not any(scopes.values())},
+            {
+                "story": story,
+                "form": form,
+                "changes": changes,
+                "withdraws_all": not any(scopes.values()),
+            },
         )
     return render(request, "storyteller/consent_form.html", {"story": story, "form": form})
 

@@ -55,8 +55,18 @@ def media_files(tmp_path_factory) -> dict[str, Path]:
     for extension, extra in MEDIA_FORMATS.items():
         path = folder / f"sample.{extension}"
         subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-             "sine=frequency=440:duration=1", *extra, str(path)],
+            [
+                "ffmpeg",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:duration=1",
+                *extra,
+                str(path),
+            ],
             check=True,
         )
         files[extension] = path

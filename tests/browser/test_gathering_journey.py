@@ -20,7 +20,9 @@ def test_interviewer_journey_from_sign_in_to_submission(
     page.get_by_role("link", name="Add a storyteller").click()
     page.get_by_label("A pseudonym they chose").check()
     page.get_by_role("button", name="Add storyteller").click()
-    expect(page.get_by_text("Enter the name or pseudonym they want to be credited as.").first).to_be_visible()
+    expect(
+        page.get_by_text("Enter the name or pseudonym they want to be credited as.").first
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Credit name").fill("River")
     page.get_by_label("Age").select_option("25-34")
@@ -88,7 +90,9 @@ def test_storyteller_withdraws_through_their_link(page, live_server, team, asser
     assert token not in page.url
     assert_accessible(page)
     page.get_by_role("link", name="Withdraw my story").click()
-    expect(page.get_by_role("heading", name="Are you sure you want to withdraw your story?")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Are you sure you want to withdraw your story?")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Would you like to tell us why? (optional)").fill("I have moved on.")
     page.get_by_role("button", name="Yes, withdraw my story").click()

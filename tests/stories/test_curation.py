@@ -50,9 +50,7 @@ def test_request_changes_returns_story_to_interviewer(client, team):
 
 
 def test_redaction_hides_words_from_all_but_curators(client, team):
-    story = make_story(
-        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted"
-    )
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
     client.force_login(team.curator)
     response = client.post(
         reverse("stories:transcript-redact", args=[story.pk]),
@@ -103,7 +101,11 @@ def test_redactions_follow_the_words_into_an_edited_transcript(team):
 def test_review_queue_query_count_is_constant(client, team, django_assert_max_num_queries):
     for number in range(6):
         make_story(
-            team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", title=f"S{number}"
+            team.project,
+            team.interviewer,
+            scopes=ALL_SCOPES,
+            status="submitted",
+            title=f"S{number}",
         )
     client.force_login(team.curator)
     # Session, user, stories with their storyteller, interviewer, project and consent.

@@ -1,4 +1,4 @@
-"""The storyteller's private link: unguessable, revocable, expiring; consent changes take effect at once."""
+"""The storyteller's private link: unguessable, revocable, expiring; changes apply at once."""
 
 from datetime import timedelta
 
@@ -66,7 +66,12 @@ def test_a_storyteller_sees_only_their_own_stories(client, team, story, token):
     assert "Someone else" not in client.get(reverse("storyteller:home")).content.decode()
     url = reverse("storyteller:consent", args=[other.pk])
     assert client.get(url).status_code == 404
-    assert client.post(reverse("storyteller:withdraw", args=[other.pk]), {"confirmed": "yes"}).status_code == 404
+    assert (
+        client.post(
+            reverse("storyteller:withdraw", args=[other.pk]), {"confirmed": "yes"}
+        ).status_code
+        == 404
+    )
     other.refresh_from_db()
     assert other.status == "draft"
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 "DEMO_MODE=1 (make demo sets it)."
             )
         users = self._users()
-        project, created = Project.objects.get_or_create(
+        project, _created = Project.objects.get_or_create(
             slug=demo_content.PROJECT["slug"], defaults=demo_content.PROJECT
         )
         for spec in demo_content.USERS:
@@ -45,7 +45,16 @@ class Command(BaseCommand):
     def _users(self) -> dict:
         user_model = get_user_model()
         users = {}
-        specs = [*demo_content.USERS, {"username": "admin", "first_name": "Site", "last_name": "Admin", "email": "admin@example.org", "role": None}]
+        specs = [
+            *demo_content.USERS,
+            {
+                "username": "admin",
+                "first_name": "Site",
+                "last_name": "Admin",
+                "email": "admin@example.org",
+                "role": None,
+            },
+        ]
         for spec in specs:
             user, created = user_model.objects.get_or_create(
                 username=spec["username"],
@@ -74,8 +83,14 @@ class Command(BaseCommand):
                 demographics={
                     name: spec[name]
                     for name in (
-                        "age_band", "gender", "ethnicity", "disability", "lgbtqia",
-                        "sectors", "coproduction_roles", "lived_experiences",
+                        "age_band",
+                        "gender",
+                        "ethnicity",
+                        "disability",
+                        "lgbtqia",
+                        "sectors",
+                        "coproduction_roles",
+                        "lived_experiences",
                     )
                 },
                 contact=spec["contact"],
@@ -124,16 +139,28 @@ class Command(BaseCommand):
                 self._move_to_status(story, spec, interviewer, curator)
 
     def _attach_recording(self, story: Story, by, folder: Path, number: int) -> None:
-        if shutil.which("ffmpeg") is None:
+        ffmpeg = shutil.which("ffmpeg")
+        if ffmpeg is None:
             self.stderr.write("ffmpeg is not installed, so demo recordings were skipped.")
             return
         path = folder / f"interview-{number}.mp3"
-        subprocess.run(  # noqa: S603
+        subprocess.run(  # noqa: S603 (fixed arguments)
             [
-                "ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi",
-                "-i", f"sine=frequency={180 + 40 * number}:duration=20",
-                "-af", "volume=0.15,afade=t=in:d=1,afade=t=out:st=19:d=1",
-                "-ac", "1", "-b:a", "48k", str(path),
+                ffmpeg,
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency={180 + 40 * number}:duration=20",
+                "-af",
+                "volume=0.15,afade=t=in:d=1,afade=t=out:st=19:d=1",
+                "-ac",
+                "1",
+                "-b:a",
+                "48k",
+                str(path),
             ],
             check=True,
         )
@@ -155,4 +182,6 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write("\nDemo sign-ins (these passwords work only in demo mode):")
         for spec in [*demo_content.USERS, {"username": "admin", "role": "site admin"}]:
-            self.stdout.write(f"  {spec['role']:<12} username: {spec['username']:<13} password: {DEMO_PASSWORD}")
+            self.stdout.write(
+                f"  {spec['role']:<12} username: {spec['username']:<13} password: {DEMO_PASSWORD}"
+            )
