@@ -165,11 +165,24 @@ class ConsentForm(PlainTextMixin, forms.ModelForm):
         }
         labels = {"reason": "Notes (optional)"}
 
+    def __init__(self, *args, storyteller: Storyteller, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.storyteller = storyteller
+
     def clean_obtained_on(self):
         obtained_on = self.cleaned_data.get("obtained_on")
         if obtained_on and obtained_on > timezone.localdate():
             raise ValidationError("The date consent was given can’t be in the future.")
         return obtained_on
+
+    def clean_quote_credited(self):
+        credited = self.cleaned_data.get("quote_credited")
+        if credited and self.storyteller.credit_preference == Storyteller.Credit.ANONYMOUS:
+            raise ValidationError(
+                "This storyteller chose to be anonymous, so their words can’t be quoted with a "
+                "credit name. Untick it, or change how they want to be credited first."
+            )
+        return credited
 
     def scopes(self) -> dict[str, bool]:
         return {scope: self.cleaned_data[scope] for scope in choices.CONSENT_SCOPES}

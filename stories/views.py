@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,6 +44,7 @@ from stories.models import (
     StorytellerLink,
     Transcript,
 )
+from stories.querysets import project_ids_for
 from stories.transcripts import (
     ParsedSegment,
     ParsedTranscript,
@@ -102,7 +103,9 @@ def dashboard(request):
         projects.setdefault(membership.project, set()).add(membership.role)
     my_stories = (
         Story.objects.visible_to(request.user)
-        .filter(interviewer=request.user)
+        .filter(
+            Q(interviewer=request.user) | Q(project__in=project_ids_for(request.user, "curator"))
+        )
         .select_related("storyteller", "project")
         .order_by("-updated_at")
     )
@@ -273,7 +276,9 @@ def story_detail(request, pk):
 
 def _editable_story(request, pk) -> Story:
     return get_object_or_404(
-        Story.objects.editable_by(request.user).select_related("project", "current_consent"),
+        Story.objects.editable_by(request.user).select_related(
+            "project", "storyteller", "current_consent"
+        ),
         pk=pk,
     )
 
@@ -297,7 +302,12 @@ def consent_record(request, pk):
     current = story.current_consent
     initial = {"method": current.method} if current else {}
     initial.update({scope: True for scope in current.granted_scopes} if current else {})
-    form = ConsentForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ConsentForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        storyteller=story.storyteller,
+    )
     if request.method == "POST" and form.is_valid():
         evidence = form.cleaned_data.get("evidence")
         try:

@@ -165,3 +165,26 @@ def test_story_detail_query_count_is_constant(client, team, django_assert_max_nu
     with django_assert_max_num_queries(13):
         response = client.get(reverse("stories:story-detail", args=[story.pk]))
     assert response.status_code == 200
+
+
+def test_credited_quoting_is_refused_for_an_anonymous_storyteller(client, team):
+    from tests.factories import make_storyteller
+
+    anonymous = make_storyteller(team.project, team.interviewer, credit_preference="anonymous")
+    story = make_story(team.project, team.interviewer, storyteller=anonymous)
+    client.force_login(team.interviewer)
+    response = client.post(
+        reverse("stories:consent-record", args=[story.pk]),
+        {"quote_credited": "on", "method": "verbal", "obtained_on": "2026-05-01"},
+    )
+    assert "chose to be anonymous" in response.content.decode()
+    assert not Consent.objects.exists()
+
+
+def test_curators_dashboard_lists_every_story_in_their_projects(client, team):
+    make_story(team.project, team.interviewer, title="Gathered by someone else")
+    client.force_login(team.curator)
+    assert "Gathered by someone else" in client.get(reverse("stories:dashboard")).content.decode()
+    client.force_login(team.interviewer2)
+    page = client.get(reverse("stories:dashboard")).content.decode()
+    assert "Gathered by someone else" not in page
