@@ -1,0 +1,50 @@
+"""The demo loader: realistic, idempotent, and its password refused outside demo mode."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from stories.auth import DEMO_PASSWORD
+from stories.models import Recording, Story, Storyteller
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_refuses_to_run_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE=1"):
+        call_command("seed_demo")
+
+
+def test_seed_demo_loads_a_realistic_project_once(settings, capsys):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    assert Storyteller.objects.count() == 12
+    counts = {status: Story.objects.filter(status=status).count() for status in Story.Status}
+    assert counts["published"] >= 5
+    assert counts["withdrawn"] == 1
+    assert Story.objects.public().count() == counts["published"]
+    archive_only = Story.objects.filter(
+        current_consent__archive_research=True,
+        current_consent__publish_transcript=False,
+        current_consent__publish_audio=False,
+        current_consent__use_sensemaking=False,
+    )
+    assert archive_only.exists()
+    assert Recording.objects.count() >= 3
+    assert len({s.credit_preference for s in Storyteller.objects.all()}) == 3
+    output = capsys.readouterr().out
+    assert "curator" in output
+    assert DEMO_PASSWORD in output
+
+    call_command("seed_demo")
+    assert Storyteller.objects.count() == 12
+    assert "already loaded" in capsys.readouterr().out
+
+
+def test_demo_password_works_only_in_demo_mode(settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    assert authenticate(username="curator", password=DEMO_PASSWORD) is not None
+    settings.DEMO_MODE = False
+    assert authenticate(username="curator", password=DEMO_PASSWORD) is None
