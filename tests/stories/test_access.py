@@ -164,3 +164,22 @@ def test_admin_shows_special_category_fields_only_to_curators(client, team):
     response = client.get(url, follow=True)
     assert "Arab" not in response.content.decode()
     assert "ethnicity" not in response.content.decode().lower()
+
+
+def test_password_reset_sends_an_email(client, team, mailoutbox):
+    team.curator.email = "curator@example.org"
+    team.curator.save()
+    response = client.post(reverse("password_reset"), {"email": "curator@example.org"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_storyteller_list_query_count_is_constant(client, team, django_assert_max_num_queries):
+    for number in range(5):
+        make_story(team.project, team.interviewer, title=f"S{number}")
+    client.force_login(team.interviewer)
+    # Session, user, project, storytellers with their story counts.
+    with django_assert_max_num_queries(4):
+        page = client.get(reverse("stories:storyteller-list", args=[team.project.slug]))
+    assert page.content.decode().count("ST-") == 5

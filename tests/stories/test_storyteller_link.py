@@ -129,3 +129,21 @@ def test_team_member_makes_and_revokes_a_link(client, team, story):
     client.post(revoke)
     link.refresh_from_db()
     assert not link.is_active
+
+
+def test_storyteller_home_query_count_is_constant(
+    client, team, story, token, django_assert_max_num_queries
+):
+    for number in range(4):
+        make_story(
+            team.project,
+            team.interviewer,
+            scopes=ALL_SCOPES,
+            storyteller=story.storyteller,
+            title=f"Another {number}",
+        )
+    enter(client, token)
+    # Session, link with storyteller, stories with consent, their consent versions.
+    with django_assert_max_num_queries(4):
+        page = client.get(reverse("storyteller:home")).content.decode()
+    assert page.count("Change what I agreed to") == 5
