@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "taggit",
     "django_tasks_db",
     "stories",
@@ -136,6 +137,8 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024**2))
 FFPROBE_BINARY = os.environ.get("FFPROBE_BINARY", "ffprobe")
 
 STORYTELLER_LINK_DAYS = int(os.environ.get("STORYTELLER_LINK_DAYS", "90"))
+# PostgreSQL text search configuration used to index and query stories.
+SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 
 TASKS = {
     "default": {

@@ -303,3 +303,25 @@ class WithdrawForm(PlainTextMixin, forms.Form):
         required=False,
         max_length=2000,
     )
+
+
+class StoryFilterForm(forms.Form):
+    """Search and filters of the public story list; all optional, read from the address."""
+
+    q = forms.CharField(label="Search stories", max_length=200, required=False)
+    tag = forms.SlugField(label="Topic", required=False)
+    sector = forms.ChoiceField(
+        label="Sector", choices=[("", "Any sector"), *choices.SECTORS[:-1]], required=False
+    )
+    place = forms.CharField(label="Place", max_length=200, required=False)
+    year = forms.IntegerField(label="Year recorded", min_value=1900, max_value=2100, required=False)
+    language = forms.ChoiceField(
+        label="Language", choices=[("", "Any language"), *choices.LANGUAGES], required=False
+    )
+    audio = forms.BooleanField(label="Only stories with audio", required=False)
+
+    def filters(self) -> dict:
+        """Return the valid, non-empty filters (an invalid one is left out and reported)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: value for name, value in data.items() if value not in ("", None, False)}

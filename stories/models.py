@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -176,6 +177,9 @@ class Story(models.Model):
     language = models.CharField("language", max_length=10, choices=choices.LANGUAGES, default="en")
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
     review_note = models.TextField("note from the curator", blank=True)
+    featured = models.BooleanField(
+        "featured on the home page", default=False, help_text="Curators choose a few stories."
+    )
     current_consent = models.ForeignKey(
         "Consent",
         on_delete=models.PROTECT,
@@ -188,6 +192,7 @@ class Story(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     tags = TaggableManager("topics", blank=True, help_text="Topics, separated by commas.")
     objects = StoryQuerySet.as_manager()
@@ -417,8 +422,12 @@ class Segment(models.Model):
     end_seconds = models.FloatField(null=True, blank=True)
     speaker = models.CharField(max_length=120, blank=True)
     text = models.TextField()
+    public_text = models.TextField(
+        blank=True, help_text="The text with redactions applied: what search and the public see."
+    )
     char_start = models.PositiveIntegerField()
     char_end = models.PositiveIntegerField()
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["transcript", "index"]
@@ -437,6 +446,15 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return f"Segment {self.index} of {self.transcript}"
+
+
+class SearchTerm(models.Model):
+    """A word seen in public text, for "did you mean" suggestions by trigram similarity."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Redaction(models.Model):

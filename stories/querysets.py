@@ -69,6 +69,10 @@ class StoryQuerySet(models.QuerySet):
             return self.all()
         return self.filter(project__in=project_ids_for(user, "curator"))
 
+    def in_sector(self, sector: str) -> "StoryQuerySet":
+        """Return the stories whose storyteller named this sector (JSON list, any database)."""
+        return self.filter(storyteller__sectors__icontains=f'"{sector}"')
+
     def awaiting_review(self) -> "StoryQuerySet":
         return self.filter(status="submitted")
 

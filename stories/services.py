@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from stories import choices
+from stories import choices, search
 from stories.media import (
     RECORDING_FORMATS_TEXT,
     RECORDING_TYPES,
@@ -99,6 +99,19 @@ def create_story(*, storyteller: Storyteller, by, tags: list[str] = (), **fields
     story.save()
     if tags:
         story.tags.set(list(tags))
+    search.index_story(story)
+    return story
+
+
+@transaction.atomic
+def update_story(*, story: Story, tags: list[str], **fields) -> Story:
+    """Change a story's details and topics, and refresh its search entry."""
+    for name, value in fields.items():
+        setattr(story, name, value)
+    story.full_clean()
+    story.save()
+    story.tags.set(list(tags))
+    search.index_story(story)
     return story
 
 
@@ -345,6 +358,7 @@ def add_transcript(
     )
     if previous:
         _carry_redactions(previous, transcript)
+    search.index_transcript(transcript)
     story.save(update_fields=["updated_at"])
     return transcript
 
@@ -452,6 +466,7 @@ def redact_transcript(
     )
     redaction.full_clean()
     redaction.save()
+    search.index_transcript(transcript)
     story = transcript.story
     story.save(update_fields=["updated_at"])
     audit(

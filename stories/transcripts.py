@@ -393,3 +393,29 @@ def _label_opening(text: str) -> _Opening | None:
 
 VTT = _CueFormat("vtt", "cue", "00:01:02.500 --> 00:01:05.000", _vtt_line)
 SRT = _CueFormat("srt", "subtitle", "00:01:02,500 --> 00:01:05,000", _srt_line)
+
+
+def _vtt_time(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_webvtt(cues: list[ParsedSegment]) -> str:
+    """Write timed segments as a WebVTT captions file, with speakers as voice tags."""
+    blocks = ["WEBVTT"]
+    for cue in cues:
+        if cue.start is None:
+            continue
+        end = cue.end if cue.end is not None and cue.end > cue.start else cue.start + 2
+        text = " ".join(_vtt_escape(cue.text).split())
+        speaker = _vtt_escape(cue.speaker).replace(">", "")
+        payload = f"<v {speaker}>{text}" if speaker else text
+        blocks.append(f"{_vtt_time(cue.start)} --> {_vtt_time(end)}\n{payload}")
+    return "\n\n".join(blocks) + "\n"

@@ -52,6 +52,10 @@ urlpatterns = [
     ),
     path("media/recordings/<int:pk>/", views.recording_file, name="recording-file"),
     path("media/evidence/<int:pk>/", views.consent_evidence, name="consent-evidence"),
+    path("stories/", views.story_list, name="story-list"),
     path("stories/<int:pk>/", views.public_story, name="public-story"),
+    path("stories/<int:pk>/captions.vtt", views.public_captions, name="public-captions"),
+    path("topics/<slug:tag_slug>/", views.story_list, name="topic"),
+    path("about/", views.about, name="about"),
     path("stories/recordings/<int:pk>/", views.public_recording, name="public-recording"),
 ]

@@ -1,19 +1,29 @@
 """Views for gathering, reviewing and consenting. Each: permission → object → form → service."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
+from taggit.models import Tag
 
-from stories import services
+from stories import archive, search, services
 from stories.forms import (
     ConsentForm,
     RecordingForm,
@@ -21,6 +31,7 @@ from stories.forms import (
     ReviewNoteForm,
     ScopeChoiceForm,
     SegmentFormSet,
+    StoryFilterForm,
     StoryForm,
     StorytellerForm,
     TranscriptForm,
@@ -51,16 +62,12 @@ from stories.transcripts import (
     TranscriptError,
     parse_plain_text,
     parse_transcript_file,
+    to_webvtt,
 )
 
 STORYTELLER_SESSION_KEY = "storyteller_link_id"
-
-
-def home(request):
-    if request.user.is_authenticated:
-        return redirect("stories:dashboard")
-    recent = Story.objects.public().select_related("storyteller").order_by("-published_at")[:12]
-    return render(request, "stories/home.html", {"recent": recent})
+PAGE_SIZE = 20
+BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 def healthz(request):
@@ -288,7 +295,8 @@ def story_edit(request, pk):
     story = _editable_story(request, pk)
     form = StoryForm(request.POST or None, instance=story)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        data = dict(form.cleaned_data)
+        services.update_story(story=story, tags=data.pop("tags"), **data)
         messages.success(request, "Story details saved.")
         return redirect(story)
     return render(
@@ -580,7 +588,7 @@ def recording_file(request, pk):
         ),
         pk=pk,
     )
-    return _stream(recording.file, recording.media_type)
+    return _stream(request, recording.file, recording.media_type)
 
 
 @login_required
@@ -592,30 +600,131 @@ def consent_evidence(request, pk):
         ),
         pk=pk,
     )
-    return _stream(consent.evidence, "application/octet-stream", download=consent.evidence_filename)
-
-
-def _stream(field_file, content_type: str, download: str = "") -> FileResponse:
-    response = FileResponse(
-        field_file.open("rb"),
-        content_type=content_type,
-        as_attachment=bool(download),
-        filename=download or None,
+    return _stream(
+        request, consent.evidence, "application/octet-stream", download=consent.evidence_filename
     )
+
+
+def _stream(request, field_file, content_type: str, download: str = "") -> HttpResponse:
+    """Stream a stored file, honouring a single byte range so that players can seek."""
+    size = field_file.size
+    match = BYTE_RANGE.fullmatch(request.headers.get("Range", "").strip())
+    if match and any(match.groups()) and not download:
+        first, last = match.group(1), match.group(2)
+        if first:
+            start, end = int(first), min(int(last) if last else size - 1, size - 1)
+        else:
+            start, end = max(0, size - int(last)), size - 1
+        if start > end or start >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        handle = field_file.open("rb")
+        handle.seek(start)
+        response = StreamingHttpResponse(
+            _read_range(handle, end - start + 1), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    else:
+        response = FileResponse(
+            field_file.open("rb"),
+            content_type=content_type,
+            as_attachment=bool(download),
+            filename=download or None,
+        )
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-# ---- The public story page ----------------------------------------------------------------
+def _read_range(handle, remaining: int, chunk: int = 64 * 1024):
+    with handle:
+        while remaining > 0:
+            data = handle.read(min(chunk, remaining))
+            if not data:
+                return
+            remaining -= len(data)
+            yield data
 
 
-def public_story(request, pk):
-    story = get_object_or_404(
+# ---- The public archive ---------------------------------------------------------------------
+
+
+def home(request):
+    public = Story.objects.public().select_related("storyteller").prefetch_related("tags")
+    return render(
+        request,
+        "stories/home.html",
+        {
+            "featured": public.filter(featured=True).order_by("-published_at")[:4],
+            "recent": public.order_by("-published_at")[:6],
+            "topics": archive.topics()[:20],
+        },
+    )
+
+
+def about(request):
+    return render(request, "stories/about.html")
+
+
+def story_list(request, tag_slug: str | None = None):
+    """Search and filter public stories; a topic page is this list with its topic fixed."""
+    form = StoryFilterForm(request.GET or None)
+    filters = form.filters()
+    tag = None
+    if tag_slug:
+        tag = get_object_or_404(Tag, slug=tag_slug)
+        filters["tag"] = tag_slug
+    query = filters.pop("q", "")
+    stories = archive.apply_filters(Story.objects.public(), filters)
+    results = search.search(stories, query) if query else stories.order_by("-published_at")
+    page = Paginator(
+        results.select_related("storyteller", "current_consent").prefetch_related("tags"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    found = search.snippets(shown, query)
+    for story in shown:
+        story.snippet = found.get(story.pk)
+    suggestion = search.did_you_mean(query, stories) if query and page.paginator.count < 3 else None
+    facet_counts = archive.facets(stories, filters)
+    if tag:
+        del facet_counts["tag"]
+    return render(
+        request,
+        "stories/story_list.html",
+        {
+            "form": form,
+            "tag": tag,
+            "query": query,
+            "filters": filters,
+            "page": page,
+            "stories": shown,
+            "facets": facet_counts,
+            "suggestion": suggestion,
+            "querystring": _querystring(request, exclude="page"),
+        },
+    )
+
+
+def _querystring(request, exclude: str) -> str:
+    params = request.GET.copy()
+    params.pop(exclude, None)
+    return params.urlencode()
+
+
+def _public_story(pk: int) -> Story:
+    return get_object_or_404(
         Story.objects.public()
         .select_related("storyteller", "current_consent")
         .prefetch_related("tags", _current_transcript_prefetch(), "recordings"),
         pk=pk,
     )
+
+
+def public_story(request, pk):
+    story = _public_story(pk)
     transcript = story.current_transcripts[0] if story.current_transcripts else None
     show_text = transcript is not None and story.allows("publish_transcript")
     recordings = (
@@ -629,21 +738,44 @@ def public_story(request, pk):
         {
             "story": story,
             "segments": transcript.display_segments() if show_text else [],
-            "recordings": recordings,
+            "recording": recordings[0] if recordings else None,
+            "has_captions": bool(recordings and show_text and transcript.has_timings),
+            "start_at": request.GET.get("t", "").isdigit() and request.GET["t"],
+            "related": archive.related(story),
         },
     )
+
+
+def public_captions(request, pk):
+    """Serve WebVTT captions made from the redacted transcript of a public story."""
+    story = _public_story(pk)
+    transcript = story.current_transcripts[0] if story.current_transcripts else None
+    if not (transcript and transcript.has_timings and story.allows("publish_transcript")):
+        raise Http404
+    cues = [
+        ParsedSegment(
+            text="".join(text for text, _redacted in row["parts"]),
+            speaker=row["segment"].speaker,
+            start=row["segment"].start_seconds,
+            end=row["segment"].end_seconds,
+        )
+        for row in transcript.display_segments()
+    ]
+    response = HttpResponse(to_webvtt(cues), content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def public_recording(request, pk):
     """Stream a recording of a public story whose storyteller agreed to publish the audio."""
     recording = get_object_or_404(
         Recording.objects.filter(
-            story__in=Story.objects.public().filter(current_consent__publish_audio=True),
+            story__in=archive.with_public_audio(Story.objects.public()),
             state=Recording.State.READY,
         ),
         pk=pk,
     )
-    return _stream(recording.file, recording.media_type)
+    return _stream(request, recording.file, recording.media_type)
 
 
 # ---- The storyteller's private pages ------------------------------------------------------

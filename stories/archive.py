@@ -1,0 +1,135 @@
+"""Browsing the public archive: filters and the counts beside each filter value.
+
+Everything starts from Story.objects.public(), so counts and results cover public stories only.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from taggit.models import Tag
+
+from stories import choices
+from stories.models import Recording, Story
+from stories.querysets import consent_allows
+
+SECTOR_LABELS = dict(choices.SECTORS)
+LANGUAGE_LABELS = dict(choices.LANGUAGES)
+
+
+def with_public_audio(stories):
+    """Return the stories whose audio may be heard: consent to publish it and a ready recording."""
+    ready = Recording.objects.filter(state=Recording.State.READY).values("story_id")
+    return stories.filter(consent_allows("publish_audio"), pk__in=ready)
+
+
+def apply_filters(stories, filters: dict):
+    """Narrow public stories by topic, sector, place, year, language and audio."""
+    if "tag" in filters:
+        stories = stories.filter(tags__slug=filters["tag"])
+    if "sector" in filters:
+        stories = stories.in_sector(filters["sector"])
+    if "place" in filters:
+        stories = stories.filter(place__iexact=filters["place"])
+    if "year" in filters:
+        stories = stories.filter(recorded_on__year=filters["year"])
+    if "language" in filters:
+        stories = stories.filter(language=filters["language"])
+    if filters.get("audio"):
+        stories = with_public_audio(stories)
+    return stories
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def facets(stories, filters: dict) -> dict[str, list[FacetValue]]:
+    """Count the stories in this result for each value of each filter."""
+    ids = stories.order_by().values("pk")
+    matching = Story.objects.filter(pk__in=ids)
+
+    def values(name, rows, labels=None):
+        return [
+            FacetValue(
+                value=str(value),
+                label=(labels or {}).get(value, str(value)),
+                count=count,
+                selected=str(filters.get(name, "")) == str(value),
+            )
+            for value, count in rows
+            if value not in ("", None)
+        ]
+
+    tag_rows = (
+        Tag.objects.filter(
+            taggit_taggeditem_items__object_id__in=ids,
+            taggit_taggeditem_items__content_type__model="story",
+        )
+        .annotate(count=Count("taggit_taggeditem_items", distinct=True))
+        .order_by("-count", "name")
+        .values_list("slug", "name", "count")
+    )
+    sectors = Counter(
+        sector
+        for sector_list in matching.values_list("storyteller__sectors", flat=True)
+        for sector in sector_list or []
+        if sector in SECTOR_LABELS and sector != choices.PREFER_NOT[0]
+    )
+    return {
+        "tag": [
+            FacetValue(slug, name, count, filters.get("tag") == slug)
+            for slug, name, count in tag_rows
+        ],
+        "sector": values("sector", sectors.most_common(), SECTOR_LABELS),
+        "place": values(
+            "place",
+            matching.exclude(place="").values_list("place").annotate(n=Count("pk")).order_by("-n"),
+        ),
+        "year": values(
+            "year",
+            matching.exclude(recorded_on=None)
+            .annotate(y=ExtractYear("recorded_on"))
+            .values_list("y")
+            .annotate(n=Count("pk"))
+            .order_by("-y"),
+        ),
+        "language": values(
+            "language",
+            matching.values_list("language").annotate(n=Count("pk")).order_by("-n"),
+            LANGUAGE_LABELS,
+        ),
+        "audio": values("audio", [("True", with_public_audio(matching).count())]),
+    }
+
+
+def topics():
+    """Return the topics of public stories with their number of public stories."""
+    return (
+        Tag.objects.filter(
+            taggit_taggeditem_items__object_id__in=Story.objects.public().values("pk"),
+            taggit_taggeditem_items__content_type__model="story",
+        )
+        .annotate(count=Count("taggit_taggeditem_items", distinct=True))
+        .order_by("-count", "name")
+    )
+
+
+def related(story: Story, limit: int = 3):
+    """Return public stories sharing the most topics with this one."""
+    tag_ids = [tag.pk for tag in story.tags.all()]
+    if not tag_ids:
+        return Story.objects.none()
+    return (
+        Story.objects.public()
+        .exclude(pk=story.pk)
+        .filter(tags__in=tag_ids)
+        .annotate(shared=Count("tags", distinct=True))
+        .select_related("storyteller")
+        .order_by("-shared", "-published_at")[:limit]
+    )

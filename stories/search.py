@@ -1,0 +1,242 @@
+"""Full-text search of public stories: stored vectors per segment on PostgreSQL, simpler elsewhere.
+
+Vectors are computed when text changes (never per query), from the redacted public text, and
+kept per transcript segment so long interviews stay fully searchable. Transcript words count
+only for stories whose storyteller agreed to publish the transcript.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, FloatField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from stories.models import SearchTerm, Segment, Story, Transcript
+from stories.querysets import consent_allows
+
+WORD = re.compile(r"[^\W\d_][\w'’-]{2,59}", re.UNICODE)
+START, STOP = "\x01", "\x02"
+HEADLINE_OPTIONS = (
+    f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, ShortWord=3, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+SNIPPET_CHARS = 220
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _config() -> str:
+    return settings.SEARCH_CONFIG
+
+
+def _remember_words(texts: list[str]) -> None:
+    words = {match.group().lower() for text in texts for match in WORD.finditer(text)}
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=word) for word in words], ignore_conflicts=True, batch_size=1000
+    )
+
+
+def index_transcript(transcript: Transcript) -> None:
+    """Store each segment's public text (redactions applied) and its search vector."""
+    transcript = Transcript.objects.prefetch_related("segments", "redactions").get(pk=transcript.pk)
+    rows = transcript.display_segments()
+    segments = []
+    for row in rows:
+        segment = row["segment"]
+        segment.public_text = "".join(text for text, _redacted in row["parts"])
+        segments.append(segment)
+    Segment.objects.bulk_update(segments, ["public_text"], batch_size=500)
+    if uses_postgres():
+        Segment.objects.filter(transcript=transcript).update(
+            search_vector=SearchVector("public_text", config=_config())
+        )
+    _remember_words([segment.public_text for segment in segments])
+
+
+def index_story(story: Story) -> None:
+    """Store the search vector of a story's title, summary, place and topics."""
+    tags = " ".join(story.tags.names())
+    if uses_postgres():
+        config = _config()
+        Story.objects.filter(pk=story.pk).update(
+            search_vector=SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("place", weight="C", config=config)
+            + SearchVector(Value(tags), weight="C", config=config)
+        )
+    _remember_words([story.title, story.summary, story.place, tags])
+
+
+def _text_searchable() -> Q:
+    return consent_allows("publish_transcript")
+
+
+def search(stories, query: str):
+    """Return the stories matching a web-search query (quotes, -word, or), best first."""
+    query = query.strip()
+    if not query:
+        return stories
+    if not uses_postgres():
+        return _search_simply(stories, query)
+    search_query = SearchQuery(query, search_type="websearch", config=_config())
+    matching_segments = Segment.objects.filter(
+        transcript__is_current=True, search_vector=search_query
+    )
+    best_segment_rank = (
+        matching_segments.filter(transcript__story=OuterRef("pk"))
+        .annotate(rank=SearchRank(F("search_vector"), search_query))
+        .order_by("-rank")
+        .values("rank")[:1]
+    )
+    text_match = _text_searchable() & Q(pk__in=matching_segments.values("transcript__story_id"))
+    return (
+        stories.filter(Q(search_vector=search_query) | text_match)
+        .annotate(
+            rank=Coalesce(SearchRank(F("search_vector"), search_query), 0.0)
+            + Coalesce(Subquery(best_segment_rank, output_field=FloatField()), 0.0)
+        )
+        .order_by("-rank", "-published_at")
+    )
+
+
+def _terms(query: str) -> list[str]:
+    """Return the words a simple search looks for: quoted phrases whole, no -words or 'or'."""
+    phrases = re.findall(r'"([^"]+)"', query)
+    rest = re.sub(r'"[^"]*"', " ", query)
+    words = [w for w in rest.split() if not w.startswith("-") and w.lower() != "or"]
+    return [term for term in phrases + words if term.strip()]
+
+
+def _search_simply(stories, query: str):
+    """Match every term anywhere in the public fields; the SQLite demo's search."""
+    for term in _terms(query):
+        in_text = Segment.objects.filter(
+            transcript__is_current=True, public_text__icontains=term
+        ).values("transcript__story_id")
+        stories = stories.filter(
+            Q(title__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(place__icontains=term)
+            | Q(tags__name__iexact=term)
+            | (_text_searchable() & Q(pk__in=in_text))
+        )
+    return stories.distinct().order_by("-published_at")
+
+
+def _mark(text: str) -> SafeString:
+    """Escape text, then turn the headline markers into <mark> elements."""
+    return mark_safe(  # noqa: S308 (escaped first; only our own markers become tags)
+        escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
+    )
+
+
+def snippets(stories: list[Story], query: str) -> dict[int, SafeString]:
+    """Return a highlighted snippet for each story shown (and only those)."""
+    query = query.strip()
+    if not query or not stories:
+        return {}
+    text_ids = [story.pk for story in stories if story.allows("publish_transcript")]
+    if uses_postgres():
+        found = _headlines(text_ids, [story.pk for story in stories], query)
+    else:
+        found = _simple_snippets(text_ids, query)
+    return {story.pk: found[story.pk] for story in stories if story.pk in found}
+
+
+def _headlines(text_ids: list[int], ids: list[int], query: str) -> dict[int, SafeString]:
+    config = _config()
+    found = {}
+    with connection.cursor() as cursor:
+        if text_ids:
+            cursor.execute(
+                """
+                SELECT DISTINCT ON (t.story_id) t.story_id,
+                       ts_headline(%s::regconfig, s.public_text, q, %s)
+                FROM stories_segment s
+                JOIN stories_transcript t ON t.id = s.transcript_id,
+                     websearch_to_tsquery(%s::regconfig, %s) q
+                WHERE t.is_current AND t.story_id = ANY(%s) AND s.search_vector @@ q
+                ORDER BY t.story_id, ts_rank(s.search_vector, q) DESC, s.index
+                """,
+                [config, HEADLINE_OPTIONS, config, query, text_ids],
+            )
+            found.update({story_id: _mark(text) for story_id, text in cursor.fetchall()})
+        rest = [pk for pk in ids if pk not in found]
+        if rest:
+            cursor.execute(
+                """
+                SELECT id, ts_headline(%s::regconfig, summary, q, %s)
+                FROM stories_story, websearch_to_tsquery(%s::regconfig, %s) q
+                WHERE id = ANY(%s) AND summary <> ''
+                """,
+                [config, HEADLINE_OPTIONS, config, query, rest],
+            )
+            found.update({story_id: _mark(text) for story_id, text in cursor.fetchall()})
+    return found
+
+
+def _simple_snippets(text_ids: list[int], query: str) -> dict[int, SafeString]:
+    terms = _terms(query)
+    if not terms:
+        return {}
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    found = {}
+    segments = Segment.objects.filter(
+        transcript__is_current=True,
+        transcript__story_id__in=text_ids,
+        public_text__icontains=terms[0],
+    ).values_list("transcript__story_id", "public_text")
+    for story_id, text in segments:
+        if story_id in found:
+            continue
+        hit = pattern.search(text)
+        start = max(0, hit.start() - SNIPPET_CHARS // 2) if hit else 0
+        excerpt = text[start : start + SNIPPET_CHARS]
+        marked = pattern.sub(lambda m: f"{START}{m.group()}{STOP}", excerpt)
+        found[story_id] = _mark(("… " if start else "") + marked + " …")
+    return found
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    query: str
+    words: list[tuple[str, bool]]  # (word, changed) for showing the correction
+
+
+def did_you_mean(query: str, stories) -> Suggestion | None:
+    """Suggest a query with misspelt words replaced by similar known words (pg_trgm)."""
+    if not uses_postgres():
+        return None
+    words = query.split()
+    changed, result = False, []
+    with connection.cursor() as cursor:
+        for word in words:
+            bare = word.strip('"-').lower()
+            if len(bare) < 3 or bare == "or" or SearchTerm.objects.filter(word=bare).exists():
+                result.append((word, False))
+                continue
+            cursor.execute(
+                "SELECT word FROM stories_searchterm WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, word LIMIT 1",
+                [bare, bare],
+            )
+            row = cursor.fetchone()
+            if row:
+                changed = True
+                result.append((word.lower().replace(bare, row[0]), True))
+            else:
+                result.append((word, False))
+    if not changed:
+        return None
+    suggested = " ".join(word for word, _ in result)
+    # Offer only a correction that finds something public, so no private word is revealed.
+    if not search(stories, suggested).exists():
+        return None
+    return Suggestion(query=suggested, words=result)
