@@ -1,0 +1,246 @@
+"""The public JSON API at /api/v1/: published stories, their consented content and topics.
+
+Everything starts from Story.objects.public(). A transcript is shown only with consent to publish
+it, and always with redactions applied; audio only with consent to publish it.
+"""
+
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from taggit.models import Tag
+
+from stories import archive, search
+from stories.models import Recording, Story, Transcript
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+api = NinjaAPI(
+    title="corpro public API",
+    version="1",
+    urls_namespace="api-v1",
+    description=(
+        "Published stories, shared only as far as each storyteller's consent allows. "
+        "Transcripts have redactions applied."
+    ),
+)
+
+
+def _absolute(request: HttpRequest, name: str, pk: int) -> str:
+    return request.build_absolute_uri(reverse(name, args=[pk]))
+
+
+class StoryOut(Schema):
+    id: int
+    title: str
+    summary: str
+    credit: str = Field(description="How the storyteller chose to be credited.")
+    place: str
+    recorded_on: date | None
+    language: str
+    tags: list[str]
+    published_at: datetime
+    has_audio: bool
+    has_transcript: bool
+    url: str = Field(description="The story's public page.")
+
+    @staticmethod
+    def resolve_credit(story: Story) -> str:
+        return story.storyteller.credit
+
+    @staticmethod
+    def resolve_tags(story: Story) -> list[str]:
+        return sorted(tag.name for tag in story.tags.all())
+
+    @staticmethod
+    def resolve_has_audio(story: Story) -> bool:
+        return story.allows("publish_audio") and story.has_ready_recording
+
+    @staticmethod
+    def resolve_has_transcript(story: Story) -> bool:
+        return story.allows("publish_transcript") and story.has_current_transcript
+
+    @staticmethod
+    def resolve_url(story: Story, context) -> str:
+        return _absolute(context["request"], "stories:public-story", story.pk)
+
+
+class SegmentOut(Schema):
+    index: int
+    start: float | None = Field(description="Seconds from the start, when the timing is known.")
+    end: float | None
+    speaker: str
+    text: str = Field(description='The words, with each redacted span shown as "[redacted]".')
+
+
+class AudioOut(Schema):
+    url: str
+    media_type: str
+    duration_seconds: float | None
+
+
+class StoryDetailOut(StoryOut):
+    transcript: list[SegmentOut] | None = Field(
+        description="Null unless the storyteller agreed to publish the transcript."
+    )
+    audio: list[AudioOut] = Field(
+        description="Empty unless the storyteller agreed to publish the audio."
+    )
+
+    @staticmethod
+    def resolve_transcript(story: Story) -> list[dict] | None:
+        transcript = story.current_transcripts[0] if story.current_transcripts else None
+        if transcript is None or not story.allows("publish_transcript"):
+            return None
+        return [
+            {
+                "index": row["segment"].index,
+                "start": row["segment"].start_seconds,
+                "end": row["segment"].end_seconds,
+                "speaker": row["segment"].speaker,
+                "text": "".join(text for text, _redacted in row["parts"]),
+            }
+            for row in transcript.display_segments()
+        ]
+
+    @staticmethod
+    def resolve_audio(story: Story, context) -> list[dict]:
+        if not story.allows("publish_audio"):
+            return []
+        return [
+            {
+                "url": _absolute(context["request"], "stories:public-recording", recording.pk),
+                "media_type": recording.media_type,
+                "duration_seconds": recording.duration_seconds,
+            }
+            for recording in story.ready_recordings
+        ]
+
+
+class TagOut(Schema):
+    name: str
+    slug: str
+    story_count: int = Field(description="How many public stories have this topic.")
+
+    @staticmethod
+    def resolve_story_count(tag: Tag) -> int:
+        return tag.count
+
+
+class StoryFilters(Schema):
+    tag: str | None = Field(None, description="A topic's slug or name.")
+    sector: str | None = Field(None, description="A sector the storyteller named, such as housing.")
+    place: str | None = Field(None, description="The place, in any letter case.")
+    year: int | None = Field(None, description="The year the story was recorded.")
+    language: str | None = Field(None, description="A language code, such as en or cy.")
+    has_audio: bool | None = Field(None, description="Whether the audio can be heard.")
+
+    def apply(self, stories):
+        """Narrow public stories to the ones matching every filter given."""
+        if self.tag:
+            tags = Tag.objects.filter(Q(slug=self.tag) | Q(name__iexact=self.tag))
+            stories = stories.filter(pk__in=Story.objects.filter(tags__in=tags).values("pk"))
+        if self.sector:
+            stories = stories.in_sector(self.sector)
+        if self.place:
+            stories = stories.filter(place__iexact=self.place)
+        if self.year is not None:
+            stories = stories.filter(recorded_on__year=self.year)
+        if self.language:
+            stories = stories.filter(language=self.language)
+        if self.has_audio is not None:
+            audible = archive.with_public_audio(Story.objects.public()).values("pk")
+            stories = (
+                stories.filter(pk__in=audible)
+                if self.has_audio
+                else stories.exclude(pk__in=audible)
+            )
+        return stories
+
+
+def public_stories():
+    """Return public stories with what every answer shows, in a fixed number of queries."""
+    return (
+        Story.objects.public()
+        .select_related("storyteller", "current_consent")
+        .prefetch_related("tags")
+        .annotate(
+            has_current_transcript=Exists(
+                Transcript.objects.filter(story=OuterRef("pk"), is_current=True)
+            ),
+            has_ready_recording=Exists(
+                Recording.objects.filter(story=OuterRef("pk"), state=Recording.State.READY)
+            ),
+        )
+    )
+
+
+@api.get("/stories", response=list[StoryOut], tags=["stories"])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_stories(request, filters: Query[StoryFilters]):
+    """List public stories, newest published first."""
+    return filters.apply(public_stories()).order_by("-published_at", "-pk")
+
+
+@api.get("/stories/{story_id}", response=StoryDetailOut, tags=["stories"])
+def get_story(request, story_id: int):
+    """Return one public story with its transcript and audio, as far as consent allows."""
+    return get_object_or_404(
+        public_stories().prefetch_related(
+            Prefetch(
+                "transcripts",
+                queryset=Transcript.objects.filter(is_current=True).prefetch_related(
+                    "segments", "redactions"
+                ),
+                to_attr="current_transcripts",
+            ),
+            Prefetch(
+                "recordings",
+                queryset=Recording.objects.filter(state=Recording.State.READY),
+                to_attr="ready_recordings",
+            ),
+        ),
+        pk=story_id,
+    )
+
+
+@api.get("/tags", response=list[TagOut], tags=["topics"])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_tags(request):
+    """List the topics of public stories, most used first, with their number of public stories."""
+    return archive.topics()
+
+
+class SearchResultOut(StoryOut):
+    snippet: str | None = Field(
+        description="Where the words were found, as HTML with each match in <mark>; text is "
+        "escaped."
+    )
+
+    @staticmethod
+    def resolve_snippet(story: Story) -> str | None:
+        return getattr(story, "snippet", None)
+
+
+class SearchPagination(PageNumberPagination):
+    """Page numbers, with snippets computed for the stories on the page only."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        stories = list(page["items"])
+        found = search.snippets(stories, request.GET.get("q", ""))
+        for story in stories:
+            story.snippet = found.get(story.pk)
+        return {**page, "items": stories}
+
+
+@api.get("/search", response=list[SearchResultOut], tags=["stories"])
+@paginate(SearchPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def search_stories(request, q: str, filters: Query[StoryFilters]):
+    """Search public stories: "quoted phrases", -word to exclude, or; best matches first."""
+    return search.search(filters.apply(public_stories()), q)
