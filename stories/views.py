@@ -699,6 +699,7 @@ def story_list(request, tag_slug: str | None = None):
             "tag": tag,
             "query": query,
             "filters": filters,
+            "has_filters": bool(set(filters) - {"tag"}) if tag else bool(filters),
             "page": page,
             "stories": shown,
             "facets": facet_counts,
