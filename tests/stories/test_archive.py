@@ -244,3 +244,14 @@ def test_media_answers_byte_ranges_so_players_can_seek(client, timed_story, medi
     tail = client.get(url, HTTP_RANGE="bytes=-50")
     assert b"".join(tail.streaming_content) == content[-50:]
     assert client.get(url, HTTP_RANGE=f"bytes={len(content) + 5}-").status_code == 416
+
+
+def test_reindex_search_rebuilds_stored_entries(client, team, archive):
+    from django.core.management import call_command
+
+    from stories.models import Segment
+
+    Segment.objects.update(public_text="", search_vector=None)
+    assert "The community garden" not in search_page(client, "vegetables")
+    call_command("reindex_search", stdout=None)
+    assert "The community garden" in search_page(client, "vegetables")
