@@ -94,7 +94,7 @@ def test_withdrawal_removes_the_story_from_every_surface_at_once(client, story):
         assert "Zucchini days" not in pages[name], name
     assert f"/stories/{story.pk}/" not in pages["sitemap"]
     assert "Wakefield" not in pages["filter counts"]
-    assert 'English</strong> (' not in pages["filter counts"]
+    assert "English</strong> (" not in pages["filter counts"]
     assert "zucchini" not in pages["api tags"]
 
 
