@@ -32,6 +32,8 @@ SPECIAL_CATEGORY_FIELDS = (
 
 def is_curator(request) -> bool:
     user = request.user
+    if not user.is_authenticated:
+        return False
     return user.is_superuser or Membership.objects.filter(user=user, role="curator").exists()
 
 
@@ -77,7 +79,7 @@ class MembershipAdmin(ProjectScopedAdmin):
 class StorytellerAdmin(ProjectScopedAdmin):
     list_display = ["code", "project", "credit_preference", "created_at"]
     list_filter = ["project", "credit_preference"]
-    search_fields = ["code"]
+    search_fields = ["code", "credit_name"]
     readonly_fields = ["created_by", "created_at"]
 
     def get_exclude(self, request, obj=None):

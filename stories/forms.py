@@ -84,10 +84,16 @@ class StorytellerForm(PlainTextMixin, forms.ModelForm):
         widgets = {"credit_preference": forms.RadioSelect}
         labels = {
             "credit_preference": "How do they want to be credited when their words are used?",
+            "credit_name": "Name or pseudonym to credit them with",
             "age_band": "Age",
             "disability": "Do they consider themselves disabled?",
             "lgbtqia": "Do they identify as LGBTQIA+?",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credit_name"].conditional = True
+        self.fields["credit_name"].help_text = "Needed unless they chose to be anonymous."
 
     def clean_sectors(self):
         return _exclusive_prefer_not(self.cleaned_data["sectors"], "sectors")
@@ -101,7 +107,7 @@ class StorytellerForm(PlainTextMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         wants_credit = data.get("credit_preference") != Storyteller.Credit.ANONYMOUS
-        if wants_credit and not data.get("credit_name", "").strip():
+        if wants_credit and "credit_name" not in self.errors and not data.get("credit_name"):
             self.add_error(
                 "credit_name", "Enter the name or pseudonym they want to be credited as."
             )
@@ -149,7 +155,7 @@ class StoryForm(PlainTextMixin, forms.ModelForm):
 
 class ConsentForm(PlainTextMixin, forms.ModelForm):
     evidence = forms.FileField(
-        label="Evidence of consent (optional)",
+        label="Evidence of consent",
         help_text="A photo or scan of the signed form, or the recorded verbal consent. "
         f"Up to {human_size(settings.EVIDENCE_MAX_BYTES)}.",
         required=False,
@@ -163,11 +169,23 @@ class ConsentForm(PlainTextMixin, forms.ModelForm):
             "obtained_on": forms.DateInput(attrs={"type": "date"}),
             "reason": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"reason": "Notes (optional)"}
+        labels = {"reason": "Notes"}
 
     def __init__(self, *args, storyteller: Storyteller, **kwargs):
         super().__init__(*args, **kwargs)
         self.storyteller = storyteller
+        self.fields["method"].choices = [
+            choice for choice in Consent.Method.choices if choice[0] != Consent.Method.PRIVATE_LINK
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(scope) for scope in choices.CONSENT_SCOPES):
+            raise ValidationError(
+                "Tick at least one thing the storyteller agreed to. If they agreed to nothing, "
+                "their story can’t be kept."
+            )
+        return data
 
     def clean_obtained_on(self):
         obtained_on = self.cleaned_data.get("obtained_on")
@@ -194,6 +212,7 @@ class RecordingForm(forms.Form):
     def __init__(self, *args, too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
+        self.fields["file"].conditional = True
         self.fields["file"].help_text = (
             "MP3, M4A, AAC, WAV, Ogg, Opus, FLAC, WebM or MP4, "
             f"up to {human_size(settings.RECORDING_MAX_BYTES)}."
@@ -262,11 +281,26 @@ class RedactionForm(forms.Form):
         max_length=2000,
         help_text="Copy the exact words, for example a name or an address.",
     )
-    segment = forms.IntegerField(label="In paragraph number", min_value=1)
+    segment = forms.IntegerField(
+        label="In paragraph number",
+        min_value=1,
+        required=False,
+        help_text="Not needed if you redact the words everywhere.",
+    )
     everywhere = forms.BooleanField(
         label="Redact these words everywhere in the transcript", required=False
     )
-    reason = forms.CharField(label="Reason (optional)", max_length=200, required=False)
+    reason = forms.CharField(label="Reason", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].conditional = True
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("everywhere") and not data.get("segment") and "segment" not in self.errors:
+            self.add_error("segment", "Enter the paragraph number, or tick “everywhere”.")
+        return data
 
 
 class ReviewNoteForm(PlainTextMixin, forms.Form):
@@ -279,7 +313,7 @@ class ScopeChoiceForm(PlainTextMixin, forms.Form):
     """The storyteller's own consent form, in plain language."""
 
     reason = forms.CharField(
-        label="Would you like to tell us why? (optional)",
+        label="Would you like to tell us why?",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=2000,
@@ -298,7 +332,7 @@ class ScopeChoiceForm(PlainTextMixin, forms.Form):
 
 class WithdrawForm(PlainTextMixin, forms.Form):
     reason = forms.CharField(
-        label="Would you like to tell us why? (optional)",
+        label="Would you like to tell us why?",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=2000,

@@ -71,7 +71,7 @@ def inspect_upload(
     kind = filetype.guess(upload.read(SNIFF_BYTES))
     if kind is None or kind.mime not in accepted:
         raise MediaError(
-            f"“{upload.name}” is not a file we can accept. Upload a {formats_text} file."
+            f"“{upload.name}” is not a file we can accept. Upload one of these: {formats_text}."
         )
     upload.seek(0)
     digest = hashlib.sha256()

@@ -131,6 +131,23 @@ class Storyteller(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def answer_labels(self, field: str) -> list[str]:
+        """Return the labels of a multi-choice answer, in the order they are offered."""
+        labels = dict(choices.MULTI_CHOICE_FIELDS[field])
+        return [labels[value] for value in getattr(self, field) if value in labels]
+
+    @property
+    def sector_labels(self) -> list[str]:
+        return self.answer_labels("sectors")
+
+    @property
+    def role_labels(self) -> list[str]:
+        return self.answer_labels("coproduction_roles")
+
+    @property
+    def experience_labels(self) -> list[str]:
+        return self.answer_labels("lived_experiences")
+
     @property
     def credit(self) -> str:
         """Return the credit exactly as the storyteller chose it."""
@@ -237,6 +254,7 @@ class Consent(models.Model):
         VERBAL = "verbal", "Verbal consent, recorded"
         EASY_READ = "easy_read", "Easy-read consent form"
         ADVOCATE = "advocate", "Through an advocate"
+        PRIVATE_LINK = "private_link", "By the storyteller, through their private link"
 
     class Channel(models.TextChoices):
         TEAM = "team", "Recorded by the project team"
@@ -520,6 +538,11 @@ class AuditEvent(models.Model):
         TRANSCRIPT_REDACTED = "transcript_redacted", "Transcript redacted"
         LINK_CREATED = "link_created", "Private link created"
         LINK_REVOKED = "link_revoked", "Private link revoked"
+        STORYTELLER_ADDED = "storyteller_added", "Storyteller added"
+        STORY_CREATED = "story_created", "Story started"
+        STORY_EDITED = "story_edited", "Story details changed"
+        RECORDING_UPLOADED = "recording_uploaded", "Recording uploaded"
+        TRANSCRIPT_SAVED = "transcript_saved", "Transcript saved"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -88,6 +88,12 @@ def add_storyteller(
         details = StorytellerContact(storyteller=storyteller, **contact)
         details.full_clean()
         details.save()
+    audit(
+        action=AuditEvent.Action.STORYTELLER_ADDED,
+        project=project,
+        actor=by,
+        storyteller=storyteller.code,
+    )
     return storyteller
 
 
@@ -100,18 +106,27 @@ def create_story(*, storyteller: Storyteller, by, tags: list[str] = (), **fields
     if tags:
         story.tags.set(list(tags))
     search.index_story(story)
+    audit(action=AuditEvent.Action.STORY_CREATED, project=story.project, actor=by, story=story)
     return story
 
 
 @transaction.atomic
-def update_story(*, story: Story, tags: list[str], **fields) -> Story:
+def update_story(*, story: Story, by, tags: list[str], **fields) -> Story:
     """Change a story's details and topics, and refresh its search entry."""
+    changed = sorted(name for name, value in fields.items() if getattr(story, name) != value)
     for name, value in fields.items():
         setattr(story, name, value)
     story.full_clean()
     story.save()
     story.tags.set(list(tags))
     search.index_story(story)
+    audit(
+        action=AuditEvent.Action.STORY_EDITED,
+        project=story.project,
+        actor=by,
+        story=story,
+        fields=changed,
+    )
     return story
 
 
@@ -221,7 +236,7 @@ def _consent_successor(previous: Consent, *, by, reason: str, **fields) -> Conse
     return Consent(
         story=previous.story,
         version=previous.version + 1,
-        method=previous.method,
+        method=previous.method if by else Consent.Method.PRIVATE_LINK,
         obtained_on=timezone.localdate(),
         obtained_by=by,
         recorded_by=by,
@@ -292,6 +307,14 @@ def upload_recording(*, story: Story, upload, by) -> Recording:
     except Exception:
         recording.file.storage.delete(recording.file.name)
         raise
+    audit(
+        action=AuditEvent.Action.RECORDING_UPLOADED,
+        project=story.project,
+        actor=by,
+        story=story,
+        filename=recording.original_filename,
+        sha256=recording.sha256,
+    )
     transaction.on_commit(lambda: probe_recording.enqueue(recording.pk))
     return recording
 
@@ -360,6 +383,15 @@ def add_transcript(
         _carry_redactions(previous, transcript)
     search.index_transcript(transcript)
     story.save(update_fields=["updated_at"])
+    audit(
+        action=AuditEvent.Action.TRANSCRIPT_SAVED,
+        project=story.project,
+        actor=by,
+        story=story,
+        version=transcript.version,
+        origin=origin,
+        segments=len(parsed.segments),
+    )
     return transcript
 
 

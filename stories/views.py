@@ -111,7 +111,8 @@ def dashboard(request):
     my_stories = (
         Story.objects.visible_to(request.user)
         .filter(
-            Q(interviewer=request.user) | Q(project__in=project_ids_for(request.user, "curator"))
+            Q(interviewer=request.user)
+            | Q(project__in=project_ids_for(request.user, "curator", "facilitator"))
         )
         .select_related("storyteller", "project")
         .order_by("-updated_at")
@@ -296,7 +297,7 @@ def story_edit(request, pk):
     form = StoryForm(request.POST or None, instance=story)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        services.update_story(story=story, tags=data.pop("tags"), **data)
+        services.update_story(story=story, by=request.user, tags=data.pop("tags"), **data)
         messages.success(request, "Story details saved.")
         return redirect(story)
     return render(
@@ -544,7 +545,8 @@ def transcript_redact(request, pk):
                     reason=form.cleaned_data["reason"],
                     by=request.user,
                 )
-            messages.success(request, f"Redacted {len(spans)} place(s).")
+            places = "1 place" if len(spans) == 1 else f"{len(spans)} places"
+            messages.success(request, f"Redacted {places}.")
             return redirect("stories:story-detail", pk=story.pk)
     return render(
         request,
@@ -562,19 +564,28 @@ def _redaction_spans(transcript: Transcript, form: RedactionForm) -> list[tuple[
     words = form.cleaned_data["words"].strip()
     segments = list(transcript.segments.all())
     number = form.cleaned_data["segment"]
-    if number > len(segments):
+    if not form.cleaned_data["everywhere"] and number > len(segments):
         form.add_error("segment", f"The transcript has {len(segments)} paragraphs.")
         return []
     chosen = segments if form.cleaned_data["everywhere"] else [segments[number - 1]]
-    spans = []
+    hidden = [(r.char_start, r.char_end) for r in transcript.redactions.all()]
+    spans, already = [], 0
     for segment in chosen:
         start = segment.text.find(words)
         while start != -1:
-            spans.append((segment.char_start + start, segment.char_start + start + len(words)))
+            span = (segment.char_start + start, segment.char_start + start + len(words))
+            if any(first <= span[0] and span[1] <= last for first, last in hidden):
+                already += 1
+            else:
+                spans.append(span)
             start = segment.text.find(words, start + len(words))
     if not spans:
+        where = "the transcript" if form.cleaned_data["everywhere"] else "that paragraph"
         form.add_error(
-            "words", "Those exact words are not in that paragraph. Copy them from the transcript."
+            "words",
+            f"Those words are already redacted in {where}."
+            if already
+            else f"Those exact words are not in {where}. Copy them from the transcript.",
         )
     return spans
 

@@ -24,7 +24,7 @@ def test_interviewer_journey_from_sign_in_to_submission(
         page.get_by_text("Enter the name or pseudonym they want to be credited as.").first
     ).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Credit name").fill("River")
+    page.get_by_label("Name or pseudonym to credit them with").fill("River")
     page.get_by_label("Age").select_option("25-34")
     page.get_by_label("Housing").check()
     page.get_by_label("Homelessness").check()

@@ -113,3 +113,34 @@ def test_review_queue_query_count_is_constant(client, team, django_assert_max_nu
         page = client.get(reverse("stories:review-queue")).content.decode()
     assert page.count("consent allows publishing") == 6
     assert Story.objects.awaiting_review().count() == 6
+
+
+def test_redacting_everywhere_needs_no_paragraph_and_never_twice(client, team):
+    story = make_story(
+        team.project,
+        team.interviewer,
+        scopes=ALL_SCOPES,
+        status="submitted",
+        transcript="A: Brook Lane again.\n\nB: Still Brook Lane.",
+    )
+    client.force_login(team.curator)
+    url = reverse("stories:transcript-redact", args=[story.pk])
+    client.post(url, {"words": "Brook Lane", "everywhere": "on"})
+    assert story.transcripts.get().redactions.count() == 2
+    again = client.post(url, {"words": "Brook Lane", "everywhere": "on"})
+    assert "already redacted" in again.content.decode()
+    assert story.transcripts.get().redactions.count() == 2
+    missing = client.post(url, {"words": "Brook Lane"})
+    assert "Enter the paragraph number" in missing.content.decode()
+
+
+def test_every_change_to_a_story_leaves_an_audit_row(client, team):
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES)
+    client.force_login(team.interviewer)
+    client.post(
+        reverse("stories:story-edit", args=[story.pk]),
+        {"title": "Renamed", "language": "en", "tags": "trust"},
+    )
+    actions = set(story.audit_events.values_list("action", flat=True))
+    assert {"story_created", "consent_recorded", "transcript_saved", "story_edited"} <= actions
+    assert AuditEvent.objects.filter(action="storyteller_added").exists()

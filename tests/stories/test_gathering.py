@@ -188,3 +188,27 @@ def test_curators_dashboard_lists_every_story_in_their_projects(client, team):
     client.force_login(team.interviewer2)
     page = client.get(reverse("stories:dashboard")).content.decode()
     assert "Gathered by someone else" not in page
+
+
+def test_consent_must_grant_something_and_offers_only_real_methods(client, team):
+    story = make_story(team.project, team.interviewer)
+    client.force_login(team.interviewer)
+    url = reverse("stories:consent-record", args=[story.pk])
+    page = client.get(url).content.decode()
+    assert "Select an option" not in page
+    assert "private link" not in page
+    response = client.post(url, {"method": "written", "obtained_on": "2026-05-01"})
+    assert "Tick at least one thing" in response.content.decode()
+    assert not Consent.objects.exists()
+
+
+def test_hints_and_errors_are_linked_to_their_fields(client, team):
+    client.force_login(team.interviewer)
+    page = client.post(
+        reverse("stories:storyteller-create", args=[team.project.slug]),
+        {"credit_preference": "name", "credit_name": "<b>x</b>"},
+    ).content.decode()
+    assert 'aria-describedby="id_credit_name_helptext' in page
+    assert 'id="id_credit_name_helptext"' in page
+    assert page.count("Write plain text only") == 2  # Summary and field, not a second error.
+    assert "Enter the name or pseudonym" not in page

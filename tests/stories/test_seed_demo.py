@@ -48,3 +48,14 @@ def test_demo_password_works_only_in_demo_mode(settings):
     assert authenticate(username="curator", password=DEMO_PASSWORD) is not None
     settings.DEMO_MODE = False
     assert authenticate(username="curator", password=DEMO_PASSWORD) is None
+
+
+def test_each_demo_interviewer_can_add_stories_for_their_storytellers(settings, client):
+    from django.urls import reverse
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    for username in ("interviewer", "interviewer2"):
+        client.login(username=username, password=DEMO_PASSWORD)
+        page = client.get(reverse("stories:story-create", args=["value-of-coproduction"]))
+        assert "First add the storyteller" not in page.content.decode(), username

@@ -74,10 +74,14 @@ class Command(BaseCommand):
 
     def _stories(self, project: Project, users: dict) -> None:
         curator = users["curator"]
+        # Each storyteller belongs to the interviewer who gathered their first story.
+        owners = {}
+        for spec in demo_content.STORIES:
+            owners.setdefault(spec["storyteller"], users[spec["interviewer"]])
         storytellers = {
             spec["key"]: services.add_storyteller(
                 project=project,
-                by=users["interviewer"],
+                by=owners.get(spec["key"], users["interviewer"]),
                 credit_preference=spec["credit_preference"],
                 credit_name=spec["credit_name"],
                 demographics={
