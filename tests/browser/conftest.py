@@ -2,9 +2,11 @@
 
 import os
 import shutil
+import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop; the ORM calls in these tests happen outside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -36,6 +38,23 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     """A small phone: 360 px wide."""
     return {**browser_context_args, "viewport": {"width": 360, "height": 740}}
+
+
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a page expression until it is true; page.evaluate is not blocked by our CSP,
+    whereas wait_for_function's polling evaluates strings in a way the CSP forbids."""
+    deadline = time.monotonic() + timeout
+    while not _evaluate_quietly(page, expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Timed out waiting for: {expression}")
+        page.wait_for_timeout(50)
+
+
+def _evaluate_quietly(page, expression: str):
+    try:
+        return page.evaluate(expression)
+    except PlaywrightError:  # The page is navigating; try again once it has loaded.
+        return False
 
 
 @pytest.fixture

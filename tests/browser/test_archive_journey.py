@@ -10,6 +10,7 @@ from stories import services
 from stories.models import Transcript
 from stories.tasks import probe_recording
 from stories.transcripts import parse_transcript_file
+from tests.browser.conftest import wait_until
 from tests.factories import ALL_SCOPES, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,16 +80,17 @@ def test_search_open_play_and_seek_by_clicking_a_line(page, live_server, story, 
     assert_accessible(page)
     page.get_by_role("link", name="The allotment").click()
     expect(page.get_by_role("heading", name="The allotment")).to_be_visible()
-    page.wait_for_function("document.getElementById('story-audio').readyState >= 1")
+    wait_until(page, "document.getElementById('story-audio').readyState >= 1")
     assert_accessible(page)
     page.get_by_text("By summer the council were asking us for advice.").click()
-    page.wait_for_function("document.getElementById('story-audio').currentTime >= 5.9")
+    wait_until(page, "document.getElementById('story-audio').currentTime >= 5.9")
     assert audio_time(page) >= 5.9
     expect(page.locator("#segment-2")).to_have_attribute("aria-current", "true")
     page.get_by_text("We planted beans").click()
-    page.wait_for_function(
+    wait_until(
+        page,
         "(() => { const t = document.getElementById('story-audio').currentTime;"
-        " return t >= 2.9 && t < 5.9; })()"
+        " return t >= 2.9 && t < 5.9; })()",
     )
 
 
@@ -109,14 +111,15 @@ def test_same_journey_with_the_keyboard_only(page, live_server, story):
         if page.evaluate("document.activeElement.textContent.trim()") == "The allotment":
             break
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('story-audio').readyState >= 1")
+    expect(page.get_by_role("heading", name="The allotment")).to_be_visible()
+    wait_until(page, "document.getElementById('story-audio').readyState >= 1")
     for _ in range(40):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.dataset.seek") == "6.0":
             break
     assert page.evaluate("document.activeElement.dataset.seek") == "6.0"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('story-audio').currentTime >= 5.9")
+    wait_until(page, "document.getElementById('story-audio').currentTime >= 5.9")
 
 
 def test_every_public_page_type_passes_axe(page, live_server, story, assert_accessible):
