@@ -9,6 +9,7 @@ from stories.models import (
     Project,
     Recording,
     Redaction,
+    SearchTerm,
     Segment,
     Story,
     Storyteller,
@@ -154,6 +155,16 @@ class TranscriptAdmin(ImmutableAdmin):
 class RedactionAdmin(ImmutableAdmin):
     project_path = "transcript__story__project"
     list_display = ["transcript", "char_start", "char_end", "reason", "created_at"]
+
+
+@admin.register(SearchTerm)
+class SearchTermAdmin(admin.ModelAdmin):
+    """Words known to search, for "did you mean"; rebuilt by reindex_search."""
+
+    search_fields = ["word"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
 
 
 @admin.register(StorytellerLink)

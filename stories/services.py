@@ -462,6 +462,24 @@ def publish_story(*, story: Story, by) -> Story:
 
 
 @transaction.atomic
+def set_featured(*, story: Story, featured: bool, by) -> Story:
+    """Feature a public story on the home page, or stop featuring it."""
+    if featured and not story.is_public:
+        raise ValidationError("Only a published story can be featured.")
+    story.featured = featured
+    story.save(update_fields=["featured", "updated_at"])
+    audit(
+        action=AuditEvent.Action.STORY_EDITED,
+        project=story.project,
+        actor=by,
+        story=story,
+        fields=["featured"],
+        featured=featured,
+    )
+    return story
+
+
+@transaction.atomic
 def request_changes(*, story: Story, by, note: str) -> Story:
     """Send a submitted story back to its interviewer with a note."""
     story = _lock(story)

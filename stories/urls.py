@@ -45,6 +45,7 @@ urlpatterns = [
     path("gather/<int:pk>/transcript/redact/", views.transcript_redact, name="transcript-redact"),
     path("gather/<int:pk>/submit/", views.story_submit, name="story-submit"),
     path("gather/<int:pk>/publish/", views.story_publish, name="story-publish"),
+    path("gather/<int:pk>/feature/", views.story_feature, name="story-feature"),
     path(
         "gather/<int:pk>/request-changes/",
         views.story_request_changes,

@@ -509,6 +509,21 @@ def story_publish(request, pk):
 
 
 @login_required
+@require_POST
+def story_feature(request, pk):
+    story = _curated_story(request, pk)
+    try:
+        services.set_featured(story=story, featured=not story.featured, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        done = "is now featured on" if story.featured else "is no longer featured on"
+        messages.success(request, f"The story {done} the home page.")
+    return redirect("stories:story-detail", pk=story.pk)
+
+
+@login_required
 def story_request_changes(request, pk):
     story = _curated_story(request, pk)
     form = ReviewNoteForm(request.POST or None)

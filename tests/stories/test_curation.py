@@ -144,3 +144,18 @@ def test_every_change_to_a_story_leaves_an_audit_row(client, team):
     actions = set(story.audit_events.values_list("action", flat=True))
     assert {"story_created", "consent_recorded", "transcript_saved", "story_edited"} <= actions
     assert AuditEvent.objects.filter(action="storyteller_added").exists()
+
+
+def test_curator_features_a_public_story_on_the_home_page(client, team):
+    story = make_story(
+        team.project, team.interviewer, scopes=ALL_SCOPES, status="published", curator=team.curator
+    )
+    url = reverse("stories:story-feature", args=[story.pk])
+    client.force_login(team.interviewer)
+    assert client.post(url).status_code == 404
+    client.force_login(team.curator)
+    client.post(url)
+    client.logout()
+    assert "Featured stories" in client.get(reverse("home")).content.decode()
+    services.withdraw_consent(story=story, reason="")
+    assert "Featured stories" not in client.get(reverse("home")).content.decode()
