@@ -1,1 +1,199 @@
-"""Sense-making workshops, themes, quotes and findings (see the sense-making issue)."""
+"""Sense-making workshops: the stories chosen, the quotes highlighted, themes and findings."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from sensemaking.querysets import QuoteQuerySet, WorkshopQuerySet
+from stories.models import Project, Story, Transcript
+
+
+class Workshop(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        RUNNING = "running", "Running"
+        CLOSED = "closed", "Closed"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="workshops")
+    title = models.CharField("title", max_length=200)
+    held_on = models.DateField("date", null=True, blank=True)
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="workshops_facilitated", blank=True
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="workshops_joined", blank=True
+    )
+    stories = models.ManyToManyField(Story, related_name="workshops", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkshopGuest(models.Model):
+    """Someone without an account (often a storyteller) who joins one workshop by private link."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="guests")
+    display_name = models.CharField("display name", max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Theme(TagBase):
+    """A code in a project's codebook, used as the tag of quotes (django-taggit)."""
+
+    # Names and slugs are unique per project (case-insensitively), not across the site.
+    name = models.CharField("name", max_length=100)
+    slug = models.SlugField("slug", max_length=100, allow_unicode=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="themes")
+    description = models.TextField("description", blank=True)
+    colour = models.CharField(
+        "colour", max_length=7, default="#1d4f7a", help_text="A hex colour such as #1d4f7a."
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="parent theme",
+    )
+    position = models.PositiveIntegerField("order", default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint("project", Lower("name"), name="theme_unique_name_per_project"),
+            models.UniqueConstraint(fields=["project", "slug"], name="theme_unique_slug"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="theme_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="theme_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuoteTheme(ItemBase):
+    """The link between a quote and a theme, with who made it."""
+
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="quote_links")
+    content_object = models.ForeignKey(
+        "Quote", on_delete=models.CASCADE, related_name="theme_links"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "content_object"], name="quote_theme_once"),
+        ]
+
+
+class Quote(models.Model):
+    """A highlighted span of a transcript, anchored by character offsets and a text snapshot."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="quotes")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="quotes")
+    transcript = models.ForeignKey(
+        Transcript,
+        on_delete=models.PROTECT,
+        related_name="quotes",
+        help_text="The transcript version the offsets refer to.",
+    )
+    char_start = models.PositiveIntegerField()
+    char_end = models.PositiveIntegerField()
+    text = models.TextField("quoted words")
+    start_seconds = models.FloatField(null=True, blank=True)
+    end_seconds = models.FloatField(null=True, blank=True)
+    note = models.TextField("note", blank=True)
+    is_key = models.BooleanField("key quote", default=False)
+    needs_review = models.BooleanField(
+        default=False, help_text="The transcript changed and the words could not be re-found."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+    )
+    created_by_guest = models.ForeignKey(
+        WorkshopGuest, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    themes = TaggableManager(through=QuoteTheme, blank=True)
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["story", "char_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(char_end__gt=models.F("char_start")), name="quote_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["workshop", "story"], name="quote_workshop_story")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def highlighted_by(self) -> str:
+        if self.created_by_id:
+            return self.created_by.get_full_name() or self.created_by.get_username()
+        return self.created_by_guest.display_name if self.created_by_guest_id else "Someone"
+
+
+class Finding(models.Model):
+    """A short statement about a theme, supported by quotes, in the order the group chooses."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="findings")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="findings")
+    statement = models.TextField("finding")
+    quotes = models.ManyToManyField(Quote, related_name="findings", blank=True)
+    position = models.PositiveIntegerField("order", default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["theme", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.statement[:60]

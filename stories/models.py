@@ -543,6 +543,9 @@ class AuditEvent(models.Model):
         STORY_EDITED = "story_edited", "Story details changed"
         RECORDING_UPLOADED = "recording_uploaded", "Recording uploaded"
         TRANSCRIPT_SAVED = "transcript_saved", "Transcript saved"
+        THEME_RENAMED = "theme_renamed", "Theme renamed"
+        THEME_MERGED = "theme_merged", "Themes merged"
+        THEME_SPLIT = "theme_split", "Theme split"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

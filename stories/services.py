@@ -328,7 +328,7 @@ def _join_segments(segments: list[ParsedSegment]) -> tuple[str, list[tuple[int, 
     return SEGMENT_SEPARATOR.join(segment.text for segment in segments), spans
 
 
-def _nearest(haystack: str, needle: str, near: int) -> int | None:
+def nearest_occurrence(haystack: str, needle: str, near: int) -> int | None:
     """Return the position of the occurrence of needle closest to near, if any."""
     best, start = None, haystack.find(needle)
     while start != -1:
@@ -400,7 +400,7 @@ def _carry_redactions(previous: Transcript, transcript: Transcript) -> None:
     carried = []
     for redaction in previous.redactions.all():
         words = previous.text[redaction.char_start : redaction.char_end]
-        start = _nearest(transcript.text, words, redaction.char_start)
+        start = nearest_occurrence(transcript.text, words, redaction.char_start)
         if start is not None:
             carried.append(
                 Redaction(

@@ -1,0 +1,40 @@
+"""Django admin for sense-making; lists are limited to projects the staff member curates."""
+
+from django.contrib import admin
+
+from sensemaking.models import Finding, Quote, Theme, Workshop, WorkshopGuest
+from stories.admin import ProjectScopedAdmin
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(ProjectScopedAdmin):
+    list_display = ["title", "project", "held_on", "status"]
+    list_filter = ["status", "project"]
+    filter_horizontal = ["facilitators", "participants", "stories"]
+
+
+@admin.register(WorkshopGuest)
+class WorkshopGuestAdmin(ProjectScopedAdmin):
+    project_path = "workshop__project"
+    list_display = ["display_name", "workshop", "expires_at", "revoked_at"]
+    readonly_fields = ["token_hash"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(ProjectScopedAdmin):
+    list_display = ["name", "project", "parent", "position"]
+    list_filter = ["project"]
+    search_fields = ["name"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(ProjectScopedAdmin):
+    project_path = "workshop__project"
+    list_display = ["text", "workshop", "story", "is_key", "needs_review"]
+    list_filter = ["is_key", "needs_review"]
+
+
+@admin.register(Finding)
+class FindingAdmin(ProjectScopedAdmin):
+    project_path = "workshop__project"
+    list_display = ["statement", "theme", "workshop", "position"]

@@ -1,0 +1,43 @@
+"""Who may see which workshops and quotes; quotes follow their story's consent at every request."""
+
+from django.db import models
+from django.db.models import Q
+
+from stories.querysets import consent_allows, project_ids_for
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "WorkshopQuerySet":
+        """Return workshops in projects the user facilitates or curates, or that they joined."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(project__in=project_ids_for(user, "facilitator", "curator")) | Q(participants=user)
+        ).distinct()
+
+    def run_by(self, user) -> "WorkshopQuerySet":
+        """Return workshops this user may change: facilitators and curators of the project."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(project__in=project_ids_for(user, "facilitator", "curator"))
+
+
+class QuoteQuerySet(models.QuerySet):
+    def usable_in_sensemaking(self) -> "QuoteQuerySet":
+        """Return quotes whose story's current consent still allows sense-making."""
+        return self.filter(consent_allows("use_sensemaking", prefix="story__current_consent"))
+
+    def withdrawn_from_sensemaking(self) -> "QuoteQuerySet":
+        """Return quotes whose story no longer allows sense-making (shown without text)."""
+        return self.exclude(consent_allows("use_sensemaking", prefix="story__current_consent"))
+
+    def usable_in_reports(self) -> "QuoteQuerySet":
+        """Return quotes whose story's current consent allows quoting in reports."""
+        return self.filter(
+            consent_allows("quote_anonymous", prefix="story__current_consent")
+            | consent_allows("quote_credited", prefix="story__current_consent")
+        )

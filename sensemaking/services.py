@@ -1,0 +1,346 @@
+"""State changes in sense-making: highlighting, tagging, the codebook and findings.
+
+Edits to shared things (themes, findings) carry the version the editor saw; if someone else
+saved first the edit is refused with the newer version, never silently overwritten.
+"""
+
+import secrets
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, WorkshopGuest
+from stories.models import AuditEvent, Project, Story, Transcript
+from stories.services import audit, hash_token, nearest_occurrence
+
+
+class StaleEdit(Exception):
+    """Someone else saved this first; carries the current version to show the editor."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__("Someone else changed this while you were editing it.")
+
+
+def _check_stories(project: Project, stories) -> list[Story]:
+    stories = list(stories)
+    usable = set(
+        Story.objects.usable_in_sensemaking()
+        .filter(project=project, pk__in=[story.pk for story in stories])
+        .values_list("pk", flat=True)
+    )
+    refused = [story.title for story in stories if story.pk not in usable]
+    if refused:
+        raise ValidationError(
+            "These stories can’t be used in a workshop, because their storytellers have not "
+            f"agreed to sense-making: {', '.join(refused)}."
+        )
+    return stories
+
+
+@transaction.atomic
+def create_workshop(
+    *,
+    project: Project,
+    title: str,
+    by,
+    held_on: date | None = None,
+    stories=(),
+    facilitators=(),
+    participants=(),
+) -> Workshop:
+    """Create a workshop with stories whose consent allows sense-making."""
+    workshop = Workshop(project=project, title=title, held_on=held_on, created_by=by)
+    workshop.full_clean()
+    workshop.save()
+    workshop.stories.set(_check_stories(project, stories))
+    workshop.facilitators.set([by, *facilitators])
+    workshop.participants.set(participants)
+    return workshop
+
+
+@transaction.atomic
+def set_workshop_stories(*, workshop: Workshop, stories, by) -> Workshop:
+    """Choose the workshop's stories; only ones whose consent allows sense-making."""
+    workshop.stories.set(_check_stories(workshop.project, stories))
+    return workshop
+
+
+@transaction.atomic
+def invite_guest(
+    *, workshop: Workshop, display_name: str, by, days: int = 14
+) -> tuple[WorkshopGuest, str]:
+    """Make a private, expiring link for someone without an account to join one workshop."""
+    token = secrets.token_urlsafe(32)
+    guest = WorkshopGuest(
+        workshop=workshop,
+        display_name=display_name.strip(),
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + timedelta(days=days),
+        created_by=by,
+    )
+    guest.full_clean()
+    guest.save()
+    return guest, token
+
+
+def find_guest(token: str) -> WorkshopGuest | None:
+    """Return the active guest for a workshop link token, or None."""
+    return (
+        WorkshopGuest.objects.select_related("workshop__project")
+        .filter(token_hash=hash_token(token), revoked_at=None, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def themes_named(project: Project, names: list[str]) -> list[Theme]:
+    """Return the project's themes with these names, creating missing ones.
+
+    Names that differ only in letter case are the same theme.
+    """
+    found = []
+    for raw in names:
+        name = " ".join(raw.split())[:100]
+        if not name:
+            continue
+        theme = Theme.objects.filter(project=project, name__iexact=name).first()
+        if theme is None:
+            position = Theme.objects.filter(project=project).aggregate(top=Max("position"))
+            theme = Theme(project=project, name=name, position=(position["top"] or 0) + 1)
+            theme.full_clean(exclude=["slug"])
+            theme.save()
+        if theme not in found:
+            found.append(theme)
+    return found
+
+
+def _current_transcript(story: Story) -> Transcript:
+    transcript = (
+        Transcript.objects.filter(story=story, is_current=True).prefetch_related("segments").first()
+    )
+    if transcript is None:
+        raise ValidationError("This story has no transcript to highlight.")
+    return transcript
+
+
+@transaction.atomic
+def highlight(
+    *,
+    workshop: Workshop,
+    story: Story,
+    char_start: int,
+    char_end: int,
+    themes: list[Theme],
+    note: str = "",
+    user=None,
+    guest: WorkshopGuest | None = None,
+) -> Quote:
+    """Save a quote from the current transcript, with its times, and tag it with themes."""
+    if not workshop.stories.filter(pk=story.pk).exists():
+        raise ValidationError("That story is not part of this workshop.")
+    if not Story.objects.usable_in_sensemaking().filter(pk=story.pk).exists():
+        raise ValidationError("The storyteller no longer agrees to this story being used.")
+    transcript = _current_transcript(story)
+    if not (0 <= char_start < char_end <= len(transcript.text)):
+        raise ValidationError("Select some words of the transcript.")
+    text = transcript.text[char_start:char_end]
+    if not text.strip():
+        raise ValidationError("Select some words, not only spaces.")
+    segments = [
+        s for s in transcript.segments.all() if s.char_start < char_end and s.char_end > char_start
+    ]
+    starts = [s.start_seconds for s in segments if s.start_seconds is not None]
+    ends = [s.end_seconds for s in segments if s.end_seconds is not None]
+    quote = Quote(
+        workshop=workshop,
+        story=story,
+        transcript=transcript,
+        char_start=char_start,
+        char_end=char_end,
+        text=text,
+        start_seconds=min(starts) if starts else None,
+        end_seconds=max(ends) if ends else None,
+        note=note.strip(),
+        created_by=user,
+        created_by_guest=guest,
+    )
+    quote.full_clean()
+    quote.save()
+    _link_themes(quote, themes)
+    return quote
+
+
+def _link_themes(quote: Quote, themes: list[Theme]) -> None:
+    for theme in themes:
+        if theme.project_id != quote.workshop.project_id:
+            raise ValidationError("A theme from another project can’t be used here.")
+    QuoteTheme.objects.bulk_create(
+        [QuoteTheme(tag=theme, content_object=quote) for theme in themes],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def tag_quote(*, quote: Quote, themes: list[Theme]) -> Quote:
+    """Add themes to a quote (existing links are kept)."""
+    _link_themes(quote, themes)
+    return quote
+
+
+@transaction.atomic
+def untag_quote(*, quote: Quote, theme: Theme) -> Quote:
+    QuoteTheme.objects.filter(content_object=quote, tag=theme).delete()
+    return quote
+
+
+def _save_versioned(model, obj, expected_version: int, **fields):
+    """Update only if nobody saved since expected_version; raise StaleEdit otherwise."""
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        version=F("version") + 1, **fields
+    )
+    if not updated:
+        raise StaleEdit(model.objects.get(pk=obj.pk))
+    obj.refresh_from_db()
+    return obj
+
+
+@transaction.atomic
+def update_theme(*, theme: Theme, expected_version: int, by, **fields) -> Theme:
+    """Rename or describe a theme, refusing a lost update."""
+    if "name" in fields:
+        name = " ".join(fields["name"].split())
+        clash = (
+            Theme.objects.filter(project=theme.project, name__iexact=name)
+            .exclude(pk=theme.pk)
+            .first()
+        )
+        if clash:
+            raise ValidationError(f"There is already a theme called “{clash.name}”.")
+        fields["name"] = name
+    old_name = theme.name
+    theme = _save_versioned(Theme, theme, expected_version, **fields)
+    if theme.name != old_name:
+        audit(
+            action=AuditEvent.Action.THEME_RENAMED,
+            project=theme.project,
+            actor=by,
+            theme=theme.pk,
+            old=old_name,
+            new=theme.name,
+        )
+    return theme
+
+
+@transaction.atomic
+def merge_themes(*, source: Theme, target: Theme, by) -> Theme:
+    """Move every quote, sub-theme and finding of source to target, then remove source."""
+    if source.project_id != target.project_id or source.pk == target.pk:
+        raise ValidationError("Choose two different themes of the same project.")
+    moved = 0
+    for link in QuoteTheme.objects.filter(tag=source).select_related("content_object"):
+        if not QuoteTheme.objects.filter(tag=target, content_object=link.content_object).exists():
+            QuoteTheme.objects.create(tag=target, content_object=link.content_object)
+            moved += 1
+    Theme.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
+    Finding.objects.filter(theme=source).update(theme=target)
+    audit(
+        action=AuditEvent.Action.THEME_MERGED,
+        project=target.project,
+        actor=by,
+        source=source.name,
+        target=target.name,
+        quotes_moved=moved,
+    )
+    source.delete()
+    Theme.objects.filter(pk=target.pk).update(version=F("version") + 1)
+    target.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def split_theme(*, theme: Theme, new_name: str, quotes: list[Quote], by) -> Theme:
+    """Make a new theme from some of a theme's quotes; they move to the new one."""
+    if Theme.objects.filter(project=theme.project, name__iexact=new_name.strip()).exists():
+        raise ValidationError(f"There is already a theme called “{new_name.strip()}”.")
+    (new_theme,) = themes_named(theme.project, [new_name])
+    new_theme.parent = theme.parent
+    new_theme.save(update_fields=["parent"])
+    ids = [quote.pk for quote in quotes]
+    QuoteTheme.objects.filter(tag=theme, content_object_id__in=ids).update(tag=new_theme)
+    audit(
+        action=AuditEvent.Action.THEME_SPLIT,
+        project=theme.project,
+        actor=by,
+        source=theme.name,
+        new=new_theme.name,
+        quotes_moved=len(ids),
+    )
+    return new_theme
+
+
+@transaction.atomic
+def reorder_themes(*, project: Project, ordered: list[Theme]) -> None:
+    """Store the order the group chose for the codebook."""
+    for position, theme in enumerate(ordered, start=1):
+        if theme.project_id != project.pk:
+            raise ValidationError("A theme from another project can’t be ordered here.")
+        Theme.objects.filter(pk=theme.pk).update(position=position)
+
+
+@transaction.atomic
+def write_finding(
+    *, workshop: Workshop, theme: Theme, statement: str, quotes: list[Quote], by
+) -> Finding:
+    """Add a finding to a theme, at the end of its list."""
+    last = Finding.objects.filter(workshop=workshop, theme=theme).aggregate(top=Max("position"))
+    finding = Finding(
+        workshop=workshop,
+        theme=theme,
+        statement=statement.strip(),
+        position=(last["top"] or 0) + 1,
+        created_by=by,
+    )
+    finding.full_clean()
+    finding.save()
+    finding.quotes.set(quotes)
+    return finding
+
+
+@transaction.atomic
+def update_finding(
+    *, finding: Finding, expected_version: int, statement: str, quotes: list[Quote] | None = None
+) -> Finding:
+    """Change a finding's words (and supporting quotes), refusing a lost update."""
+    finding = _save_versioned(Finding, finding, expected_version, statement=statement.strip())
+    if quotes is not None:
+        finding.quotes.set(quotes)
+    return finding
+
+
+@transaction.atomic
+def reanchor_quotes(*, story: Story) -> int:
+    """Move quotes on older transcript versions to the current one by their words.
+
+    A quote whose words are found again points at them; one whose words are gone is flagged
+    for review, never left pointing at the wrong words. Return how many were flagged.
+    """
+    current = Transcript.objects.filter(story=story, is_current=True).first()
+    if current is None:
+        return 0
+    stale = Quote.objects.filter(story=story).exclude(transcript=current).select_for_update()
+    flagged = 0
+    for quote in stale:
+        start = nearest_occurrence(current.text, quote.text, quote.char_start)
+        if start is None:
+            quote.needs_review = True
+            flagged += 1
+            quote.save(update_fields=["needs_review"])
+            continue
+        quote.transcript = current
+        quote.char_start, quote.char_end = start, start + len(quote.text)
+        quote.needs_review = False
+        quote.save(update_fields=["transcript", "char_start", "char_end", "needs_review"])
+    return flagged

@@ -1,0 +1,224 @@
+"""Sense-making services: workshops follow consent, quotes stay anchored, edits are never lost."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from sensemaking import services
+from sensemaking.models import Quote, Theme
+from stories import services as story_services
+from stories.models import AuditEvent
+from stories.transcripts import parse_plain_text
+from tests.factories import ALL_SCOPES, make_story
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Dee: Co-production gave me a voice.\n\nDee: Funding forms were the hardest part."
+
+
+@pytest.fixture
+def story(team):
+    return make_story(
+        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=TEXT
+    )
+
+
+@pytest.fixture
+def workshop(team, story):
+    return services.create_workshop(
+        project=team.project, title="First workshop", by=team.facilitator, stories=[story]
+    )
+
+
+def words(story, phrase):
+    text = story.transcripts.get(is_current=True).text
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+def test_only_stories_consenting_to_sensemaking_can_join_a_workshop(team):
+    refused = make_story(
+        team.project,
+        team.interviewer,
+        scopes={**ALL_SCOPES, "use_sensemaking": False},
+        status="submitted",
+        title="Not for workshops",
+    )
+    with pytest.raises(ValidationError, match="Not for workshops"):
+        services.create_workshop(
+            project=team.project, title="W", by=team.facilitator, stories=[refused]
+        )
+
+
+def test_highlight_saves_offsets_snapshot_and_themes(team, workshop, story):
+    start, end = words(story, "gave me a voice")
+    themes = services.themes_named(team.project, ["Being heard", "being HEARD", "Power"])
+    assert [theme.name for theme in themes] == ["Being heard", "Power"]
+    quote = services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=end,
+        themes=themes,
+        user=team.facilitator,
+    )
+    assert quote.text == "gave me a voice"
+    assert sorted(quote.themes.names()) == ["Being heard", "Power"]
+    assert Theme.objects.filter(project=team.project).count() == 2
+
+
+def test_overlapping_quotes_are_allowed(team, workshop, story):
+    for phrase in ("gave me a voice", "me a voice"):
+        start, end = words(story, phrase)
+        services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=start,
+            char_end=end,
+            themes=[],
+            user=team.facilitator,
+        )
+    assert Quote.objects.count() == 2
+
+
+def test_theme_names_differing_only_in_case_are_refused_by_the_database(team):
+    Theme.objects.create(project=team.project, name="Trust", slug="trust")
+    with pytest.raises(IntegrityError):
+        Theme.objects.create(project=team.project, name="TRUST", slug="trust-2")
+
+
+def test_second_editor_is_told_instead_of_overwriting(team):
+    (theme,) = services.themes_named(team.project, ["Trust"])
+    seen = theme.version
+    services.update_theme(
+        theme=theme, expected_version=seen, by=team.facilitator, name="Trust in services"
+    )
+    with pytest.raises(services.StaleEdit) as stale:
+        services.update_theme(
+            theme=theme, expected_version=seen, by=team.facilitator2, name="Trust?"
+        )
+    assert stale.value.current.name == "Trust in services"
+    assert AuditEvent.objects.filter(action="theme_renamed").count() == 1
+
+
+def test_merge_moves_quotes_and_keeps_an_audit_row(team, workshop, story):
+    start, end = words(story, "Funding forms")
+    source, target = services.themes_named(team.project, ["Money", "Funding"])
+    quote = services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=end,
+        themes=[source, target],
+        user=team.facilitator,
+    )
+    services.merge_themes(source=source, target=target, by=team.facilitator)
+    assert list(quote.themes.names()) == ["Funding"]
+    assert not Theme.objects.filter(name="Money").exists()
+    assert AuditEvent.objects.get(action="theme_merged").details["target"] == "Funding"
+
+
+def test_split_moves_chosen_quotes_to_a_new_theme(team, workshop, story):
+    (theme,) = services.themes_named(team.project, ["Voice"])
+    quotes = [
+        services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=a,
+            char_end=b,
+            themes=[theme],
+            user=team.facilitator,
+        )
+        for a, b in (words(story, "gave me a voice"), words(story, "hardest part"))
+    ]
+    new = services.split_theme(
+        theme=theme, new_name="Barriers", quotes=[quotes[1]], by=team.facilitator
+    )
+    assert list(quotes[0].themes.names()) == ["Voice"]
+    assert list(quotes[1].themes.names()) == [new.name]
+
+
+def test_quotes_follow_their_words_when_the_transcript_is_edited(team, workshop, story):
+    start, end = words(story, "Funding forms")
+    moved = services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=end,
+        themes=[],
+        user=team.facilitator,
+    )
+    start, end = words(story, "gave me a voice")
+    lost = services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=end,
+        themes=[],
+        user=team.facilitator,
+    )
+    story_services.add_transcript(
+        story=story,
+        parsed=parse_plain_text("Dee: A new opening line.\n\n" + "Dee: Funding forms were hard."),
+        by=team.interviewer,
+        origin="edited",
+    )
+    assert services.reanchor_quotes(story=story) == 1
+    moved.refresh_from_db()
+    lost.refresh_from_db()
+    current = story.transcripts.get(is_current=True)
+    assert current.text[moved.char_start : moved.char_end] == "Funding forms"
+    assert moved.transcript == current
+    assert lost.needs_review
+    assert lost.transcript != current  # Never re-pointed at the wrong words.
+
+
+def test_withdrawn_sensemaking_consent_hides_quotes(team, workshop, story):
+    start, end = words(story, "gave me a voice")
+    services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=end,
+        themes=[],
+        user=team.facilitator,
+    )
+    assert Quote.objects.usable_in_sensemaking().count() == 1
+    story_services.change_consent_scopes(
+        story=story, scopes={**ALL_SCOPES, "use_sensemaking": False}
+    )
+    assert Quote.objects.usable_in_sensemaking().count() == 0
+    assert Quote.objects.withdrawn_from_sensemaking().count() == 1
+    with pytest.raises(ValidationError, match="no longer agrees"):
+        services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=start,
+            char_end=end,
+            themes=[],
+            user=team.facilitator,
+        )
+
+
+def test_findings_refuse_lost_updates(team, workshop):
+    (theme,) = services.themes_named(team.project, ["Trust"])
+    finding = services.write_finding(
+        workshop=workshop,
+        theme=theme,
+        statement="Trust grows slowly.",
+        quotes=[],
+        by=team.facilitator,
+    )
+    services.update_finding(finding=finding, expected_version=1, statement="Trust grows with time.")
+    with pytest.raises(services.StaleEdit) as stale:
+        services.update_finding(finding=finding, expected_version=1, statement="Overwritten?")
+    assert stale.value.current.statement == "Trust grows with time."
+
+
+def test_workshop_guest_link_is_private_and_expiring(team, workshop):
+    guest, token = services.invite_guest(workshop=workshop, display_name="Dee", by=team.facilitator)
+    assert services.find_guest(token) == guest
+    assert services.find_guest(token + "x") is None
+    guest.expires_at = guest.created_at
+    guest.save()
+    assert services.find_guest(token) is None
