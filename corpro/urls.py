@@ -20,4 +20,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("my/", include(storyteller_patterns)),
     path("", include("stories.urls")),
+    path("", include("sensemaking.urls")),
 ]

@@ -149,6 +149,10 @@ def highlight(
     text = transcript.text[char_start:char_end]
     if not text.strip():
         raise ValidationError("Select some words, not only spaces.")
+    if transcript.redactions.filter(char_start__lt=char_end, char_end__gt=char_start).exists():
+        raise ValidationError(
+            "Your selection includes redacted words. Select the words before or after them."
+        )
     segments = [
         s for s in transcript.segments.all() if s.char_start < char_end and s.char_end > char_start
     ]

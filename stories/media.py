@@ -2,12 +2,14 @@
 
 import hashlib
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 # Media types decided from the file's first bytes, with the names people know them by.
 RECORDING_TYPES = {
@@ -34,6 +36,7 @@ EVIDENCE_TYPES = {
 EVIDENCE_FORMATS_TEXT = "PDF, JPEG or PNG (a scan or photo of the form), or an audio recording"
 
 SNIFF_BYTES = 8192
+BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 class MediaError(ValueError):
@@ -151,3 +154,46 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def stream_file(request, field_file, content_type: str, download: str = "") -> HttpResponse:
+    """Stream a stored file, honouring a single byte range so that players can seek."""
+    size = field_file.size
+    match = BYTE_RANGE.fullmatch(request.headers.get("Range", "").strip())
+    if match and any(match.groups()) and not download:
+        first, last = match.group(1), match.group(2)
+        if first:
+            start, end = int(first), min(int(last) if last else size - 1, size - 1)
+        else:
+            start, end = max(0, size - int(last)), size - 1
+        if start > end or start >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        handle = field_file.open("rb")
+        handle.seek(start)
+        response = StreamingHttpResponse(
+            read_range(handle, end - start + 1), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    else:
+        response = FileResponse(
+            field_file.open("rb"),
+            content_type=content_type,
+            as_attachment=bool(download),
+            filename=download or None,
+        )
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def read_range(handle, remaining: int, chunk: int = 64 * 1024):
+    with handle:
+        while remaining > 0:
+            data = handle.read(min(chunk, remaining))
+            if not data:
+                return
+            remaining -= len(data)
+            yield data

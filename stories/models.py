@@ -415,19 +415,30 @@ class Transcript(models.Model):
         redactions = sorted((r.char_start, r.char_end) for r in self.redactions.all())
         result = []
         for segment in self.segments.all():
-            parts, cursor = [], segment.char_start
+            spans, cursor = [], segment.char_start
             for start, end in redactions:
                 start, end = max(start, cursor), min(end, segment.char_end)
                 if start >= end:
                     continue
                 if start > cursor:
-                    parts.append((self.text[cursor:start], False))
+                    spans.append((self.text[cursor:start], False, cursor, start))
                 hidden = self.text[start:end] if reveal_redactions else REDACTED
-                parts.append((hidden, True))
+                spans.append((hidden, True, start, end))
                 cursor = end
             if cursor < segment.char_end:
-                parts.append((self.text[cursor : segment.char_end], False))
-            result.append({"segment": segment, "parts": parts})
+                spans.append(
+                    (self.text[cursor : segment.char_end], False, cursor, segment.char_end)
+                )
+            result.append(
+                {
+                    "segment": segment,
+                    "parts": [(text, redacted) for text, redacted, _start, _end in spans],
+                    "spans": [
+                        {"text": text, "redacted": redacted, "start": start, "end": end}
+                        for text, redacted, start, end in spans
+                    ],
+                }
+            )
         return result
 
 

@@ -1,7 +1,5 @@
 """Views for gathering, reviewing and consenting. Each: permission → object → form → service."""
 
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,13 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpResponse,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -43,6 +35,7 @@ from stories.media import (
     MediaError,
     SizeLimitUploadHandler,
     inspect_upload,
+    stream_file,
 )
 from stories.models import (
     Consent,
@@ -67,7 +60,6 @@ from stories.transcripts import (
 
 STORYTELLER_SESSION_KEY = "storyteller_link_id"
 PAGE_SIZE = 20
-BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 def healthz(request):
@@ -614,7 +606,7 @@ def recording_file(request, pk):
         ),
         pk=pk,
     )
-    return _stream(request, recording.file, recording.media_type)
+    return stream_file(request, recording.file, recording.media_type)
 
 
 @login_required
@@ -626,52 +618,9 @@ def consent_evidence(request, pk):
         ),
         pk=pk,
     )
-    return _stream(
+    return stream_file(
         request, consent.evidence, "application/octet-stream", download=consent.evidence_filename
     )
-
-
-def _stream(request, field_file, content_type: str, download: str = "") -> HttpResponse:
-    """Stream a stored file, honouring a single byte range so that players can seek."""
-    size = field_file.size
-    match = BYTE_RANGE.fullmatch(request.headers.get("Range", "").strip())
-    if match and any(match.groups()) and not download:
-        first, last = match.group(1), match.group(2)
-        if first:
-            start, end = int(first), min(int(last) if last else size - 1, size - 1)
-        else:
-            start, end = max(0, size - int(last)), size - 1
-        if start > end or start >= size:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
-        handle = field_file.open("rb")
-        handle.seek(start)
-        response = StreamingHttpResponse(
-            _read_range(handle, end - start + 1), status=206, content_type=content_type
-        )
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
-    else:
-        response = FileResponse(
-            field_file.open("rb"),
-            content_type=content_type,
-            as_attachment=bool(download),
-            filename=download or None,
-        )
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _read_range(handle, remaining: int, chunk: int = 64 * 1024):
-    with handle:
-        while remaining > 0:
-            data = handle.read(min(chunk, remaining))
-            if not data:
-                return
-            remaining -= len(data)
-            yield data
 
 
 # ---- The public archive ---------------------------------------------------------------------
@@ -802,7 +751,7 @@ def public_recording(request, pk):
         ),
         pk=pk,
     )
-    return _stream(request, recording.file, recording.media_type)
+    return stream_file(request, recording.file, recording.media_type)
 
 
 # ---- The storyteller's private pages ------------------------------------------------------

@@ -1,0 +1,111 @@
+"""Forms for workshops, highlights, themes and findings."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from sensemaking.models import Theme, Workshop
+from stories.forms import PlainTextMixin
+
+
+class WorkshopForm(PlainTextMixin, forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["title", "held_on", "status", "stories", "participants"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "stories": forms.CheckboxSelectMultiple,
+            "participants": forms.CheckboxSelectMultiple,
+        }
+        labels = {
+            "stories": "Stories to listen to",
+            "participants": "Project members taking part",
+        }
+        help_texts = {
+            "stories": "Only stories whose storytellers agreed to sense-making are listed.",
+        }
+
+    def __init__(self, *args, stories, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stories"].queryset = stories
+        self.fields["participants"].queryset = members
+        self.fields["participants"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+
+
+class GuestForm(PlainTextMixin, forms.Form):
+    display_name = forms.CharField(
+        label="Name to show", max_length=80, help_text="A first name or a nickname is enough."
+    )
+
+
+class HighlightForm(PlainTextMixin, forms.Form):
+    """The highlighter's form; the page without JavaScript fills in words and a paragraph."""
+
+    char_start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    char_end = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    words = forms.CharField(
+        label="Words to quote",
+        max_length=5000,
+        required=False,
+        help_text="Copy the exact words from the transcript.",
+    )
+    paragraph = forms.IntegerField(label="From paragraph number", min_value=1, required=False)
+    themes = forms.CharField(
+        label="Themes",
+        max_length=1000,
+        required=False,
+        help_text="Separate themes with commas. Choose existing ones or write new ones.",
+        widget=forms.TextInput(attrs={"list": "theme-names", "autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        has_offsets = data.get("char_start") is not None and data.get("char_end") is not None
+        if not has_offsets and not (data.get("words") and data.get("paragraph")):
+            raise ValidationError("Copy the words to quote and say which paragraph they are in.")
+        return data
+
+    def theme_names(self) -> list[str]:
+        return [name for name in self.cleaned_data.get("themes", "").split(",") if name.strip()]
+
+
+class ThemeForm(PlainTextMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Theme
+        fields = ["name", "description", "colour", "parent"]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Theme.objects.filter(
+            project=self.instance.project
+        ).exclude(pk=self.instance.pk)
+        self.fields["parent"].required = False
+
+    def validate_unique(self):
+        """Uniqueness is checked by the service, which reports the clash by name."""
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label="Merge into", queryset=Theme.objects.none(), empty_label="Choose a theme"
+    )
+
+    def __init__(self, *args, theme: Theme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Theme.objects.filter(project=theme.project).exclude(
+            pk=theme.pk
+        )
+
+
+class FindingForm(PlainTextMixin, forms.Form):
+    statement = forms.CharField(
+        label="Finding", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

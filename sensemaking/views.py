@@ -1,0 +1,596 @@
+"""Workshop pages: listen and highlight, the theme board, findings. Guests join by private link."""
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from sensemaking import services
+from sensemaking.forms import (
+    FindingForm,
+    GuestForm,
+    HighlightForm,
+    MergeForm,
+    ThemeForm,
+    WorkshopForm,
+)
+from sensemaking.models import Finding, Quote, Theme, Workshop, WorkshopGuest
+from stories import choices
+from stories.media import stream_file
+from stories.models import Project, Recording, Story, Transcript
+
+GUEST_SESSION_KEY = "workshop_guest_id"
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is looking: a signed-in user or a guest from a workshop link."""
+
+    user: object | None
+    guest: WorkshopGuest | None
+    is_facilitator: bool
+
+    @property
+    def name(self) -> str:
+        if self.guest:
+            return self.guest.display_name
+        return self.user.get_full_name() or self.user.get_username()
+
+
+def _guest(request) -> WorkshopGuest | None:
+    guest_id = request.session.get(GUEST_SESSION_KEY)
+    if guest_id is None:
+        return None
+    guest = WorkshopGuest.objects.select_related("workshop__project").filter(pk=guest_id).first()
+    return guest if guest and guest.is_active else None
+
+
+def _workshop(request, pk: int) -> tuple[Workshop, Visitor]:
+    """Return the workshop if this visitor may take part in it; 404 otherwise."""
+    if request.user.is_authenticated:
+        workshop = get_object_or_404(
+            Workshop.objects.visible_to(request.user).select_related("project"), pk=pk
+        )
+        facilitator = Workshop.objects.run_by(request.user).filter(pk=pk).exists()
+        return workshop, Visitor(user=request.user, guest=None, is_facilitator=facilitator)
+    guest = _guest(request)
+    if guest is None or guest.workshop_id != pk:
+        raise Http404
+    return guest.workshop, Visitor(user=None, guest=guest, is_facilitator=False)
+
+
+def _facilitated(request, pk: int) -> Workshop:
+    workshop, visitor = _workshop(request, pk)
+    if not visitor.is_facilitator:
+        raise Http404
+    return workshop
+
+
+def _workshop_stories(workshop: Workshop):
+    return workshop.stories.usable_in_sensemaking().select_related("storyteller")
+
+
+@login_required
+def workshop_list(request):
+    workshops = Workshop.objects.visible_to(request.user).select_related("project")
+    projects = Project.objects.for_member(request.user, "facilitator", "curator")
+    return render(
+        request,
+        "sensemaking/workshop_list.html",
+        {"workshops": workshops, "projects": projects},
+    )
+
+
+def _workshop_form(request, project: Project, instance: Workshop | None = None) -> WorkshopForm:
+    members = (
+        get_user_model()
+        .objects.filter(memberships__project=project)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+    stories = Story.objects.usable_in_sensemaking().filter(project=project).order_by("title")
+    return WorkshopForm(request.POST or None, instance=instance, stories=stories, members=members)
+
+
+@login_required
+def workshop_create(request, slug):
+    project = get_object_or_404(
+        Project.objects.for_member(request.user, "facilitator", "curator"), slug=slug
+    )
+    form = _workshop_form(request, project)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workshop = services.create_workshop(
+                project=project,
+                title=data["title"],
+                held_on=data["held_on"],
+                by=request.user,
+                stories=data["stories"],
+                participants=data["participants"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Workshop created.")
+            return redirect("sensemaking:workshop", pk=workshop.pk)
+    return render(request, "sensemaking/workshop_form.html", {"form": form, "project": project})
+
+
+@login_required
+def workshop_edit(request, pk):
+    workshop = _facilitated(request, pk)
+    form = _workshop_form(request, workshop.project, instance=workshop)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_workshop_stories(
+                workshop=workshop, stories=form.cleaned_data["stories"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form.save()
+            messages.success(request, "Workshop saved.")
+            return redirect("sensemaking:workshop", pk=workshop.pk)
+    return render(
+        request,
+        "sensemaking/workshop_form.html",
+        {"form": form, "project": workshop.project, "workshop": workshop},
+    )
+
+
+@never_cache
+def workshop_detail(request, pk):
+    workshop, visitor = _workshop(request, pk)
+    return render(
+        request,
+        "sensemaking/workshop_detail.html",
+        {
+            "workshop": workshop,
+            "visitor": visitor,
+            "stories": _workshop_stories(workshop),
+            "participants": workshop.participants.all(),
+            "guests": workshop.guests.all() if visitor.is_facilitator else [],
+            "guest_form": GuestForm() if visitor.is_facilitator else None,
+            "new_link": request.session.pop("new_workshop_link", None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def guest_invite(request, pk):
+    workshop = _facilitated(request, pk)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        _guest, token = services.invite_guest(
+            workshop=workshop, display_name=form.cleaned_data["display_name"], by=request.user
+        )
+        request.session["new_workshop_link"] = request.build_absolute_uri(
+            reverse("sensemaking:join", args=[token])
+        )
+    else:
+        messages.error(request, "Enter a name to show for the person you are inviting.")
+    return redirect("sensemaking:workshop", pk=workshop.pk)
+
+
+@never_cache
+def guest_join(request, token):
+    """Open a workshop link: remember the guest in the session, without the token in the URL."""
+    guest = services.find_guest(token)
+    if guest is None:
+        return render(request, "sensemaking/link_invalid.html", status=404)
+    request.session.cycle_key()
+    request.session[GUEST_SESSION_KEY] = guest.pk
+    return redirect("sensemaking:workshop", pk=guest.workshop_id)
+
+
+def _story_in(workshop: Workshop, story_pk: int) -> Story:
+    return get_object_or_404(
+        _workshop_stories(workshop).select_related("current_consent"), pk=story_pk
+    )
+
+
+def _quote_json(quote: Quote) -> dict:
+    return {
+        "id": quote.pk,
+        "story": quote.story_id,
+        "char_start": quote.char_start,
+        "char_end": quote.char_end,
+        "text": quote.text,
+        "start_seconds": quote.start_seconds,
+        "themes": [theme.name for theme in quote.themes.all()],
+        "by": quote.highlighted_by,
+    }
+
+
+def _quotes_for(workshop: Workshop):
+    return (
+        Quote.objects.usable_in_sensemaking()
+        .filter(workshop=workshop)
+        .select_related("created_by", "created_by_guest", "story__storyteller")
+        .prefetch_related("themes")
+    )
+
+
+@never_cache
+def workshop_story(request, pk, story_pk):
+    """Listen to a story and read its transcript, with everyone's quotes; highlight here."""
+    workshop, visitor = _workshop(request, pk)
+    story = _story_in(workshop, story_pk)
+    services.reanchor_quotes(story=story)
+    transcript = (
+        Transcript.objects.filter(story=story, is_current=True)
+        .prefetch_related("segments", "redactions")
+        .first()
+    )
+    recording = story.recordings.filter(state=Recording.State.READY).first()
+    form = HighlightForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and transcript:
+        quote = _save_highlight(request, form, workshop, story, transcript, visitor)
+        if quote:
+            messages.success(request, "Quote saved.")
+            return redirect(request.path)
+    quotes = list(_quotes_for(workshop).filter(story=story))
+    return render(
+        request,
+        "sensemaking/workshop_story.html",
+        {
+            "workshop": workshop,
+            "visitor": visitor,
+            "story": story,
+            "transcript": transcript,
+            "segments": transcript.display_segments() if transcript else [],
+            "recording": recording,
+            "quotes": quotes,
+            "quotes_json": [_quote_json(quote) for quote in quotes],
+            "themes": Theme.objects.filter(project=workshop.project),
+            "form": form,
+        },
+    )
+
+
+def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quote | None:
+    """Save a quote from the form; the no-JavaScript path finds the words in a paragraph."""
+    data = form.cleaned_data
+    start, end = data.get("char_start"), data.get("char_end")
+    if start is None or end is None:
+        segments = list(transcript.segments.all())
+        number = data["paragraph"]
+        if number > len(segments):
+            form.add_error("paragraph", f"The transcript has {len(segments)} paragraphs.")
+            return None
+        segment = segments[number - 1]
+        found = segment.text.find(data["words"].strip())
+        if found == -1:
+            form.add_error("words", "Those exact words are not in that paragraph.")
+            return None
+        start = segment.char_start + found
+        end = start + len(data["words"].strip())
+    try:
+        return services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=start,
+            char_end=end,
+            themes=services.themes_named(workshop.project, form.theme_names()),
+            note=data.get("note", ""),
+            user=visitor.user,
+            guest=visitor.guest,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@require_POST
+def quote_create(request, pk, story_pk):
+    """Save a highlight sent by the page's script as JSON; answer with the quote."""
+    workshop, visitor = _workshop(request, pk)
+    story = _story_in(workshop, story_pk)
+    transcript = Transcript.objects.filter(story=story, is_current=True).first()
+    try:
+        payload = json.loads(request.body or b"{}")
+    except json.JSONDecodeError:
+        return JsonResponse({"error": "The request was not understood."}, status=400)
+    themes = payload.get("themes") or []
+    form = HighlightForm(
+        {
+            "char_start": payload.get("char_start"),
+            "char_end": payload.get("char_end"),
+            "themes": ",".join(str(name) for name in themes),
+            "note": payload.get("note", ""),
+        }
+    )
+    if transcript is None or not form.is_valid():
+        errors = [message for messages_ in form.errors.values() for message in messages_]
+        return JsonResponse({"error": " ".join(errors) or "Select some words."}, status=400)
+    quote = _save_highlight(request, form, workshop, story, transcript, visitor)
+    if quote is None:
+        errors = [message for messages_ in form.errors.values() for message in messages_]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    quote = _quotes_for(workshop).get(pk=quote.pk)
+    return JsonResponse({"quote": _quote_json(quote)}, status=201)
+
+
+@never_cache
+def workshop_updates(request, pk):
+    """Return quotes newer than ?after=<id>, and the codebook, for pages that poll."""
+    workshop, _visitor = _workshop(request, pk)
+    after = request.GET.get("after", "0")
+    quotes = _quotes_for(workshop).filter(pk__gt=int(after) if after.isdigit() else 0)
+    if request.GET.get("story", "").isdigit():
+        quotes = quotes.filter(story_id=int(request.GET["story"]))
+    return JsonResponse(
+        {
+            "quotes": [_quote_json(quote) for quote in quotes.order_by("pk")],
+            "themes": [
+                {"id": theme.pk, "name": theme.name, "colour": theme.colour}
+                for theme in Theme.objects.filter(project=workshop.project)
+            ],
+        }
+    )
+
+
+def workshop_media(request, pk, story_pk):
+    """Stream a workshop story's recording to the people taking part."""
+    workshop, _visitor = _workshop(request, pk)
+    story = _story_in(workshop, story_pk)
+    recording = get_object_or_404(
+        Recording.objects.filter(story=story, state=Recording.State.READY).order_by("pk")[:1]
+    )
+    return stream_file(request, recording.file, recording.media_type)
+
+
+BOARD_FILTERS = ("age_band", "gender", "ethnicity", "disability", "lgbtqia")
+
+
+@never_cache
+def board(request, pk):
+    """Every theme with its quotes, counts of quotes and storytellers, co-occurrence, findings."""
+    workshop, visitor = _workshop(request, pk)
+    quotes = _quotes_for(workshop)
+    story_filter = request.GET.get("story", "")
+    if story_filter.isdigit():
+        quotes = quotes.filter(story_id=int(story_filter))
+    applied = {}
+    if visitor.is_facilitator:
+        for name in BOARD_FILTERS:
+            value = request.GET.get(name, "")
+            if value:
+                quotes = quotes.filter(**{f"story__storyteller__{name}": value})
+                applied[name] = value
+    quotes = list(quotes)
+    themes = list(
+        Theme.objects.filter(project=workshop.project).prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.filter(workshop=workshop).prefetch_related("quotes"),
+            )
+        )
+    )
+    by_theme: dict[int, list[Quote]] = {theme.pk: [] for theme in themes}
+    pairs: Counter = Counter()
+    for quote in quotes:
+        quote_themes = sorted(quote.themes.all(), key=lambda theme: theme.pk)
+        for theme in quote_themes:
+            by_theme.setdefault(theme.pk, []).append(quote)
+        for first, second in combinations(quote_themes, 2):
+            pairs[(first.pk, second.pk)] += 1
+    rows = [
+        {
+            "theme": theme,
+            "quotes": by_theme.get(theme.pk, []),
+            "storytellers": len({q.story.storyteller_id for q in by_theme.get(theme.pk, [])}),
+            "findings": theme.findings.all(),
+        }
+        for theme in themes
+    ]
+    used = [row["theme"] for row in rows if row["quotes"]]
+    matrix = [
+        (
+            row_theme,
+            [
+                pairs.get(tuple(sorted((row_theme.pk, col.pk))), 0) if col != row_theme else None
+                for col in used
+            ],
+        )
+        for row_theme in used
+    ]
+    withdrawn = (
+        Quote.objects.withdrawn_from_sensemaking().filter(workshop=workshop).count()
+        if visitor.is_facilitator
+        else 0
+    )
+    return render(
+        request,
+        "sensemaking/board.html",
+        {
+            "workshop": workshop,
+            "visitor": visitor,
+            "rows": rows,
+            "used": used,
+            "matrix": matrix,
+            "withdrawn": withdrawn,
+            "stories": _workshop_stories(workshop),
+            "story_filter": story_filter,
+            "filter_choices": _filter_choices(applied) if visitor.is_facilitator else [],
+            "applied": applied,
+            "finding_form": FindingForm(),
+        },
+    )
+
+
+def _filter_choices(applied: dict) -> list[tuple[str, str, list, str]]:
+    """Return the storyteller filters a facilitator may use, with the value chosen for each."""
+    filters = [
+        ("age_band", "Age", choices.AGE_BANDS),
+        ("gender", "Gender", choices.GENDERS),
+        ("ethnicity", "Ethnicity", choices.ETHNICITIES),
+        ("disability", "Disabled", choices.YES_NO),
+        ("lgbtqia", "LGBTQIA+", choices.YES_NO),
+    ]
+    return [(name, label, options, applied.get(name, "")) for name, label, options in filters]
+
+
+@require_POST
+def quote_key(request, pk, quote_pk):
+    workshop = _facilitated(request, pk)
+    quote = get_object_or_404(_quotes_for(workshop), pk=quote_pk)
+    Quote.objects.filter(pk=quote.pk).update(is_key=not quote.is_key)
+    return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}#quote-{quote.pk}")
+
+
+def _theme_in(workshop: Workshop, theme_pk: int) -> Theme:
+    return get_object_or_404(Theme.objects.filter(project=workshop.project), pk=theme_pk)
+
+
+def theme_edit(request, pk, theme_pk):
+    """Rename or describe a theme; a second editor is shown the newer version, not overwritten."""
+    workshop = _facilitated(request, pk)
+    theme = _theme_in(workshop, theme_pk)
+    form = ThemeForm(request.POST or None, instance=theme, initial={"version": theme.version})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_theme(
+                theme=theme,
+                expected_version=data["version"],
+                by=request.user,
+                name=data["name"],
+                description=data["description"],
+                colour=data["colour"],
+                parent=data["parent"],
+            )
+        except services.StaleEdit as error:
+            stale = error.current
+            form = ThemeForm(instance=stale, initial={"version": stale.version})
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, "Theme saved.")
+            return redirect("sensemaking:board", pk=workshop.pk)
+    return render(
+        request,
+        "sensemaking/theme_form.html",
+        {
+            "workshop": workshop,
+            "theme": theme,
+            "form": form,
+            "stale": stale,
+            "merge_form": MergeForm(theme=theme),
+            "quotes": _quotes_for(workshop).filter(themes=theme),
+        },
+    )
+
+
+@require_POST
+def theme_merge(request, pk, theme_pk):
+    workshop = _facilitated(request, pk)
+    theme = _theme_in(workshop, theme_pk)
+    form = MergeForm(request.POST, theme=theme)
+    if form.is_valid():
+        target = services.merge_themes(
+            source=theme, target=form.cleaned_data["target"], by=request.user
+        )
+        messages.success(request, f"Merged into “{target.name}”.")
+    else:
+        messages.error(request, "Choose the theme to merge into.")
+    return redirect("sensemaking:board", pk=workshop.pk)
+
+
+@require_POST
+def theme_split(request, pk, theme_pk):
+    workshop = _facilitated(request, pk)
+    theme = _theme_in(workshop, theme_pk)
+    quotes = list(_quotes_for(workshop).filter(pk__in=request.POST.getlist("quotes"), themes=theme))
+    name = request.POST.get("new_name", "").strip()
+    if not quotes or not name:
+        messages.error(request, "Name the new theme and choose the quotes that move to it.")
+    else:
+        try:
+            new = services.split_theme(theme=theme, new_name=name, quotes=quotes, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{len(quotes)} quote(s) moved to “{new.name}”.")
+    return redirect("sensemaking:board", pk=workshop.pk)
+
+
+@require_POST
+def theme_move(request, pk, theme_pk):
+    """Move a theme up or down the codebook."""
+    workshop = _facilitated(request, pk)
+    themes = list(Theme.objects.filter(project=workshop.project))
+    theme = _theme_in(workshop, theme_pk)
+    index = themes.index(theme)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    if 0 <= index + step < len(themes):
+        themes[index], themes[index + step] = themes[index + step], themes[index]
+        services.reorder_themes(project=workshop.project, ordered=themes)
+    return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}#theme-{theme.pk}")
+
+
+@require_POST
+def finding_create(request, pk, theme_pk):
+    workshop, visitor = _workshop(request, pk)
+    theme = _theme_in(workshop, theme_pk)
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        quotes = list(_quotes_for(workshop).filter(pk__in=request.POST.getlist("quotes")))
+        services.write_finding(
+            workshop=workshop,
+            theme=theme,
+            statement=form.cleaned_data["statement"],
+            quotes=quotes,
+            by=visitor.user,
+        )
+        messages.success(request, "Finding added.")
+    else:
+        messages.error(request, "Write the finding first.")
+    return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}#theme-{theme.pk}")
+
+
+def finding_edit(request, pk, finding_pk):
+    workshop, _visitor = _workshop(request, pk)
+    finding = get_object_or_404(Finding.objects.filter(workshop=workshop), pk=finding_pk)
+    form = FindingForm(
+        request.POST or None,
+        initial={"statement": finding.statement, "version": finding.version},
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_finding(
+                finding=finding,
+                expected_version=form.cleaned_data["version"] or 0,
+                statement=form.cleaned_data["statement"],
+            )
+        except services.StaleEdit as error:
+            stale = error.current
+            form = FindingForm(initial={"statement": stale.statement, "version": stale.version})
+        else:
+            messages.success(request, "Finding saved.")
+            return redirect("sensemaking:board", pk=workshop.pk)
+    return render(
+        request,
+        "sensemaking/finding_form.html",
+        {"workshop": workshop, "finding": finding, "form": form, "stale": stale},
+    )
+
+
+def guest_leave(request):
+    request.session.pop(GUEST_SESSION_KEY, None)
+    return redirect("home")

@@ -1,0 +1,236 @@
+"""Workshop pages for every kind of visitor: each sees only their own workshop and stories."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from sensemaking import services
+from sensemaking.models import Quote, Theme
+from stories import services as story_services
+from tests.factories import ALL_SCOPES, make_member, make_project, make_story
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Dee: Co-production gave me a voice.\n\nDee: I lived at 14 Brook Lane then."
+
+
+@pytest.fixture
+def story(team):
+    return make_story(
+        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=TEXT
+    )
+
+
+@pytest.fixture
+def workshop(team, story):
+    return services.create_workshop(
+        project=team.project, title="Spring workshop", by=team.facilitator, stories=[story]
+    )
+
+
+@pytest.fixture
+def other_workshop(team):
+    other_story = make_story(
+        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", title="Elsewhere"
+    )
+    return services.create_workshop(
+        project=team.project, title="Autumn workshop", by=team.facilitator, stories=[other_story]
+    )
+
+
+def join(client, workshop, team, name="Dee"):
+    _guest, token = services.invite_guest(workshop=workshop, display_name=name, by=team.facilitator)
+    return client.get(reverse("sensemaking:join", args=[token]))
+
+
+def offsets(story, phrase):
+    text = story.transcripts.get(is_current=True).text
+    return text.index(phrase), text.index(phrase) + len(phrase)
+
+
+def test_a_guest_link_opens_only_its_workshop(client, team, workshop, other_workshop, story):
+    response = join(client, workshop, team)
+    assert response["Location"] == reverse("sensemaking:workshop", args=[workshop.pk])
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(reverse("sensemaking:story", args=[workshop.pk, story.pk])).status_code == 200
+    other_story = other_workshop.stories.get()
+    for url in (
+        reverse("sensemaking:workshop", args=[other_workshop.pk]),
+        reverse("sensemaking:board", args=[other_workshop.pk]),
+        reverse("sensemaking:story", args=[other_workshop.pk, other_story.pk]),
+        reverse("sensemaking:story", args=[workshop.pk, other_story.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    for url in (
+        reverse("stories:story-detail", args=[story.pk]),
+        reverse("stories:dashboard"),
+        "/admin/",
+    ):
+        assert client.get(url).status_code == 302, url  # Sent to sign in.
+
+
+def test_a_guest_cannot_run_the_workshop(client, team, workshop):
+    join(client, workshop, team)
+    edit = client.get(reverse("sensemaking:workshop-edit", args=[workshop.pk]))
+    assert edit["Location"].startswith(reverse("login"))
+    (theme,) = services.themes_named(team.project, ["Trust"])
+    assert (
+        client.get(reverse("sensemaking:theme-edit", args=[workshop.pk, theme.pk])).status_code
+        == 404
+    )
+
+
+def test_facilitators_of_another_project_see_nothing(client, team, workshop, story):
+    stranger = make_member(make_project(), "facilitator")
+    client.force_login(stranger)
+    assert client.get(reverse("sensemaking:workshop", args=[workshop.pk])).status_code == 404
+    assert client.get(reverse("sensemaking:board", args=[workshop.pk])).status_code == 404
+    assert workshop.title not in client.get(reverse("sensemaking:workshop-list")).content.decode()
+
+
+def test_interviewers_not_taking_part_see_nothing(client, team, workshop):
+    client.force_login(team.interviewer2)
+    assert client.get(reverse("sensemaking:workshop", args=[workshop.pk])).status_code == 404
+
+
+def test_highlight_by_json_and_the_board_shows_it(client, team, workshop, story):
+    join(client, workshop, team, name="Dee")
+    start, end = offsets(story, "gave me a voice")
+    response = client.post(
+        reverse("sensemaking:quote-create", args=[workshop.pk, story.pk]),
+        json.dumps({"char_start": start, "char_end": end, "themes": ["Voice", "voice"]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["quote"]["themes"] == ["Voice"]
+    assert response.json()["quote"]["by"] == "Dee"
+    client.logout()
+    client.force_login(team.facilitator)
+    board = client.get(reverse("sensemaking:board", args=[workshop.pk])).content.decode()
+    assert "gave me a voice" in board
+    assert "highlighted by Dee" in board
+    assert "1 quote from 1 storyteller" in board
+
+
+def test_highlight_without_javascript_finds_words_in_a_paragraph(client, team, workshop, story):
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:story", args=[workshop.pk, story.pk])
+    client.post(url, {"words": "gave me a voice", "paragraph": 1, "themes": "Voice, Power"})
+    quote = Quote.objects.get()
+    assert quote.text == "gave me a voice"
+    assert sorted(quote.themes.names()) == ["Power", "Voice"]
+    wrong = client.post(url, {"words": "not there", "paragraph": 1})
+    assert "not in that paragraph" in wrong.content.decode()
+
+
+def test_quotes_cannot_include_redacted_words(client, team, workshop, story):
+    transcript = story.transcripts.get(is_current=True)
+    start, end = offsets(story, "14 Brook Lane")
+    story_services.redact_transcript(
+        transcript=transcript, char_start=start, char_end=end, reason="", by=team.curator
+    )
+    client.force_login(team.facilitator)
+    response = client.post(
+        reverse("sensemaking:quote-create", args=[workshop.pk, story.pk]),
+        json.dumps({"char_start": start - 3, "char_end": end}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "redacted" in response.json()["error"]
+    page = client.get(reverse("sensemaking:story", args=[workshop.pk, story.pk])).content.decode()
+    assert "Brook Lane" not in page
+
+
+def test_bad_highlight_input_is_refused_clearly(client, team, workshop, story):
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:quote-create", args=[workshop.pk, story.pk])
+    assert client.post(url, "not json", content_type="application/json").status_code == 400
+    response = client.post(
+        url, json.dumps({"char_start": 5, "char_end": 99999}), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "Select some words" in response.json()["error"]
+    assert not Quote.objects.exists()
+
+
+def test_withdrawn_consent_hides_quotes_from_participants_and_text_from_facilitators(
+    client, team, workshop, story
+):
+    start, end = offsets(story, "gave me a voice")
+    services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=end,
+        themes=[],
+        user=team.facilitator,
+    )
+    story_services.change_consent_scopes(
+        story=story, scopes={**ALL_SCOPES, "use_sensemaking": False}
+    )
+    client.force_login(team.facilitator)
+    board = client.get(reverse("sensemaking:board", args=[workshop.pk])).content.decode()
+    assert "gave me a voice" not in board
+    assert "1 quote withdrawn" in board
+    assert client.get(reverse("sensemaking:story", args=[workshop.pk, story.pk])).status_code == 404
+    client.logout()
+    join(client, workshop, team)
+    board = client.get(reverse("sensemaking:board", args=[workshop.pk])).content.decode()
+    assert "gave me a voice" not in board
+    assert "withdrawn" not in board
+    updates = client.get(reverse("sensemaking:updates", args=[workshop.pk])).json()
+    assert updates["quotes"] == []
+
+
+def test_updates_return_only_newer_quotes(client, team, workshop, story):
+    client.force_login(team.facilitator)
+    first = services.highlight(
+        workshop=workshop, story=story, char_start=0, char_end=5, themes=[], user=team.facilitator
+    )
+    services.highlight(
+        workshop=workshop, story=story, char_start=6, char_end=10, themes=[], user=team.facilitator
+    )
+    url = reverse("sensemaking:updates", args=[workshop.pk])
+    assert len(client.get(url, {"after": first.pk}).json()["quotes"]) == 1
+
+
+def test_second_theme_editor_sees_the_newer_version(client, team, workshop):
+    (theme,) = services.themes_named(team.project, ["Trust"])
+    url = reverse("sensemaking:theme-edit", args=[workshop.pk, theme.pk])
+    data = {"name": "Trust in services", "colour": "#1d4f7a", "version": theme.version}
+    client.force_login(team.facilitator)
+    assert client.post(url, data).status_code == 302
+    client.force_login(team.facilitator2)
+    page = client.post(url, {**data, "name": "Trust?"}).content.decode()
+    assert "Someone else changed this theme" in page
+    assert 'value="Trust in services"' in page
+    assert Theme.objects.get(pk=theme.pk).name == "Trust in services"
+
+
+def test_board_query_count_does_not_grow_with_quotes(client, team, workshop, story):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    themes = services.themes_named(team.project, ["A", "B", "C"])
+
+    def add(count):
+        for number in range(count):
+            services.highlight(
+                workshop=workshop,
+                story=story,
+                char_start=number % 20,
+                char_end=number % 20 + 3,
+                themes=themes[: 1 + number % 3],
+                user=team.facilitator,
+            )
+
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:board", args=[workshop.pk])
+    add(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(20)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
