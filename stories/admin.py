@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from stories import choices
 from stories.models import (
     AuditEvent,
     Consent,
@@ -18,17 +19,6 @@ from stories.models import (
     Transcript,
 )
 from stories.querysets import project_ids_for
-
-SPECIAL_CATEGORY_FIELDS = (
-    "age_band",
-    "gender",
-    "ethnicity",
-    "disability",
-    "lgbtqia",
-    "sectors",
-    "coproduction_roles",
-    "lived_experiences",
-)
 
 
 def is_curator(request) -> bool:
@@ -84,7 +74,7 @@ class StorytellerAdmin(ProjectScopedAdmin):
     readonly_fields = ["created_by", "created_at"]
 
     def get_exclude(self, request, obj=None):
-        return () if is_curator(request) else SPECIAL_CATEGORY_FIELDS
+        return () if is_curator(request) else choices.DEMOGRAPHIC_FIELDS
 
 
 @admin.register(StorytellerContact)

@@ -110,6 +110,18 @@ LANGUAGES = [
     ("other", "Another language"),
 ]
 
+# The storyteller facts that are special-category data: curators and admins only.
+DEMOGRAPHIC_FIELDS = (
+    "age_band",
+    "gender",
+    "ethnicity",
+    "disability",
+    "lgbtqia",
+    "sectors",
+    "coproduction_roles",
+    "lived_experiences",
+)
+
 MULTI_CHOICE_FIELDS = {
     "sectors": SECTORS,
     "coproduction_roles": COPRODUCTION_ROLES,

@@ -72,14 +72,7 @@ class StorytellerForm(PlainTextMixin, forms.ModelForm):
         fields = [
             "credit_preference",
             "credit_name",
-            "age_band",
-            "gender",
-            "ethnicity",
-            "disability",
-            "lgbtqia",
-            "sectors",
-            "coproduction_roles",
-            "lived_experiences",
+            *choices.DEMOGRAPHIC_FIELDS,
         ]
         widgets = {"credit_preference": forms.RadioSelect}
         labels = {
@@ -114,8 +107,7 @@ class StorytellerForm(PlainTextMixin, forms.ModelForm):
         return data
 
     def demographics(self) -> dict:
-        fields = self.Meta.fields[2:]
-        return {name: self.cleaned_data[name] for name in fields}
+        return {name: self.cleaned_data[name] for name in choices.DEMOGRAPHIC_FIELDS}
 
     def contact(self) -> dict:
         data = self.cleaned_data

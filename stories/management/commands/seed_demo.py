@@ -11,7 +11,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from stories import demo_content, services
+from stories import choices, demo_content, services
 from stories.auth import DEMO_PASSWORD
 from stories.models import Membership, Project, Story, Transcript
 from stories.transcripts import parse_plain_text
@@ -84,19 +84,7 @@ class Command(BaseCommand):
                 by=owners.get(spec["key"], users["interviewer"]),
                 credit_preference=spec["credit_preference"],
                 credit_name=spec["credit_name"],
-                demographics={
-                    name: spec[name]
-                    for name in (
-                        "age_band",
-                        "gender",
-                        "ethnicity",
-                        "disability",
-                        "lgbtqia",
-                        "sectors",
-                        "coproduction_roles",
-                        "lived_experiences",
-                    )
-                },
+                demographics={name: spec[name] for name in choices.DEMOGRAPHIC_FIELDS},
                 contact=spec["contact"],
             )
             for spec in demo_content.STORYTELLERS
