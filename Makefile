@@ -52,6 +52,7 @@ check-postgres: $(BIN)/.installed-test
 demo: $(BIN)/.installed-runtime system-packages
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo_workshop
 	@echo "Serving corpro at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

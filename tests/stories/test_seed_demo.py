@@ -59,3 +59,15 @@ def test_each_demo_interviewer_can_add_stories_for_their_storytellers(settings, 
         client.login(username=username, password=DEMO_PASSWORD)
         page = client.get(reverse("stories:story-create", args=["value-of-coproduction"]))
         assert "First add the storyteller" not in page.content.decode(), username
+
+
+def test_demo_workshop_has_quotes_under_themes(settings):
+    from sensemaking.models import Quote, Workshop
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    call_command("seed_demo_workshop")
+    call_command("seed_demo_workshop")
+    assert Workshop.objects.count() == 1
+    assert Quote.objects.count() >= 10
+    assert all(quote.themes.exists() for quote in Quote.objects.all())
