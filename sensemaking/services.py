@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, WorkshopGuest
-from stories.models import AuditEvent, Project, Story, Transcript
+from stories.models import REDACTED, AuditEvent, Project, Redaction, Story, Transcript
 from stories.services import audit, hash_token, nearest_occurrence
 
 
@@ -322,6 +323,31 @@ def update_finding(
     if quotes is not None:
         finding.quotes.set(quotes)
     return finding
+
+
+def hide_redacted_words(quotes: list[Quote]) -> list[Quote]:
+    """Set each quote's display_text, with every word redacted in its story shown as [redacted].
+
+    A redaction made after a quote was saved still hides those words in the quote.
+    """
+    story_ids = {quote.story_id for quote in quotes}
+    hidden: dict[int, set[str]] = {story_id: set() for story_id in story_ids}
+    rows = (
+        Redaction.objects.filter(transcript__story_id__in=story_ids)
+        .annotate(
+            words=Substr("transcript__text", F("char_start") + 1, F("char_end") - F("char_start"))
+        )
+        .values_list("transcript__story_id", "words")
+    )
+    for story_id, words in rows:
+        if words.strip():
+            hidden[story_id].add(words)
+    for quote in quotes:
+        text = quote.text
+        for words in sorted(hidden.get(quote.story_id, ()), key=len, reverse=True):
+            text = text.replace(words, REDACTED)
+        quote.display_text = text
+    return quotes
 
 
 @transaction.atomic

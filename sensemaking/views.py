@@ -208,7 +208,7 @@ def _quote_json(quote: Quote) -> dict:
         "story": quote.story_id,
         "char_start": quote.char_start,
         "char_end": quote.char_end,
-        "text": quote.text,
+        "text": quote.display_text,
         "start_seconds": quote.start_seconds,
         "themes": [theme.name for theme in quote.themes.all()],
         "by": quote.highlighted_by,
@@ -242,7 +242,7 @@ def workshop_story(request, pk, story_pk):
         if quote:
             messages.success(request, "Quote saved.")
             return redirect(request.path)
-    quotes = list(_quotes_for(workshop).filter(story=story))
+    quotes = services.hide_redacted_words(list(_quotes_for(workshop).filter(story=story)))
     return render(
         request,
         "sensemaking/workshop_story.html",
@@ -298,7 +298,12 @@ def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quot
 def quote_create(request, pk, story_pk):
     """Save a highlight sent by the page's script as JSON; answer with the quote."""
     workshop, visitor = _workshop(request, pk)
-    story = _story_in(workshop, story_pk)
+    story = _workshop_stories(workshop).filter(pk=story_pk).first()
+    if story is None:
+        return JsonResponse(
+            {"error": "This story can’t be used any more: its storyteller may have withdrawn it."},
+            status=404,
+        )
     transcript = Transcript.objects.filter(story=story, is_current=True).first()
     try:
         payload = json.loads(request.body or b"{}")
@@ -320,7 +325,7 @@ def quote_create(request, pk, story_pk):
     if quote is None:
         errors = [message for messages_ in form.errors.values() for message in messages_]
         return JsonResponse({"error": " ".join(errors)}, status=400)
-    quote = _quotes_for(workshop).get(pk=quote.pk)
+    (quote,) = services.hide_redacted_words([_quotes_for(workshop).get(pk=quote.pk)])
     return JsonResponse({"quote": _quote_json(quote)}, status=201)
 
 
@@ -334,7 +339,10 @@ def workshop_updates(request, pk):
         quotes = quotes.filter(story_id=int(request.GET["story"]))
     return JsonResponse(
         {
-            "quotes": [_quote_json(quote) for quote in quotes.order_by("pk")],
+            "quotes": [
+                _quote_json(quote)
+                for quote in services.hide_redacted_words(list(quotes.order_by("pk")))
+            ],
             "themes": [
                 {"id": theme.pk, "name": theme.name, "colour": theme.colour}
                 for theme in Theme.objects.filter(project=workshop.project)
@@ -371,7 +379,7 @@ def board(request, pk):
             if value:
                 quotes = quotes.filter(**{f"story__storyteller__{name}": value})
                 applied[name] = value
-    quotes = list(quotes)
+    quotes = services.hide_redacted_words(list(quotes))
     themes = list(
         Theme.objects.filter(project=workshop.project).prefetch_related(
             Prefetch(
@@ -388,6 +396,11 @@ def board(request, pk):
             by_theme.setdefault(theme.pk, []).append(quote)
         for first, second in combinations(quote_themes, 2):
             pairs[(first.pk, second.pk)] += 1
+    usable = {quote.pk: quote for quote in quotes}
+    for theme in themes:
+        for finding in theme.findings.all():
+            # Only quotes still usable (and already redacted above) support a finding here.
+            finding.shown_quotes = [usable[q.pk] for q in finding.quotes.all() if q.pk in usable]
     rows = [
         {
             "theme": theme,
@@ -491,7 +504,9 @@ def theme_edit(request, pk, theme_pk):
             "form": form,
             "stale": stale,
             "merge_form": MergeForm(theme=theme),
-            "quotes": _quotes_for(workshop).filter(themes=theme),
+            "quotes": services.hide_redacted_words(
+                list(_quotes_for(workshop).filter(themes=theme))
+            ),
         },
     )
 

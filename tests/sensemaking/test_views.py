@@ -234,3 +234,29 @@ def test_board_query_count_does_not_grow_with_quotes(client, team, workshop, sto
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_later_redaction_hides_words_in_existing_quotes(client, team, workshop, story):
+    start, end = offsets(story, "I lived at 14 Brook Lane then")
+    services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=end,
+        themes=services.themes_named(team.project, ["Home"]),
+        user=team.facilitator,
+    )
+    transcript = story.transcripts.get(is_current=True)
+    start, end = offsets(story, "14 Brook Lane")
+    story_services.redact_transcript(
+        transcript=transcript, char_start=start, char_end=end, reason="", by=team.curator
+    )
+    join(client, workshop, team)
+    for url in (
+        reverse("sensemaking:board", args=[workshop.pk]),
+        reverse("sensemaking:story", args=[workshop.pk, story.pk]),
+        reverse("sensemaking:updates", args=[workshop.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "Brook Lane" not in page, url
+        assert "[redacted]" in page, url

@@ -1,0 +1,401 @@
+"""Sense-making in a real browser: highlight with the mouse or the keyboard, see others' quotes."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from sensemaking import services
+from sensemaking.models import Quote, Theme
+from stories import services as story_services
+from tests.browser.conftest import wait_until
+from tests.factories import ALL_SCOPES, PASSWORD, make_story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = (
+    "Dee: Co-production gave me a voice. We planted beans and built trust, row by row.\n\n"
+    "Dee: Funding forms were the hardest part. By summer the council were asking us for advice."
+    "\n\nDee: I lived at 14 Brook Lane when the project started."
+)
+SCRIPT_READY = "document.querySelectorAll('.workshop-transcript .sentence').length === 5"
+
+# Return the viewport boxes of the first character of `first` and the last one of `last`,
+# after scrolling them into view; each phrase lies inside one part of the transcript.
+CHARACTER_BOXES = """([first, last]) => {
+  const find = (phrase) => {
+    for (const part of document.querySelectorAll('.workshop-transcript .part')) {
+      const at = part.textContent.indexOf(phrase);
+      if (at !== -1) { return [part.firstChild, at]; }
+    }
+    throw new Error('Not in the transcript: ' + phrase);
+  };
+  const box = (node, at) => {
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    const rect = range.getBoundingClientRect();
+    return {left: rect.left, right: rect.right, middle: (rect.top + rect.bottom) / 2};
+  };
+  const [startNode, startAt] = find(first);
+  const [endNode, endAt] = find(last);
+  startNode.parentElement.scrollIntoView({block: 'center'});
+  return [box(startNode, startAt), box(endNode, endAt + last.length - 1)];
+}"""
+
+
+@pytest.fixture
+def story(team):
+    story = make_story(
+        team.project,
+        team.interviewer,
+        scopes=ALL_SCOPES,
+        status="submitted",
+        transcript=TEXT,
+        title="Growing together",
+    )
+    transcript = story.transcripts.get(is_current=True)
+    start = transcript.text.index("14 Brook Lane")
+    story_services.redact_transcript(
+        transcript=transcript,
+        char_start=start,
+        char_end=start + len("14 Brook Lane"),
+        reason="An address",
+        by=team.curator,
+    )
+    return story
+
+
+@pytest.fixture
+def workshop(team, story):
+    workshop = services.create_workshop(
+        project=team.project, title="Spring workshop", by=team.facilitator, stories=[story]
+    )
+    services.themes_named(team.project, ["Trust"])
+    return workshop
+
+
+@pytest.fixture
+def new_page(browser, browser_context_args):
+    """Open a page in a browser context of its own: another person, with their own cookies."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**{**browser_context_args, **options})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def story_url(live_server, workshop, story) -> str:
+    return f"{live_server.url}/workshops/{workshop.pk}/stories/{story.pk}/"
+
+
+def join_as_guest(page, live_server, workshop, team, name="Sam"):
+    _guest, token = services.invite_guest(workshop=workshop, display_name=name, by=team.facilitator)
+    page.goto(f"{live_server.url}/workshops/join/{token}/")
+    expect(page.get_by_text(f"Welcome, {name}.")).to_be_visible()
+
+
+def sign_in_as(sign_in, page, user):
+    sign_in(page, user, PASSWORD)
+    expect(page.get_by_role("heading", name="Your dashboard")).to_be_visible()
+
+
+def open_story(page, live_server, workshop, story):
+    page.goto(story_url(live_server, workshop, story))
+    wait_until(page, SCRIPT_READY)
+
+
+def drag_select(page, first, last=None):
+    """Select from the first character of `first` to the last of `last` with a mouse drag."""
+    start, end = page.evaluate(CHARACTER_BOXES, [first, last or first])
+    page.mouse.move(start["left"] + 1, start["middle"])
+    page.mouse.down()
+    page.mouse.move(end["right"] - 1, end["middle"], steps=8)
+    page.mouse.up()
+
+
+def tab_to(page, expression: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches the expression."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(expression):
+            return
+    raise AssertionError(f"Tab never reached: {expression}")
+
+
+def transcript_text(story) -> str:
+    return story.transcripts.get(is_current=True).text
+
+
+def datalist_values(page) -> list[str]:
+    return page.evaluate("[...document.querySelectorAll('#theme-names option')].map(o => o.value)")
+
+
+def test_a_guest_with_a_mouse_and_a_facilitator_with_a_keyboard_build_the_board(
+    new_page, live_server, sign_in, team, workshop, story
+):
+    guest = new_page()
+    join_as_guest(guest, live_server, workshop, team)
+    open_story(guest, live_server, workshop, story)
+    guest.evaluate("window.notReloaded = true")
+
+    drag_select(guest, "gave me a voice")
+    expect(guest.get_by_label("Themes")).to_be_focused()
+    expect(guest.locator("[data-selected-words] q")).to_have_text("gave me a voice")
+    expect(guest.get_by_label("Words to quote")).to_be_hidden()
+    guest.keyboard.type("Growing food, tr")
+    assert "Growing food, Trust" in datalist_values(guest)
+    guest.keyboard.type("ust")
+    guest.get_by_role("button", name="Save quote").click()
+    expect(guest.get_by_role("status").filter(has_text="Quote saved.")).to_be_visible()
+    expect(guest.locator("[data-quote-list]")).to_contain_text("gave me a voice")
+    expect(guest.locator("[data-quote-count]")).to_have_text("(1)")
+    expect(guest.get_by_label("Themes")).to_have_value("")
+    assert "Growing food" in datalist_values(guest)
+    quote = Quote.objects.get()
+    assert transcript_text(story)[quote.char_start : quote.char_end] == "gave me a voice"
+    assert sorted(quote.themes.names()) == ["Growing food", "Trust"]
+    assert quote.created_by_guest.display_name == "Sam"
+    assert Theme.objects.filter(project=team.project).count() == 2
+
+    facilitator = new_page()
+    sign_in_as(sign_in, facilitator, team.facilitator)
+    open_story(facilitator, live_server, workshop, story)
+    tab_to(facilitator, "document.activeElement.classList.contains('sentence')")
+    expect(facilitator.locator(".sentence:focus")).to_have_text("Co-production gave me a voice.")
+    facilitator.keyboard.press("ArrowDown")
+    facilitator.keyboard.press("ArrowDown")
+    facilitator.keyboard.press("ArrowUp")
+    facilitator.keyboard.press("ArrowRight")
+    expect(facilitator.locator(".sentence:focus")).to_have_text(
+        "Funding forms were the hardest part."
+    )
+    facilitator.keyboard.press("Shift+ArrowDown")
+    expect(facilitator.locator("[data-selection-status]")).to_contain_text("2 sentences selected")
+    expect(facilitator.locator(".sentence.is-selected")).to_have_count(2)
+    facilitator.keyboard.press("Enter")
+    expect(facilitator.get_by_label("Themes")).to_be_focused()
+    facilitator.keyboard.type("Money worries, Growing food")
+    tab_to(facilitator, "document.activeElement.textContent === 'Save quote'")
+    facilitator.keyboard.press("Enter")
+    expect(facilitator.get_by_role("status").filter(has_text="Quote saved.")).to_be_visible()
+    spoken = "Funding forms were the hardest part. By summer the council were asking us for advice."
+    keyboard_quote = Quote.objects.get(created_by=team.facilitator)
+    assert keyboard_quote.text == spoken
+    assert transcript_text(story)[keyboard_quote.char_start : keyboard_quote.char_end] == spoken
+    assert sorted(keyboard_quote.themes.names()) == ["Growing food", "Money worries"]
+
+    # The guest's page gets the facilitator's quote by polling, without reloading.
+    expect(guest.locator("[data-quote-list]")).to_contain_text("By summer", timeout=12_000)
+    expect(guest.locator("[data-quote-count]")).to_have_text("(2)")
+    wait_until(
+        guest,
+        "[...CSS.highlights.get('workshop-quotes')].some("
+        "range => range.toString().startsWith('By summer'))",
+    )
+    assert guest.evaluate("window.notReloaded === true")
+    wait_until(guest, "[...document.querySelectorAll('#theme-names option')].length === 3")
+
+    facilitator.goto(f"{live_server.url}/workshops/{workshop.pk}/board/")
+    username = team.facilitator.get_username()
+    cards = {
+        name: facilitator.locator(".theme-card").filter(
+            has=facilitator.get_by_role("heading", name=name, exact=True)
+        )
+        for name in ("Growing food", "Trust", "Money worries")
+    }
+    expect(cards["Growing food"].locator(".quote-list > li")).to_have_count(2)
+    expect(cards["Growing food"]).to_contain_text("gave me a voice")
+    expect(cards["Growing food"]).to_contain_text("highlighted by Sam")
+    expect(cards["Growing food"]).to_contain_text(f"highlighted by {username}")
+    expect(cards["Trust"].locator(".quote-list > li")).to_have_count(1)
+    expect(cards["Trust"]).to_contain_text("highlighted by Sam")
+    expect(cards["Money worries"].locator(".quote-list > li")).to_have_count(1)
+    expect(cards["Money worries"]).to_contain_text(spoken)
+    expect(cards["Money worries"]).to_contain_text(f"highlighted by {username}")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("gave", "voice", "gave me a voice"),
+        ("ave me", "voi", "gave me a voice"),  # Part words grow to whole words.
+        ("beans", "hardest", None),  # Across paragraphs.
+    ],
+)
+def test_saved_offsets_are_the_words_selected(
+    new_page, live_server, team, workshop, story, first, last, expected
+):
+    page = new_page()
+    join_as_guest(page, live_server, workshop, team)
+    open_story(page, live_server, workshop, story)
+    text = transcript_text(story)
+    if expected is None:
+        expected = text[text.index(first) : text.index(last) + len(last)]
+    drag_select(page, first, last)
+    expect(page.get_by_label("Themes")).to_be_focused()
+    start = int(page.locator("#id_char_start").input_value())
+    end = int(page.locator("#id_char_end").input_value())
+    assert text[start:end] == expected
+    page.get_by_role("button", name="Save quote").click()
+    expect(page.locator("[data-quote-count]")).to_have_text("(1)")
+    quote = Quote.objects.get()
+    assert (quote.char_start, quote.char_end) == (start, end)
+    assert text[quote.char_start : quote.char_end] == quote.text == expected
+
+
+def test_redacted_words_are_taken_whole_and_cannot_be_quoted(
+    new_page, live_server, team, workshop, story
+):
+    page = new_page()
+    join_as_guest(page, live_server, workshop, team)
+    open_story(page, live_server, workshop, story)
+    drag_select(page, "lived", "[redacted]")
+    expect(page.locator("[data-selected-words] q")).to_have_text("lived at [redacted]")
+    page.get_by_role("button", name="Save quote").click()
+    expect(page.get_by_role("alert")).to_contain_text("includes redacted words")
+    assert not Quote.objects.exists()
+
+    page.locator(".sentence").first.focus()
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-selected-words]")).to_be_hidden()
+    expect(page.get_by_label("Words to quote")).to_be_visible()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-selected-words] q")).to_have_text(
+        "By summer the council were asking us for advice."
+    )
+
+
+def test_the_server_refuses_a_quote_over_redacted_words(
+    new_page, live_server, team, workshop, story
+):
+    page = new_page()
+    join_as_guest(page, live_server, workshop, team)
+    open_story(page, live_server, workshop, story)
+    text = transcript_text(story)
+    response = page.request.post(
+        f"{story_url(live_server, workshop, story)}quotes/",
+        data=json.dumps(
+            {
+                "char_start": text.index("lived"),
+                "char_end": text.index("when the"),
+                "themes": [],
+                "note": "",
+            }
+        ),
+        headers={
+            "Content-Type": "application/json",
+            "X-CSRFToken": page.locator("[name=csrfmiddlewaretoken]").input_value(),
+        },
+    )
+    assert response.status == 400
+    assert "redacted" in response.json()["error"]
+    assert not Quote.objects.exists()
+
+
+def test_a_quote_refused_after_consent_is_withdrawn_is_explained(
+    new_page, live_server, team, workshop, story
+):
+    page = new_page()
+    join_as_guest(page, live_server, workshop, team)
+    open_story(page, live_server, workshop, story)
+    drag_select(page, "gave me a voice")
+    story_services.withdraw_consent(story=story, reason="Changed my mind")
+    page.get_by_role("button", name="Save quote").click()
+    expect(page.get_by_role("alert")).to_contain_text("can’t be used any more")
+    assert not Quote.objects.exists()
+
+
+def test_the_page_works_without_javascript(new_page, live_server, team, workshop, story):
+    page = new_page(java_script_enabled=False)
+    join_as_guest(page, live_server, workshop, team)
+    page.goto(story_url(live_server, workshop, story))
+    expect(page.get_by_text("copy them into the form")).to_be_visible()
+    page.get_by_label("Words to quote").fill("built trust, row by row")
+    page.get_by_label("From paragraph number").fill("1")
+    page.get_by_label("Themes").fill("Trust, Gardening")
+    page.get_by_role("button", name="Save quote").click()
+    expect(page.get_by_text("Quote saved.")).to_be_visible()
+    quote = Quote.objects.get()
+    assert transcript_text(story)[quote.char_start : quote.char_end] == "built trust, row by row"
+    assert sorted(quote.themes.names()) == ["Gardening", "Trust"]
+
+
+def test_a_second_editor_of_a_theme_is_shown_the_newer_name(
+    new_page, live_server, sign_in, team, workshop
+):
+    theme = Theme.objects.get(project=team.project, name="Trust")
+    url = f"{live_server.url}/workshops/{workshop.pk}/themes/{theme.pk}/"
+    first, second = new_page(), new_page()
+    sign_in_as(sign_in, first, team.facilitator)
+    sign_in_as(sign_in, second, team.facilitator2)
+    for page in (first, second):
+        page.goto(url)
+    first.get_by_label("Name", exact=True).fill("Trust in services")
+    second.get_by_label("Name", exact=True).fill("Trusting people")
+    first.get_by_role("button", name="Save theme").click()
+    expect(first.get_by_text("Theme saved.")).to_be_visible()
+    second.get_by_role("button", name="Save theme").click()
+    expect(second.get_by_role("alert")).to_contain_text("Someone else changed this theme")
+    expect(second.get_by_label("Name", exact=True)).to_have_value("Trust in services")
+    theme.refresh_from_db()
+    assert theme.name == "Trust in services"
+
+
+def test_workshop_pages_pass_axe_on_a_phone_and_a_desktop(
+    new_page, live_server, sign_in, team, workshop, story, assert_accessible
+):
+    services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=0,
+        char_end=len("Co-production"),
+        themes=list(Theme.objects.filter(project=team.project)),
+        user=team.facilitator2,
+    )
+    theme = Theme.objects.get(project=team.project, name="Trust")
+    page = new_page()
+    sign_in_as(sign_in, page, team.facilitator)
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in (
+            f"/workshops/{workshop.pk}/",
+            f"/workshops/{workshop.pk}/stories/{story.pk}/",
+            f"/workshops/{workshop.pk}/board/",
+            f"/workshops/{workshop.pk}/themes/{theme.pk}/",
+        ):
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, path
+            assert_accessible(page)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        open_story(page, live_server, workshop, story)
+        drag_select(page, "planted beans")
+        expect(page.locator("[data-selected-words]")).to_be_visible()
+        assert_accessible(page)
+        stacked = page.evaluate(
+            "document.querySelector('.workshop-read').getBoundingClientRect().top >"
+            " document.querySelector('.workshop-listen').getBoundingClientRect().bottom"
+        )
+        assert stacked == (width == 360)
+
+
+def test_the_story_page_reflows_with_text_at_200_percent(
+    new_page, live_server, team, workshop, story
+):
+    page = new_page()
+    browser_settings = page.context.new_cdp_session(page)
+    browser_settings.send("Page.enable")
+    browser_settings.send("Page.setFontSizes", {"fontSizes": {"standard": 32}})  # 2 × 16 px.
+    join_as_guest(page, live_server, workshop, team)
+    open_story(page, live_server, workshop, story)
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "32px"
+    drag_select(page, "beans", "hardest")
+    expect(page.locator("[data-selected-words]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
