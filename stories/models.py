@@ -223,6 +223,13 @@ class Story(models.Model):
                 name="story_published_has_date",
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(status="published"),
+                name="story_recently_published",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -9,10 +9,9 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -85,25 +84,77 @@ def search(stories, query: str):
         return stories
     if not uses_postgres():
         return _search_simply(stories, query)
-    search_query = SearchQuery(query, search_type="websearch", config=_config())
-    matching_segments = Segment.objects.filter(
-        transcript__is_current=True, search_vector=search_query
+    return RankedStories(_ranked_ids(stories, query), stories)
+
+
+def _ranked_ids(stories, query: str) -> list[int]:
+    """Rank matching stories in one query: segments are matched once and grouped by story."""
+    candidates, candidate_params = stories.order_by().values("pk").query.sql_with_params()
+    with_text, text_params = (
+        stories.filter(_text_searchable()).order_by().values("pk").query.sql_with_params()
     )
-    best_segment_rank = (
-        matching_segments.filter(transcript__story=OuterRef("pk"))
-        .annotate(rank=SearchRank(F("search_vector"), search_query))
-        .order_by("-rank")
-        .values("rank")[:1]
-    )
-    text_match = _text_searchable() & Q(pk__in=matching_segments.values("transcript__story_id"))
-    return (
-        stories.filter(Q(search_vector=search_query) | text_match)
-        .annotate(
-            rank=Coalesce(SearchRank(F("search_vector"), search_query), 0.0)
-            + Coalesce(Subquery(best_segment_rank, output_field=FloatField()), 0.0)
+    sql = f"""
+        WITH q AS (SELECT websearch_to_tsquery(%s::regconfig, %s) AS q),
+        by_segment AS (
+            SELECT t.story_id, max(ts_rank(s.search_vector, q.q)) AS rank
+            FROM stories_segment s
+            JOIN stories_transcript t ON t.id = s.transcript_id, q
+            WHERE t.is_current AND s.search_vector @@ q.q AND t.story_id IN ({with_text})
+            GROUP BY t.story_id
+        ),
+        by_story AS (
+            SELECT st.id AS story_id, ts_rank(st.search_vector, q.q) AS rank
+            FROM stories_story st, q
+            WHERE st.search_vector @@ q.q AND st.id IN ({candidates})
         )
-        .order_by("-rank", "-published_at")
-    )
+        SELECT m.story_id
+        FROM (SELECT * FROM by_segment UNION ALL SELECT * FROM by_story) m
+        JOIN stories_story ranked ON ranked.id = m.story_id
+        GROUP BY m.story_id, ranked.published_at
+        ORDER BY sum(m.rank) DESC, ranked.published_at DESC NULLS LAST, m.story_id
+    """  # noqa: S608 (the inner queries are compiled by the ORM with their own parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_config(), query, *text_params, *candidate_params])
+        return [row[0] for row in cursor.fetchall()]
+
+
+class RankedStories:
+    """Search results in rank order: ids from one query, stories read only for the page shown.
+
+    Supports what pagination needs (count, slicing) and the chaining the views use.
+    """
+
+    def __init__(self, ids: list[int], queryset):
+        self.ids = ids
+        self.queryset = queryset
+
+    def select_related(self, *fields) -> "RankedStories":
+        return RankedStories(self.ids, self.queryset.select_related(*fields))
+
+    def prefetch_related(self, *lookups) -> "RankedStories":
+        return RankedStories(self.ids, self.queryset.prefetch_related(*lookups))
+
+    def all(self) -> "RankedStories":
+        return self
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def exists(self) -> bool:
+        return bool(self.ids)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, item):
+        if isinstance(item, int):
+            return self[item : item + 1][0]
+        page = self.ids[item]
+        found = self.queryset.in_bulk(page)
+        return [found[pk] for pk in page if pk in found]
 
 
 def _terms(query: str) -> list[str]:

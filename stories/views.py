@@ -663,7 +663,7 @@ def story_list(request, tag_slug: str | None = None):
     for story in shown:
         story.snippet = found.get(story.pk)
     suggestion = search.did_you_mean(query, stories) if query and page.paginator.count < 3 else None
-    facet_counts = archive.facets(stories, filters)
+    facet_counts = archive.facets(results if query else stories, filters)
     if tag:
         del facet_counts["tag"]
     return render(
