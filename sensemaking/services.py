@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
-from django.db.models.functions import Substr
+from django.db.models import F, Max, Min
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, WorkshopGuest
@@ -118,15 +118,6 @@ def themes_named(project: Project, names: list[str]) -> list[Theme]:
     return found
 
 
-def _current_transcript(story: Story) -> Transcript:
-    transcript = (
-        Transcript.objects.filter(story=story, is_current=True).prefetch_related("segments").first()
-    )
-    if transcript is None:
-        raise ValidationError("This story has no transcript to highlight.")
-    return transcript
-
-
 @transaction.atomic
 def highlight(
     *,
@@ -139,26 +130,39 @@ def highlight(
     user=None,
     guest: WorkshopGuest | None = None,
 ) -> Quote:
-    """Save a quote from the current transcript, with its times, and tag it with themes."""
+    """Save a quote from the current transcript, with its times, and tag it with themes.
+
+    Reads only the selected words and the segments they touch, so the cost does not grow with
+    the transcript's length or the number of quotes.
+    """
     if not workshop.stories.filter(pk=story.pk).exists():
         raise ValidationError("That story is not part of this workshop.")
     if not Story.objects.usable_in_sensemaking().filter(pk=story.pk).exists():
         raise ValidationError("The storyteller no longer agrees to this story being used.")
-    transcript = _current_transcript(story)
-    if not (0 <= char_start < char_end <= len(transcript.text)):
+    if not 0 <= char_start < char_end:
         raise ValidationError("Select some words of the transcript.")
-    text = transcript.text[char_start:char_end]
+    transcript = (
+        Transcript.objects.filter(story=story, is_current=True)
+        .annotate(
+            length=Length("text"), words=Substr("text", char_start + 1, char_end - char_start)
+        )
+        .only("pk", "story_id")
+        .first()
+    )
+    if transcript is None:
+        raise ValidationError("This story has no transcript to highlight.")
+    if char_end > transcript.length:
+        raise ValidationError("Select some words of the transcript.")
+    text = transcript.words
     if not text.strip():
         raise ValidationError("Select some words, not only spaces.")
     if transcript.redactions.filter(char_start__lt=char_end, char_end__gt=char_start).exists():
         raise ValidationError(
             "Your selection includes redacted words. Select the words before or after them."
         )
-    segments = [
-        s for s in transcript.segments.all() if s.char_start < char_end and s.char_end > char_start
-    ]
-    starts = [s.start_seconds for s in segments if s.start_seconds is not None]
-    ends = [s.end_seconds for s in segments if s.end_seconds is not None]
+    times = transcript.segments.filter(char_start__lt=char_end, char_end__gt=char_start).aggregate(
+        start=Min("start_seconds"), end=Max("end_seconds")
+    )
     quote = Quote(
         workshop=workshop,
         story=story,
@@ -166,13 +170,13 @@ def highlight(
         char_start=char_start,
         char_end=char_end,
         text=text,
-        start_seconds=min(starts) if starts else None,
-        end_seconds=max(ends) if ends else None,
+        start_seconds=times["start"],
+        end_seconds=times["end"],
         note=note.strip(),
         created_by=user,
         created_by_guest=guest,
     )
-    quote.full_clean()
+    quote.full_clean(exclude=["workshop", "story", "transcript", "created_by", "created_by_guest"])
     quote.save()
     _link_themes(quote, themes)
     return quote
@@ -348,6 +352,17 @@ def hide_redacted_words(quotes: list[Quote]) -> list[Quote]:
             text = text.replace(words, REDACTED)
         quote.display_text = text
     return quotes
+
+
+@transaction.atomic
+def move_finding(*, finding: Finding, step: int) -> None:
+    """Move a finding up (step -1) or down (step 1) among its theme's findings."""
+    siblings = list(Finding.objects.filter(workshop=finding.workshop, theme=finding.theme))
+    index = siblings.index(finding)
+    if 0 <= index + step < len(siblings):
+        siblings[index], siblings[index + step] = siblings[index + step], siblings[index]
+        for position, sibling in enumerate(siblings, start=1):
+            Finding.objects.filter(pk=sibling.pk).update(position=position)
 
 
 @transaction.atomic

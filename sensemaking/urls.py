@@ -32,4 +32,9 @@ urlpatterns = [
         name="finding-create",
     ),
     path("workshops/<int:pk>/findings/<int:finding_pk>/", views.finding_edit, name="finding-edit"),
+    path(
+        "workshops/<int:pk>/findings/<int:finding_pk>/move/",
+        views.finding_move,
+        name="finding-move",
+    ),
 ]

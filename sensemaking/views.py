@@ -606,6 +606,15 @@ def finding_edit(request, pk, finding_pk):
     )
 
 
+@require_POST
+def finding_move(request, pk, finding_pk):
+    """Move a finding up or down, in the order the group chooses."""
+    workshop, _visitor = _workshop(request, pk)
+    finding = get_object_or_404(Finding.objects.filter(workshop=workshop), pk=finding_pk)
+    services.move_finding(finding=finding, step=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}#theme-{finding.theme_id}")
+
+
 def guest_leave(request):
     request.session.pop(GUEST_SESSION_KEY, None)
     return redirect("home")

@@ -222,3 +222,39 @@ def test_workshop_guest_link_is_private_and_expiring(team, workshop):
     guest.expires_at = guest.created_at
     guest.save()
     assert services.find_guest(token) is None
+
+
+def test_saving_a_highlight_costs_the_same_for_long_transcripts_and_many_quotes(team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(paragraphs, existing):
+        text = "\n\n".join(f"Dee: Paragraph {n} about co-production." for n in range(paragraphs))
+        story = make_story(
+            team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=text
+        )
+        workshop = services.create_workshop(
+            project=team.project, title="W", by=team.facilitator, stories=[story]
+        )
+        themes = services.themes_named(team.project, ["Voice", "Power"])
+        for _ in range(existing):
+            services.highlight(
+                workshop=workshop,
+                story=story,
+                char_start=0,
+                char_end=5,
+                themes=themes,
+                user=team.facilitator,
+            )
+        with CaptureQueriesContext(connection) as queries:
+            services.highlight(
+                workshop=workshop,
+                story=story,
+                char_start=10,
+                char_end=30,
+                themes=themes,
+                user=team.facilitator,
+            )
+        return len(queries)
+
+    assert cost(paragraphs=3, existing=0) == cost(paragraphs=300, existing=40)

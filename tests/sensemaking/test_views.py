@@ -260,3 +260,19 @@ def test_a_later_redaction_hides_words_in_existing_quotes(client, team, workshop
         page = client.get(url).content.decode()
         assert "Brook Lane" not in page, url
         assert "[redacted]" in page, url
+
+
+def test_findings_keep_the_order_the_group_chooses(client, team, workshop):
+    (theme,) = services.themes_named(team.project, ["Trust"])
+    _first, second = (
+        services.write_finding(
+            workshop=workshop, theme=theme, statement=text, quotes=[], by=team.facilitator
+        )
+        for text in ("Trust grows slowly.", "Trust needs honesty.")
+    )
+    join(client, workshop, team)
+    client.post(
+        reverse("sensemaking:finding-move", args=[workshop.pk, second.pk]), {"direction": "up"}
+    )
+    board = client.get(reverse("sensemaking:board", args=[workshop.pk])).content.decode()
+    assert board.index("Trust needs honesty.") < board.index("Trust grows slowly.")
