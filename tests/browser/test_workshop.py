@@ -395,7 +395,7 @@ def test_the_story_page_reflows_with_text_at_200_percent(
     browser_settings.send("Page.setFontSizes", {"fontSizes": {"standard": 32}})  # 2 × 16 px.
     join_as_guest(page, live_server, workshop, team)
     open_story(page, live_server, workshop, story)
-    assert page.evaluate("getComputedStyle(document.body).fontSize") == "32px"
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "32px"
     drag_select(page, "beans", "hardest")
     expect(page.locator("[data-selected-words]")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
