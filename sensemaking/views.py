@@ -1,7 +1,7 @@
 """Workshop pages: listen and highlight, the theme board, findings. Guests join by private link."""
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -25,7 +25,7 @@ from sensemaking.forms import (
     ThemeForm,
     WorkshopForm,
 )
-from sensemaking.models import Finding, Quote, Theme, Workshop, WorkshopGuest
+from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, WorkshopGuest
 from stories import choices
 from stories.media import stream_file
 from stories.models import Project, Recording, Story, Transcript
@@ -210,7 +210,7 @@ def _quote_json(quote: Quote) -> dict:
         "char_end": quote.char_end,
         "text": quote.display_text,
         "start_seconds": quote.start_seconds,
-        "themes": [theme.name for theme in quote.themes.all()],
+        "themes": [theme.name for theme in quote.theme_list],
         "by": quote.highlighted_by,
     }
 
@@ -220,8 +220,23 @@ def _quotes_for(workshop: Workshop):
         Quote.objects.usable_in_sensemaking()
         .filter(workshop=workshop)
         .select_related("created_by", "created_by_guest", "story__storyteller")
-        .prefetch_related("themes")
     )
+
+
+def _prepared(quotes: list[Quote], project: Project, themes: list[Theme] | None = None):
+    """Attach each quote's themes in one query, and hide redacted words.
+
+    Cheaper than prefetch_related("themes"), which builds a queryset per quote.
+    """
+    by_id = {theme.pk: theme for theme in themes or Theme.objects.filter(project=project)}
+    links = defaultdict(list)
+    for quote_id, theme_id in QuoteTheme.objects.filter(
+        content_object_id__in=[quote.pk for quote in quotes]
+    ).values_list("content_object_id", "tag_id"):
+        links[quote_id].append(by_id[theme_id])
+    for quote in quotes:
+        quote.theme_list = sorted(links[quote.pk], key=lambda theme: (theme.position, theme.name))
+    return services.hide_redacted_words(quotes)
 
 
 @never_cache
@@ -242,7 +257,8 @@ def workshop_story(request, pk, story_pk):
         if quote:
             messages.success(request, "Quote saved.")
             return redirect(request.path)
-    quotes = services.hide_redacted_words(list(_quotes_for(workshop).filter(story=story)))
+    themes = list(Theme.objects.filter(project=workshop.project))
+    quotes = _prepared(list(_quotes_for(workshop).filter(story=story)), workshop.project, themes)
     return render(
         request,
         "sensemaking/workshop_story.html",
@@ -254,8 +270,17 @@ def workshop_story(request, pk, story_pk):
             "segments": transcript.display_segments() if transcript else [],
             "recording": recording,
             "quotes": quotes,
-            "quotes_json": [_quote_json(quote) for quote in quotes],
-            "themes": Theme.objects.filter(project=workshop.project),
+            # The page paints quotes from their offsets; their words are in the list already.
+            "quotes_json": [
+                {
+                    "id": q.pk,
+                    "story": q.story_id,
+                    "char_start": q.char_start,
+                    "char_end": q.char_end,
+                }
+                for q in quotes
+            ],
+            "themes": themes,
             "form": form,
         },
     )
@@ -325,7 +350,7 @@ def quote_create(request, pk, story_pk):
     if quote is None:
         errors = [message for messages_ in form.errors.values() for message in messages_]
         return JsonResponse({"error": " ".join(errors)}, status=400)
-    (quote,) = services.hide_redacted_words([_quotes_for(workshop).get(pk=quote.pk)])
+    (quote,) = _prepared([_quotes_for(workshop).get(pk=quote.pk)], workshop.project)
     return JsonResponse({"quote": _quote_json(quote)}, status=201)
 
 
@@ -341,7 +366,7 @@ def workshop_updates(request, pk):
         {
             "quotes": [
                 _quote_json(quote)
-                for quote in services.hide_redacted_words(list(quotes.order_by("pk")))
+                for quote in _prepared(list(quotes.order_by("pk")), workshop.project)
             ],
             "themes": [
                 {"id": theme.pk, "name": theme.name, "colour": theme.colour}
@@ -362,6 +387,7 @@ def workshop_media(request, pk, story_pk):
 
 
 BOARD_FILTERS = ("age_band", "gender", "ethnicity", "disability", "lgbtqia")
+QUOTES_PER_THEME = 6
 
 
 @never_cache
@@ -379,7 +405,6 @@ def board(request, pk):
             if value:
                 quotes = quotes.filter(**{f"story__storyteller__{name}": value})
                 applied[name] = value
-    quotes = services.hide_redacted_words(list(quotes))
     themes = list(
         Theme.objects.filter(project=workshop.project).prefetch_related(
             Prefetch(
@@ -388,10 +413,11 @@ def board(request, pk):
             )
         )
     )
+    quotes = _prepared(list(quotes), workshop.project, themes)
     by_theme: dict[int, list[Quote]] = {theme.pk: [] for theme in themes}
     pairs: Counter = Counter()
     for quote in quotes:
-        quote_themes = sorted(quote.themes.all(), key=lambda theme: theme.pk)
+        quote_themes = sorted(quote.theme_list, key=lambda theme: theme.pk)
         for theme in quote_themes:
             by_theme.setdefault(theme.pk, []).append(quote)
         for first, second in combinations(quote_themes, 2):
@@ -401,16 +427,25 @@ def board(request, pk):
         for finding in theme.findings.all():
             # Only quotes still usable (and already redacted above) support a finding here.
             finding.shown_quotes = [usable[q.pk] for q in finding.quotes.all() if q.pk in usable]
-    rows = [
-        {
-            "theme": theme,
-            "quotes": by_theme.get(theme.pk, []),
-            "storytellers": len({q.story.storyteller_id for q in by_theme.get(theme.pk, [])}),
-            "findings": theme.findings.all(),
-        }
-        for theme in themes
-    ]
-    used = [row["theme"] for row in rows if row["quotes"]]
+    theme_filter = request.GET.get("theme", "")
+    rows = []
+    for theme in themes:
+        theme_quotes = by_theme.get(theme.pk, [])
+        # Key quotes first; the board shows a few per theme, a theme's own view shows them all.
+        ordered = sorted(theme_quotes, key=lambda quote: (not quote.is_key, -quote.pk))
+        limit = None if theme_filter == str(theme.pk) else QUOTES_PER_THEME
+        rows.append(
+            {
+                "theme": theme,
+                "quotes": ordered[:limit],
+                "total": len(theme_quotes),
+                "storytellers": len({q.story.storyteller_id for q in theme_quotes}),
+                "findings": theme.findings.all(),
+            }
+        )
+    used = [row["theme"] for row in rows if row["total"]]
+    if theme_filter.isdigit():
+        rows = [row for row in rows if str(row["theme"].pk) == theme_filter]
     matrix = [
         (
             row_theme,
@@ -504,8 +539,8 @@ def theme_edit(request, pk, theme_pk):
             "form": form,
             "stale": stale,
             "merge_form": MergeForm(theme=theme),
-            "quotes": services.hide_redacted_words(
-                list(_quotes_for(workshop).filter(themes=theme))
+            "quotes": _prepared(
+                list(_quotes_for(workshop).filter(theme_links__tag=theme)), workshop.project
             ),
         },
     )

@@ -276,3 +276,23 @@ def test_findings_keep_the_order_the_group_chooses(client, team, workshop):
     )
     board = client.get(reverse("sensemaking:board", args=[workshop.pk])).content.decode()
     assert board.index("Trust needs honesty.") < board.index("Trust grows slowly.")
+
+
+def test_board_shows_a_few_quotes_per_theme_and_all_on_request(client, team, workshop, story):
+    themes = services.themes_named(team.project, ["Voice"])
+    for number in range(8):
+        services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=number,
+            char_end=number + 4,
+            themes=themes,
+            user=team.facilitator,
+        )
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:board", args=[workshop.pk])
+    board = client.get(url).content.decode()
+    assert board.count('id="quote-') == 6
+    assert "See all 8 quotes about Voice" in board
+    everything = client.get(url, {"theme": themes[0].pk}).content.decode()
+    assert everything.count('id="quote-') == 8
