@@ -135,9 +135,9 @@ def highlight(
     Reads only the selected words and the segments they touch, so the cost does not grow with
     the transcript's length or the number of quotes.
     """
-    if not workshop.stories.filter(pk=story.pk).exists():
-        raise ValidationError("That story is not part of this workshop.")
-    if not Story.objects.usable_in_sensemaking().filter(pk=story.pk).exists():
+    if not Story.objects.usable_in_sensemaking().filter(pk=story.pk, workshops=workshop).exists():
+        if not workshop.stories.filter(pk=story.pk).exists():
+            raise ValidationError("That story is not part of this workshop.")
         raise ValidationError("The storyteller no longer agrees to this story being used.")
     if not 0 <= char_start < char_end:
         raise ValidationError("Select some words of the transcript.")

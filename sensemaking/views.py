@@ -31,6 +31,9 @@ from stories.media import stream_file
 from stories.models import Project, Recording, Story, Transcript
 
 GUEST_SESSION_KEY = "workshop_guest_id"
+BOARD_FILTERS = ("age_band", "gender", "ethnicity", "disability", "lgbtqia")
+QUOTES_PER_THEME = 6
+LATEST_QUOTES = 50
 
 
 @dataclass(frozen=True)
@@ -258,7 +261,11 @@ def workshop_story(request, pk, story_pk):
             messages.success(request, "Quote saved.")
             return redirect(request.path)
     themes = list(Theme.objects.filter(project=workshop.project))
-    quotes = _prepared(list(_quotes_for(workshop).filter(story=story)), workshop.project, themes)
+    story_quotes = _quotes_for(workshop).filter(story=story)
+    # The list shows the latest quotes (the board has them all); every quote is painted on the
+    # transcript from its offsets alone.
+    latest = _prepared(list(story_quotes.order_by("-pk")[:LATEST_QUOTES]), workshop.project, themes)
+    offsets = list(story_quotes.order_by("char_start").values_list("pk", "char_start", "char_end"))
     return render(
         request,
         "sensemaking/workshop_story.html",
@@ -269,16 +276,11 @@ def workshop_story(request, pk, story_pk):
             "transcript": transcript,
             "segments": transcript.display_segments() if transcript else [],
             "recording": recording,
-            "quotes": quotes,
-            # The page paints quotes from their offsets; their words are in the list already.
+            "quotes": sorted(latest, key=lambda quote: (quote.char_start, quote.pk)),
+            "quote_total": len(offsets),
             "quotes_json": [
-                {
-                    "id": q.pk,
-                    "story": q.story_id,
-                    "char_start": q.char_start,
-                    "char_end": q.char_end,
-                }
-                for q in quotes
+                {"id": pk, "story": story.pk, "char_start": start, "char_end": end}
+                for pk, start, end in offsets
             ],
             "themes": themes,
             "form": form,
@@ -291,7 +293,7 @@ def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quot
     data = form.cleaned_data
     start, end = data.get("char_start"), data.get("char_end")
     if start is None or end is None:
-        segments = list(transcript.segments.all())
+        segments = list(transcript.segments.all()) if transcript else []
         number = data["paragraph"]
         if number > len(segments):
             form.add_error("paragraph", f"The transcript has {len(segments)} paragraphs.")
@@ -303,13 +305,14 @@ def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quot
             return None
         start = segment.char_start + found
         end = start + len(data["words"].strip())
+    themes = services.themes_named(workshop.project, form.theme_names())
     try:
-        return services.highlight(
+        quote = services.highlight(
             workshop=workshop,
             story=story,
             char_start=start,
             char_end=end,
-            themes=services.themes_named(workshop.project, form.theme_names()),
+            themes=themes,
             note=data.get("note", ""),
             user=visitor.user,
             guest=visitor.guest,
@@ -317,6 +320,8 @@ def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quot
     except ValidationError as error:
         form.add_error(None, error)
         return None
+    quote.theme_list = themes
+    return quote
 
 
 @require_POST
@@ -329,7 +334,6 @@ def quote_create(request, pk, story_pk):
             {"error": "This story can’t be used any more: its storyteller may have withdrawn it."},
             status=404,
         )
-    transcript = Transcript.objects.filter(story=story, is_current=True).first()
     try:
         payload = json.loads(request.body or b"{}")
     except json.JSONDecodeError:
@@ -343,14 +347,13 @@ def quote_create(request, pk, story_pk):
             "note": payload.get("note", ""),
         }
     )
-    if transcript is None or not form.is_valid():
-        errors = [message for messages_ in form.errors.values() for message in messages_]
-        return JsonResponse({"error": " ".join(errors) or "Select some words."}, status=400)
-    quote = _save_highlight(request, form, workshop, story, transcript, visitor)
+    quote = (
+        _save_highlight(request, form, workshop, story, None, visitor) if form.is_valid() else None
+    )
     if quote is None:
         errors = [message for messages_ in form.errors.values() for message in messages_]
-        return JsonResponse({"error": " ".join(errors)}, status=400)
-    (quote,) = _prepared([_quotes_for(workshop).get(pk=quote.pk)], workshop.project)
+        return JsonResponse({"error": " ".join(errors) or "Select some words."}, status=400)
+    services.hide_redacted_words([quote])
     return JsonResponse({"quote": _quote_json(quote)}, status=201)
 
 
@@ -384,10 +387,6 @@ def workshop_media(request, pk, story_pk):
         Recording.objects.filter(story=story, state=Recording.State.READY).order_by("pk")[:1]
     )
     return stream_file(request, recording.file, recording.media_type)
-
-
-BOARD_FILTERS = ("age_band", "gender", "ethnicity", "disability", "lgbtqia")
-QUOTES_PER_THEME = 6
 
 
 @never_cache
