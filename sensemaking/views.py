@@ -1,15 +1,15 @@
 """Workshop pages: listen and highlight, the theme board, findings. Guests join by private link."""
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -406,45 +406,71 @@ def board(request, pk):
                 applied[name] = value
     themes = list(
         Theme.objects.filter(project=workshop.project).prefetch_related(
-            Prefetch(
-                "findings",
-                queryset=Finding.objects.filter(workshop=workshop).prefetch_related("quotes"),
-            )
+            Prefetch("findings", queryset=Finding.objects.filter(workshop=workshop))
         )
     )
-    quotes = _prepared(list(quotes), workshop.project, themes)
-    by_theme: dict[int, list[Quote]] = {theme.pk: [] for theme in themes}
-    pairs: Counter = Counter()
-    for quote in quotes:
-        quote_themes = sorted(quote.theme_list, key=lambda theme: theme.pk)
-        for theme in quote_themes:
-            by_theme.setdefault(theme.pk, []).append(quote)
-        for first, second in combinations(quote_themes, 2):
-            pairs[(first.pk, second.pk)] += 1
-    usable = {quote.pk: quote for quote in quotes}
-    for theme in themes:
-        for finding in theme.findings.all():
-            # Only quotes still usable (and already redacted above) support a finding here.
-            finding.shown_quotes = [usable[q.pk] for q in finding.quotes.all() if q.pk in usable]
+    links = QuoteTheme.objects.filter(content_object__in=quotes.values("pk"))
+    counts = {
+        row["tag_id"]: row
+        for row in links.values("tag_id").annotate(
+            total=Count("pk"),
+            storytellers=Count("content_object__story__storyteller", distinct=True),
+        )
+    }
+    # The board shows key quotes first, then the latest, a few per theme; one theme's own view
+    # (?theme=) shows all of its quotes.
     theme_filter = request.GET.get("theme", "")
+    ranked = links.annotate(
+        place=Window(
+            RowNumber(),
+            partition_by=F("tag_id"),
+            order_by=[F("content_object__is_key").desc(), F("content_object_id").desc()],
+        )
+    )
+    shown_links = ranked.filter(
+        Q(place__lte=QUOTES_PER_THEME)
+        | Q(tag_id=int(theme_filter) if theme_filter.isdigit() else 0)
+    ).values_list("tag_id", "content_object_id", "place")
+    shown_links = sorted(shown_links, key=lambda row: row[2])
+    supporting = Finding.quotes.through.objects.filter(
+        finding__workshop=workshop, quote__in=quotes.values("pk")
+    ).values_list("finding_id", "quote_id")
+    wanted = {quote_id for _tag, quote_id, _place in shown_links} | {q for _f, q in supporting}
+    shown = {
+        quote.pk: quote
+        for quote in _prepared(list(quotes.filter(pk__in=wanted)), workshop.project, themes)
+    }
+    by_theme: dict[int, list[Quote]] = {}
+    for tag_id, quote_id, _place in shown_links:
+        by_theme.setdefault(tag_id, []).append(shown[quote_id])
+    support: dict[int, list[Quote]] = {}
+    for finding_id, quote_id in supporting:
+        support.setdefault(finding_id, []).append(shown[quote_id])
     rows = []
     for theme in themes:
-        theme_quotes = by_theme.get(theme.pk, [])
-        # Key quotes first; the board shows a few per theme, a theme's own view shows them all.
-        ordered = sorted(theme_quotes, key=lambda quote: (not quote.is_key, -quote.pk))
-        limit = None if theme_filter == str(theme.pk) else QUOTES_PER_THEME
+        for finding in theme.findings.all():
+            finding.shown_quotes = support.get(finding.pk, [])
+        count = counts.get(theme.pk, {"total": 0, "storytellers": 0})
         rows.append(
             {
                 "theme": theme,
-                "quotes": ordered[:limit],
-                "total": len(theme_quotes),
-                "storytellers": len({q.story.storyteller_id for q in theme_quotes}),
+                "quotes": by_theme.get(theme.pk, []),
+                "total": count["total"],
+                "storytellers": count["storytellers"],
                 "findings": theme.findings.all(),
             }
         )
     used = [row["theme"] for row in rows if row["total"]]
     if theme_filter.isdigit():
         rows = [row for row in rows if str(row["theme"].pk) == theme_filter]
+    pairs = {
+        (first, second): together
+        for first, second, together in links.filter(
+            content_object__theme_links__tag_id__gt=F("tag_id")
+        )
+        .values_list("tag_id", "content_object__theme_links__tag_id")
+        .annotate(together=Count("pk"))
+    }
     matrix = [
         (
             row_theme,

@@ -296,3 +296,42 @@ def test_board_shows_a_few_quotes_per_theme_and_all_on_request(client, team, wor
     assert "See all 8 quotes about Voice" in board
     everything = client.get(url, {"theme": themes[0].pk}).content.decode()
     assert everything.count('id="quote-') == 8
+
+
+def test_board_counts_themes_that_appear_together_and_supporting_quotes(
+    client, team, workshop, story
+):
+    voice, power, trust = services.themes_named(team.project, ["Voice", "Power", "Trust"])
+    quotes = [
+        services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=n,
+            char_end=n + 4,
+            themes=themes,
+            user=team.facilitator,
+        )
+        for n, themes in enumerate([[voice, power], [voice, power], [voice, trust], [trust]])
+    ]
+    services.write_finding(
+        workshop=workshop,
+        theme=voice,
+        statement="Voice matters.",
+        quotes=quotes[:1],
+        by=team.facilitator,
+    )
+    client.force_login(team.facilitator)
+    response = client.get(reverse("sensemaking:board", args=[workshop.pk]))
+    table = {
+        theme.name: dict(zip([t.name for t in response.context["used"]], counts, strict=True))
+        for theme, counts in response.context["matrix"]
+    }
+    assert table["Voice"]["Power"] == 2
+    assert table["Voice"]["Trust"] == 1
+    assert table["Power"]["Trust"] == 0
+    assert table["Voice"]["Voice"] is None
+    rows = {row["theme"].name: row for row in response.context["rows"]}
+    assert rows["Voice"]["total"] == 3
+    assert rows["Trust"]["storytellers"] == 1
+    finding = rows["Voice"]["findings"][0]
+    assert [quote.pk for quote in finding.shown_quotes] == [quotes[0].pk]
