@@ -59,7 +59,7 @@ demo: $(BIN)/.installed-runtime system-packages
 test: $(BIN)/.installed-test system-packages-test check-postgres
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed-test
