@@ -832,6 +832,33 @@ def wait_until_up(port: int, seconds: float = 30) -> None:
     raise RuntimeError("gunicorn did not answer")
 
 
+def start_server(env: dict) -> tuple[subprocess.Popen, int]:
+    """Serve the app with gunicorn on a free local port, with the bench settings."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "corpro.wsgi",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--timeout",
+            str(REQUEST_TIMEOUT),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+    )
+    wait_until_up(port)
+    return server, port
+
+
 def check_results(body: bytes) -> str | None:
     match = RESULT_COUNT.search(body)
     if not match:
@@ -935,30 +962,9 @@ def measure(env: dict, *, clients: int, seconds: float, max_requests: int) -> li
         longest = cursor.fetchone()[0]
     connection.close()
     story_ids = random.Random(SEED).sample(ids, min(200, len(ids)))
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "corpro.wsgi",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--timeout",
-            str(REQUEST_TIMEOUT),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
-    )
+    server, port = start_server(env)
     rows = []
     try:
-        wait_until_up(port)
         for name, paths, check in endpoints(story_ids, longest):
             # Warm up each worker; a page slower than the timed phase is reported from these.
             row = load(port, paths, clients=2, seconds=1, max_requests=2, check=check)

@@ -423,35 +423,9 @@ def saving(session: Session, setup: dict, key: str, rng: random.Random):
     return make
 
 
-def serve(env: dict) -> tuple[subprocess.Popen, int]:
-    port = archive.free_port()
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "corpro.wsgi",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--timeout",
-            str(REQUEST_TIMEOUT),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
-    )
-    archive.wait_until_up(port)
-    return server, port
-
-
 def measure(env: dict, setup: dict, args) -> list[dict]:
     rng = random.Random(SEED + 1)
-    server, port = serve(env)
+    server, port = archive.start_server(env)
     session = Session(port)
     rows = []
     limits = {"clients": args.clients, "seconds": args.seconds}
