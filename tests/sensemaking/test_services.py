@@ -13,22 +13,6 @@ from tests.factories import ALL_SCOPES, make_story
 
 pytestmark = pytest.mark.django_db
 
-TEXT = "Dee: Co-production gave me a voice.\n\nDee: Funding forms were the hardest part."
-
-
-@pytest.fixture
-def story(team):
-    return make_story(
-        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=TEXT
-    )
-
-
-@pytest.fixture
-def workshop(team, story):
-    return services.create_workshop(
-        project=team.project, title="First workshop", by=team.facilitator, stories=[story]
-    )
-
 
 def words(story, phrase):
     text = story.transcripts.get(is_current=True).text

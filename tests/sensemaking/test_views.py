@@ -12,22 +12,6 @@ from tests.factories import ALL_SCOPES, make_member, make_project, make_story
 
 pytestmark = pytest.mark.django_db
 
-TEXT = "Dee: Co-production gave me a voice.\n\nDee: I lived at 14 Brook Lane then."
-
-
-@pytest.fixture
-def story(team):
-    return make_story(
-        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=TEXT
-    )
-
-
-@pytest.fixture
-def workshop(team, story):
-    return services.create_workshop(
-        project=team.project, title="Spring workshop", by=team.facilitator, stories=[story]
-    )
-
 
 @pytest.fixture
 def other_workshop(team):
