@@ -176,7 +176,11 @@ def highlight(
         created_by=user,
         created_by_guest=guest,
     )
-    quote.full_clean(exclude=["workshop", "story", "transcript", "created_by", "created_by_guest"])
+    # Offsets are checked above and constraints by the database; skip the extra round trips.
+    quote.full_clean(
+        exclude=["workshop", "story", "transcript", "created_by", "created_by_guest"],
+        validate_constraints=False,
+    )
     quote.save()
     _link_themes(quote, themes)
     return quote
