@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := ffmpeg
-TEST_APT_PACKAGES := ffmpeg chromium fonts-dejavu-core
+# ffmpeg for recordings and clips; Pango and fonts for WeasyPrint's PDF reports.
+APT_PACKAGES := ffmpeg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
 
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/corpro
 DEMO_ENV := DEBUG=1 DEMO_MODE=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 MEDIA_ROOT=$(CURDIR)/media
@@ -17,6 +18,13 @@ TEST_ENV := DATABASE_URL=$(DATABASE_URL) SECRET_KEY=test-only-secret-key-for-the
 	DEBUG=0 ALLOWED_HOSTS=testserver,127.0.0.1,localhost SECURE_SSL_REDIRECT=0 \
 	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
 	TASK_BACKEND=django_tasks_db.DatabaseBackend
+
+# Install with apt-get whichever of the given Debian packages are missing.
+define apt_install
+missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
+endef
 
 .PHONY: help demo test lint format migrations-check worker serve system-packages system-packages-test check-postgres
 
@@ -33,14 +41,10 @@ $(BIN)/.installed-%: requirements.txt requirements-test.txt
 	@touch $@
 
 system-packages:
-	@command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { \
-		echo "Installing $(APT_PACKAGES) with apt-get"; \
-		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(APT_PACKAGES); }
+	@$(call apt_install,$(APT_PACKAGES))
 
 system-packages-test:
-	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get"; \
-		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
+	@$(call apt_install,$(TEST_APT_PACKAGES))
 
 check-postgres: $(BIN)/.installed-test
 	@$(TEST_ENV) $(BIN)/python -c "import os, psycopg2, dj_database_url as d; c = d.parse(os.environ['DATABASE_URL']); \
