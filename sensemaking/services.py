@@ -369,16 +369,24 @@ def move_finding(*, finding: Finding, step: int) -> None:
             Finding.objects.filter(pk=sibling.pk).update(position=position)
 
 
-@transaction.atomic
-def reanchor_quotes(*, story: Story) -> int:
+def reanchor_quotes(*, story: Story, current: Transcript | None = None) -> int:
     """Move quotes on older transcript versions to the current one by their words.
 
     A quote whose words are found again points at them; one whose words are gone is flagged
     for review, never left pointing at the wrong words. Return how many were flagged.
+    `current` saves a query when the caller has already read the current transcript.
     """
-    current = Transcript.objects.filter(story=story, is_current=True).first()
+    current = current or Transcript.objects.filter(story=story, is_current=True).first()
     if current is None:
         return 0
+    # Pages call this on every visit: the usual answer, nothing to move, costs one query.
+    if not Quote.objects.filter(story=story).exclude(transcript=current).exists():
+        return 0
+    with transaction.atomic():
+        return _reanchor(story, current)
+
+
+def _reanchor(story: Story, current: Transcript) -> int:
     stale = Quote.objects.filter(story=story).exclude(transcript=current).select_for_update()
     flagged = 0
     for quote in stale:

@@ -247,12 +247,14 @@ def workshop_story(request, pk, story_pk):
     """Listen to a story and read its transcript, with everyone's quotes; highlight here."""
     workshop, visitor = _workshop(request, pk)
     story = _story_in(workshop, story_pk)
-    services.reanchor_quotes(story=story)
+    # The text is read only if quotes need re-anchoring or the cached markup is rebuilt.
     transcript = (
         Transcript.objects.filter(story=story, is_current=True)
-        .prefetch_related("segments", "redactions")
+        .defer("text")
+        .prefetch_related("redactions")
         .first()
     )
+    services.reanchor_quotes(story=story, current=transcript)
     recording = story.recordings.filter(state=Recording.State.READY).first()
     form = HighlightForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and transcript:
@@ -274,7 +276,11 @@ def workshop_story(request, pk, story_pk):
             "visitor": visitor,
             "story": story,
             "transcript": transcript,
-            "segments": transcript.display_segments() if transcript else [],
+            # The transcript's markup is cached by version and redactions (quotes are painted on
+            # it by the script), so its segments are read only when that changes.
+            "redaction_key": [(r.pk, r.char_start, r.char_end) for r in transcript.redactions.all()]
+            if transcript
+            else [],
             "recording": recording,
             "quotes": sorted(latest, key=lambda quote: (quote.char_start, quote.pk)),
             "quote_total": len(offsets),

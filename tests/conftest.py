@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -26,6 +27,12 @@ MEDIA_FORMATS = {
 def fast_password_hashing(settings):
     """Hash test passwords cheaply; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache, as a freshly started server would."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -230,12 +230,14 @@ def test_a_later_redaction_hides_words_in_existing_quotes(client, team, workshop
         themes=services.themes_named(team.project, ["Home"]),
         user=team.facilitator,
     )
+    join(client, workshop, team)
+    story_page = reverse("sensemaking:story", args=[workshop.pk, story.pk])
+    assert "Brook Lane" in client.get(story_page).content.decode()  # its markup is now cached
     transcript = story.transcripts.get(is_current=True)
     start, end = offsets(story, "14 Brook Lane")
     story_services.redact_transcript(
         transcript=transcript, char_start=start, char_end=end, reason="", by=team.curator
     )
-    join(client, workshop, team)
     for url in (
         reverse("sensemaking:board", args=[workshop.pk]),
         reverse("sensemaking:story", args=[workshop.pk, story.pk]),
