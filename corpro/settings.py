@@ -142,6 +142,8 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024**2))
 FFPROBE_BINARY = os.environ.get("FFPROBE_BINARY", "ffprobe")
 
 STORYTELLER_LINK_DAYS = int(os.environ.get("STORYTELLER_LINK_DAYS", "90"))
+# Reports show any group of fewer storytellers than this as "fewer than N", never as a number.
+REPORT_SMALL_NUMBER = int(os.environ.get("REPORT_SMALL_NUMBER", "5"))
 # PostgreSQL text search configuration used to index and query stories.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 

@@ -3,8 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from sensemaking.models import Theme, Workshop
-from stories.forms import PlainTextMixin
+from sensemaking.models import ReportVersion, Theme, Workshop
+from stories.forms import PlainTextMixin, no_html
 
 
 class WorkshopForm(PlainTextMixin, forms.ModelForm):
@@ -109,3 +109,94 @@ class FindingForm(PlainTextMixin, forms.Form):
         label="Finding", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+VALUE_COLUMNS = 4
+
+
+class ReportForm(PlainTextMixin, forms.ModelForm):
+    """A report draft's words, its workshops, and up to four "value for all" columns."""
+
+    based_on = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ReportVersion
+        fields = [
+            "title",
+            "report_date",
+            "workshops",
+            "purpose",
+            "method",
+            "challenges",
+            "acknowledgements",
+            "co_authors",
+            "change_note",
+        ]
+        widgets = {
+            "report_date": forms.DateInput(attrs={"type": "date"}),
+            "workshops": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workshops"].queryset = project.workshops.order_by("-held_on", "title")
+        self.fields["workshops"].required = True
+        self.fields["workshops"].error_messages["required"] = (
+            "Choose at least one workshop whose findings the report presents."
+        )
+        columns = (self.instance.value_table or {}).get("columns", [])
+        for number in range(1, VALUE_COLUMNS + 1):
+            column = columns[number - 1] if number <= len(columns) else {}
+            self.fields[f"value_heading_{number}"] = forms.CharField(
+                label=f"Column {number}: heading",
+                max_length=100,
+                required=False,
+                initial=column.get("heading", ""),
+            )
+            self.fields[f"value_items_{number}"] = forms.CharField(
+                label=f"Column {number}: impacts",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text="One impact per line.",
+                initial="\n".join(column.get("items", [])),
+            )
+            self.fields[f"value_heading_{number}"].validators.append(no_html)
+            self.fields[f"value_items_{number}"].validators.append(no_html)
+
+    def value_fields(self):
+        """Yield (heading field, impacts field) for each column, for the template."""
+        for number in range(1, VALUE_COLUMNS + 1):
+            yield self[f"value_heading_{number}"], self[f"value_items_{number}"]
+
+    def clean(self):
+        data = super().clean()
+        columns = []
+        for number in range(1, VALUE_COLUMNS + 1):
+            heading = data.get(f"value_heading_{number}", "").strip()
+            items = [line.strip() for line in data.get(f"value_items_{number}", "").splitlines()]
+            items = [item for item in items if item]
+            if items and not heading:
+                self.add_error(f"value_heading_{number}", "Give this column a heading.")
+            if heading:
+                columns.append({"heading": heading, "items": items})
+        data["value_table"] = {"columns": columns}
+        return data
+
+    def report_fields(self) -> dict:
+        """Return the cleaned values the edit_report service takes."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.Meta.fields if name != "workshops"}
+        fields["value_table"] = data["value_table"]
+        return fields
+
+
+class NewReportForm(PlainTextMixin, forms.Form):
+    title = forms.CharField(label="Title of the report", max_length=200)
+
+
+class CodebookImportForm(forms.Form):
+    file = forms.FileField(
+        label="Codebook file (.qdc)",
+        help_text="A REFI-QDA codebook exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or corpro.",
+    )

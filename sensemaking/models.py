@@ -4,11 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from sensemaking.querysets import QuoteQuerySet, WorkshopQuerySet
+from sensemaking.querysets import (
+    QuoteQuerySet,
+    ReportQuerySet,
+    ReportVersionQuerySet,
+    WorkshopQuerySet,
+)
 from stories.models import Project, Story, Transcript
 
 
@@ -197,3 +203,177 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.statement[:60]
+
+
+def default_value_table() -> dict:
+    """The "value for all" table's usual columns, each with its list of impacts."""
+    return {
+        "columns": [
+            {"heading": "Impacts on individuals", "items": []},
+            {"heading": "Impacts on organisations", "items": []},
+            {"heading": "Impacts on society", "items": []},
+        ]
+    }
+
+
+class Report(models.Model):
+    """A project's summary report. What it says lives in its versions."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="reports")
+    slug = models.SlugField("web address", max_length=80, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("sensemaking:report", args=[self.slug])
+
+
+class ReportVersion(models.Model):
+    """One version of a report: a draft anyone running it may edit, or frozen once published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    major = models.PositiveIntegerField(default=1)
+    minor = models.PositiveIntegerField(default=0)
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField("title", max_length=200)
+    report_date = models.DateField("date of the report", default=timezone.localdate)
+    purpose = models.TextField("what was the purpose of this research?", blank=True)
+    method = models.TextField("what did we do?", blank=True)
+    challenges = models.TextField("challenges", blank=True)
+    acknowledgements = models.TextField("acknowledgements", blank=True)
+    co_authors = models.TextField(
+        "co-authors",
+        blank=True,
+        help_text="Peer researchers, partners and anyone else to credit, one per line.",
+    )
+    value_table = models.JSONField("value for all", default=default_value_table, blank=True)
+    workshops = models.ManyToManyField(
+        Workshop,
+        related_name="report_versions",
+        blank=True,
+        help_text="The workshops whose themes, findings and key quotes the report presents.",
+    )
+    change_note = models.TextField(
+        "what changed in this version", blank=True, help_text="Shown in the list of versions."
+    )
+    content = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Themes, findings and quote ids, frozen when the version is published.",
+    )
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "-major", "-minor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "major", "minor"], name="report_version_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(status="draft"), name="report_one_draft"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(content__isnull=False, published_at__isnull=False),
+                name="report_published_is_frozen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sensemaking:report-version", args=[self.report.slug, self.number])
+
+    @property
+    def number(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class ReportFile(models.Model):
+    """A rendered output of a report version (such as its PDF), made in the background.
+
+    `fingerprint` names the compiled data it was made from: when consent changes what the report
+    may show, the fingerprint changes and the old file is never served again.
+    """
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    step = models.CharField(max_length=120, blank=True)
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "kind", "fingerprint"], name="report_file_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.version}"
+
+
+class ReportClip(models.Model):
+    """A short audio extract of a key quote, cut with ffmpeg at the quote's times."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="clips")
+    start_seconds = models.FloatField()
+    end_seconds = models.FloatField()
+    file = models.FileField(upload_to="clips/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quote", "start_seconds", "end_seconds"], name="clip_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Clip of {self.quote}"

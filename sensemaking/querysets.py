@@ -41,3 +41,44 @@ class QuoteQuerySet(models.QuerySet):
             consent_allows("quote_anonymous", prefix="story__current_consent")
             | consent_allows("quote_credited", prefix="story__current_consent")
         )
+
+
+class ReportQuerySet(models.QuerySet):
+    def public(self) -> "ReportQuerySet":
+        """Return reports with at least one published version."""
+        return self.filter(versions__status="published").distinct()
+
+    def run_by(self, user) -> "ReportQuerySet":
+        """Return reports this user may edit: facilitators and curators of the project."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(project__in=project_ids_for(user, "facilitator", "curator"))
+
+    def visible_to(self, user) -> "ReportQuerySet":
+        """Return published reports, and any report of a project this user runs reports for."""
+        if not user.is_authenticated:
+            return self.public()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(versions__status="published")
+            | Q(project__in=project_ids_for(user, "facilitator", "curator"))
+        ).distinct()
+
+
+class ReportVersionQuerySet(models.QuerySet):
+    def published(self) -> "ReportVersionQuerySet":
+        return self.filter(status="published")
+
+    def visible_to(self, user) -> "ReportVersionQuerySet":
+        """Return published versions, and drafts of reports this user runs."""
+        if not user.is_authenticated:
+            return self.published()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(status="published")
+            | Q(report__project__in=project_ids_for(user, "facilitator", "curator"))
+        )

@@ -12,8 +12,18 @@ from django.db import transaction
 from django.db.models import F, Max, Min
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
+from django.utils.text import slugify
 
-from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, WorkshopGuest
+from sensemaking.models import (
+    Finding,
+    Quote,
+    QuoteTheme,
+    Report,
+    ReportVersion,
+    Theme,
+    Workshop,
+    WorkshopGuest,
+)
 from stories.models import REDACTED, AuditEvent, Project, Redaction, Story, Transcript
 from stories.services import audit, hash_token, nearest_occurrence
 
@@ -401,3 +411,115 @@ def _reanchor(story: Story, current: Transcript) -> int:
         quote.needs_review = False
         quote.save(update_fields=["transcript", "char_start", "char_end", "needs_review"])
     return flagged
+
+
+# ---- Reports ----------------------------------------------------------------------------------
+
+REPORT_FIELDS = (
+    "title",
+    "report_date",
+    "purpose",
+    "method",
+    "challenges",
+    "acknowledgements",
+    "co_authors",
+    "value_table",
+    "change_note",
+)
+
+
+def _report_slug(title: str) -> str:
+    base = slugify(title)[:60] or "report"
+    slug, number = base, 1
+    while Report.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def create_report(*, project: Project, title: str, by) -> ReportVersion:
+    """Start a report on the project's workshops; its first draft will be version 1.0."""
+    report = Report.objects.create(project=project, slug=_report_slug(title), created_by=by)
+    version = ReportVersion(report=report, title=title.strip(), created_by=by)
+    version.full_clean()
+    version.save()
+    version.workshops.set(project.workshops.all())
+    audit(action=AuditEvent.Action.REPORT_CREATED, project=project, actor=by, report=report.slug)
+    return version
+
+
+@transaction.atomic
+def edit_report(
+    *, report: Report, based_on: str, by, workshops: list[Workshop], **fields
+) -> ReportVersion:
+    """Save changes to the report's draft, starting the next version if the latest is published.
+
+    `based_on` is the "<version id>:<lock_version>" the editor saw; if someone saved or published
+    since, the edit is refused with the newer version.
+    """
+    versions = ReportVersion.objects.select_for_update().filter(report=report)
+    draft = versions.filter(status=ReportVersion.Status.DRAFT).first()
+    latest = draft or versions.order_by("-major", "-minor").first()
+    if based_on != f"{latest.pk}:{latest.lock_version}":
+        raise StaleEdit(latest)
+    if draft is None:
+        draft = ReportVersion(
+            report=report,
+            major=latest.major,
+            minor=latest.minor + 1,
+            created_by=by,
+            **{name: getattr(latest, name) for name in REPORT_FIELDS},
+        )
+        draft.change_note = ""
+    for name, value in fields.items():
+        if name not in REPORT_FIELDS:
+            raise TypeError(f"{name} is not a report field")
+        setattr(draft, name, value.strip() if isinstance(value, str) else value)
+    draft.lock_version = draft.lock_version + 1 if draft.pk else 1
+    draft.full_clean()
+    draft.save()
+    draft.workshops.set(workshops)
+    audit(
+        action=AuditEvent.Action.REPORT_EDITED,
+        project=report.project,
+        actor=by,
+        report=report.slug,
+        version=draft.number,
+    )
+    return draft
+
+
+@transaction.atomic
+def publish_report(*, version: ReportVersion, by) -> ReportVersion:
+    """Freeze a draft's themes, findings and quotes and publish it; consent still applies later."""
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        raise ValidationError("This version is already published.")
+    earlier = version.report.versions.filter(status=ReportVersion.Status.PUBLISHED)
+    if earlier.exists() and not version.change_note.strip():
+        raise ValidationError(
+            {"change_note": "Say what changed since the last version before publishing."}
+        )
+    from sensemaking.reports import build_content  # reports reads services; avoid a cycle
+
+    version.content = build_content(version)
+    if not version.content["themes"]:
+        raise ValidationError(
+            "There is nothing to publish yet: write findings or mark key quotes in the "
+            "report's workshops first."
+        )
+    version.status = ReportVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = by
+    version.lock_version += 1
+    version.full_clean()
+    version.save()
+    audit(
+        action=AuditEvent.Action.REPORT_PUBLISHED,
+        project=version.report.project,
+        actor=by,
+        report=version.report.slug,
+        version=version.number,
+    )
+    return version

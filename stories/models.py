@@ -564,6 +564,10 @@ class AuditEvent(models.Model):
         THEME_RENAMED = "theme_renamed", "Theme renamed"
         THEME_MERGED = "theme_merged", "Themes merged"
         THEME_SPLIT = "theme_split", "Theme split"
+        CODEBOOK_IMPORTED = "codebook_imported", "Codebook imported"
+        REPORT_CREATED = "report_created", "Report started"
+        REPORT_EDITED = "report_edited", "Report edited"
+        REPORT_PUBLISHED = "report_published", "Report published"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -1,0 +1,311 @@
+"""Compile a report version into the data every output is made from.
+
+A draft reads its workshops' themes, findings and key quotes as they are now; publishing
+freezes that content (ids and statements) into the version. Consent is applied here, on every
+compile, for drafts and published versions alike: a quote whose storyteller withdrew quote
+consent disappears from every version and every output on the next request.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import zip_longest
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from sensemaking import demographics
+from sensemaking.models import Finding, Quote, QuoteTheme, ReportVersion, Theme, Workshop
+from sensemaking.services import hide_redacted_words
+from stories.models import Story, Storyteller
+from stories.querysets import consent_allows
+
+ANONYMOUS = "Anonymous storyteller"
+
+
+@dataclass(frozen=True)
+class ReportQuote:
+    id: int
+    text: str
+    credit: str
+    story_id: int
+    story_title: str
+    storyteller_code: str
+    start_seconds: float | None
+    end_seconds: float | None
+    themes: tuple[str, ...]
+    is_key: bool
+    public_url: str = ""  # the moment in the public story, when the story is public
+    audio_allowed: bool = False
+
+
+@dataclass
+class ReportFinding:
+    statement: str
+    theme: str
+    quotes: list[ReportQuote]
+
+
+@dataclass
+class ReportTheme:
+    id: int
+    name: str
+    description: str
+    colour: str
+    sub_themes: list[str]
+    findings: list[ReportFinding]
+    key_quotes: list[ReportQuote]
+
+
+@dataclass
+class CompiledReport:
+    version: ReportVersion
+    title: str
+    number: str
+    date: object
+    sections: list[tuple[str, str, str]]  # (anchor, heading, text)
+    value_headings: list[str]
+    value_rows: list[list[str]]
+    who: demographics.Demographics
+    themes: list[ReportTheme]
+    quotes: list[ReportQuote]  # every coded quote the report may use, for the data files
+    quote_objects: list[Quote]  # the same quotes as rows, for the REFI-QDA project export
+    storyteller_credits: list[str]
+    interviewers: list[str]
+    facilitators: list[str]
+    co_authors: list[str]
+    removed: int  # quotes this version had that consent no longer allows
+    fingerprint: str = field(default="")
+
+    @property
+    def key_quotes(self) -> list[ReportQuote]:
+        seen, result = set(), []
+        for theme in self.themes:
+            for quote in theme.key_quotes:
+                if quote.id not in seen:
+                    seen.add(quote.id)
+                    result.append(quote)
+        return result
+
+
+def build_content(version: ReportVersion) -> dict:
+    """Read what the version's workshops hold now: the content a draft shows and publishing freezes.
+
+    Theme names and finding statements are copied, so later edits in a workshop do not change a
+    published version; quotes are kept by id, so consent is applied to them at every compile.
+    """
+    workshops = list(version.workshops.all())
+    themes = list(Theme.objects.filter(project=version.report.project_id))
+    top = {theme.pk: theme for theme in themes if theme.parent_id is None}
+    section_of = {
+        theme.pk: (theme.parent_id if theme.parent_id in top else theme.pk) for theme in themes
+    }
+    findings = defaultdict(list)
+    for finding in Finding.objects.filter(workshop__in=workshops).prefetch_related(
+        Prefetch("quotes", queryset=Quote.objects.only("pk"))
+    ):
+        findings[section_of[finding.theme_id]].append(
+            {
+                "statement": finding.statement,
+                "theme": next(t.name for t in themes if t.pk == finding.theme_id),
+                "quotes": sorted(quote.pk for quote in finding.quotes.all()),
+            }
+        )
+    key_quotes = defaultdict(list)
+    links = QuoteTheme.objects.filter(
+        content_object__workshop__in=workshops,
+        content_object__is_key=True,
+        content_object__needs_review=False,
+    ).order_by("content_object__story_id", "content_object__char_start", "content_object_id")
+    for quote_id, theme_id in links.values_list("content_object_id", "tag_id"):
+        section = section_of[theme_id]
+        if quote_id not in key_quotes[section]:
+            key_quotes[section].append(quote_id)
+    sections = []
+    for theme in top.values():
+        children = [child.name for child in themes if child.parent_id == theme.pk]
+        if findings[theme.pk] or key_quotes[theme.pk]:
+            sections.append(
+                {
+                    "id": theme.pk,
+                    "name": theme.name,
+                    "description": theme.description,
+                    "colour": theme.colour,
+                    "sub_themes": children,
+                    "findings": findings[theme.pk],
+                    "key_quotes": key_quotes[theme.pk],
+                }
+            )
+    quotes = Quote.objects.filter(workshop__in=workshops, needs_review=False)
+    return {
+        "workshops": [workshop.pk for workshop in workshops],
+        "themes": sections,
+        "quotes": sorted(quotes.values_list("pk", flat=True)),
+        "stories": sorted(
+            Story.objects.filter(workshops__in=workshops).values_list("pk", flat=True).distinct()
+        ),
+    }
+
+
+def compile_report(version: ReportVersion) -> CompiledReport:
+    """Return everything a report version shows, with consent applied as it stands now."""
+    content = version.content if version.is_published else build_content(version)
+    shown_ids = {
+        quote_id
+        for theme in content["themes"]
+        for quote_id in theme["key_quotes"]
+        + [pk for finding in theme["findings"] for pk in finding["quotes"]]
+    }
+    rows = list(
+        Quote.objects.usable_in_reports()
+        .filter(pk__in=set(content["quotes"]) | shown_ids)
+        .select_related("story__storyteller", "story__current_consent", "transcript")
+        .order_by("story_id", "char_start", "pk")
+    )
+    hide_redacted_words(rows)
+    quotes = _report_quotes(rows)
+    by_id = {quote.id: quote for quote in quotes}
+
+    themes = [
+        ReportTheme(
+            id=theme["id"],
+            name=theme["name"],
+            description=theme["description"],
+            colour=theme["colour"],
+            sub_themes=theme["sub_themes"],
+            findings=[
+                ReportFinding(
+                    statement=finding["statement"],
+                    theme=finding["theme"],
+                    quotes=[by_id[pk] for pk in finding["quotes"] if pk in by_id],
+                )
+                for finding in theme["findings"]
+            ],
+            key_quotes=[by_id[pk] for pk in theme["key_quotes"] if pk in by_id],
+        )
+        for theme in content["themes"]
+    ]
+    storytellers = list(
+        Storyteller.objects.filter(
+            consent_allows(prefix="stories__current_consent"),
+            stories__in=content["stories"],
+        ).distinct()
+    )
+    value_headings, value_rows = _value_table(version.value_table)
+    compiled = CompiledReport(
+        version=version,
+        title=version.title,
+        number=version.number,
+        date=version.report_date,
+        sections=[
+            (name, ReportVersion._meta.get_field(name).verbose_name.capitalize(), text)
+            for name in ("purpose", "method", "challenges", "acknowledgements")
+            if (text := getattr(version, name).strip())
+        ],
+        value_headings=value_headings,
+        value_rows=value_rows,
+        who=demographics.who_shared(storytellers, threshold=settings.REPORT_SMALL_NUMBER),
+        themes=themes,
+        quotes=quotes,
+        quote_objects=rows,
+        storyteller_credits=_storyteller_credits(content["stories"]),
+        interviewers=_names(
+            Story.objects.filter(pk__in=content["stories"]).values_list(
+                "interviewer__first_name", "interviewer__last_name"
+            )
+        ),
+        facilitators=_names(
+            Workshop.objects.filter(pk__in=content["workshops"]).values_list(
+                "facilitators__first_name", "facilitators__last_name"
+            )
+        ),
+        co_authors=[line.strip() for line in version.co_authors.splitlines() if line.strip()],
+        removed=len(shown_ids - by_id.keys()),
+    )
+    compiled.fingerprint = _fingerprint(compiled, storytellers)
+    return compiled
+
+
+def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
+    theme_names = defaultdict(list)
+    for quote_id, name in (
+        QuoteTheme.objects.filter(content_object__in=[quote.pk for quote in rows])
+        .order_by("tag__position", "tag__name")
+        .values_list("content_object_id", "tag__name")
+    ):
+        theme_names[quote_id].append(name)
+    public = set(
+        Story.objects.public()
+        .filter(pk__in={quote.story_id for quote in rows})
+        .values_list("pk", flat=True)
+    )
+    result = []
+    for quote in rows:
+        story = quote.story
+        url = ""
+        if story.pk in public:
+            url = story.get_absolute_url()
+            if quote.start_seconds is not None:
+                url += f"?t={int(quote.start_seconds)}#player"
+        result.append(
+            ReportQuote(
+                id=quote.pk,
+                text=quote.display_text,
+                credit=quote_credit(story),
+                story_id=story.pk,
+                story_title=story.title,
+                storyteller_code=story.storyteller.code,
+                start_seconds=quote.start_seconds,
+                end_seconds=quote.end_seconds,
+                themes=tuple(theme_names[quote.pk]),
+                is_key=quote.is_key,
+                public_url=url,
+                audio_allowed=story.allows("publish_audio") and quote.start_seconds is not None,
+            )
+        )
+    return result
+
+
+def quote_credit(story: Story) -> str:
+    """Credit a quote as its storyteller chose, and only by name if consent allows credit."""
+    storyteller = story.storyteller
+    if story.allows("quote_credited") and storyteller.credit_preference != "anonymous":
+        return storyteller.credit_name
+    return ANONYMOUS
+
+
+def _storyteller_credits(story_ids: list[int]) -> list[str]:
+    storytellers = Storyteller.objects.filter(
+        consent_allows("quote_credited", prefix="stories__current_consent"),
+        stories__in=story_ids,
+    ).exclude(credit_preference="anonymous")
+    return sorted(set(storytellers.values_list("credit_name", flat=True)), key=str.casefold)
+
+
+def _names(pairs) -> list[str]:
+    names = {f"{first} {last}".strip() for first, last in pairs if first or last}
+    return sorted(names, key=str.casefold)
+
+
+def _value_table(table: dict) -> tuple[list[str], list[list[str]]]:
+    columns = (table or {}).get("columns") or []
+    headings = [column.get("heading", "") for column in columns]
+    rows = [
+        [item or "" for item in row]
+        for row in zip_longest(*[column.get("items", []) for column in columns])
+    ]
+    return headings, rows
+
+
+def _fingerprint(compiled: CompiledReport, storytellers: list[Storyteller]) -> str:
+    """Name the compiled data, so a file made from other data (before a withdrawal) is not served."""
+    data = {
+        "version": [compiled.version.pk, compiled.version.updated_at.isoformat()],
+        "quotes": [[q.id, q.text, q.credit, q.public_url, q.themes] for q in compiled.quotes],
+        "storytellers": sorted(storyteller.pk for storyteller in storytellers),
+        "credits": compiled.storyteller_credits,
+        "names": [compiled.interviewers, compiled.facilitators],
+        "who": repr(compiled.who),
+    }
+    return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()
