@@ -299,7 +299,7 @@ def _value_table(table: dict) -> tuple[list[str], list[list[str]]]:
 
 
 def _fingerprint(compiled: CompiledReport, storytellers: list[Storyteller]) -> str:
-    """Name the compiled data, so a file made from other data (before a withdrawal) is not served."""
+    """Name the compiled data, so a file made before a withdrawal is never served again."""
     data = {
         "version": [compiled.version.pk, compiled.version.updated_at.isoformat()],
         "quotes": [[q.id, q.text, q.credit, q.public_url, q.themes] for q in compiled.quotes],
