@@ -1,0 +1,406 @@
+"""Word, CSV and Excel outputs of a summary report, all made from the compiled report.
+
+compile_report has already applied consent, and nothing here reads the database, so an output
+holds exactly what the compiled report held when it was made. The Word document is public (it
+never names a storyteller code); the CSV and Excel files of quotes are for the project team.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import TextIO
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.utils import dateformat, timezone
+from django.utils.translation import to_locale
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from sensemaking.demographics import Demographics, format_percent
+from sensemaking.reports import CompiledReport, ReportQuote
+
+SUBJECT = "Community Reporting summary report"
+REMOVED_NOTE = "Some quotes have been removed from this report at their storytellers’ request."
+# Shown before the findings and key quotes; the rest of the text sections come after them.
+OPENING_SECTIONS = ("purpose", "method")
+ACKNOWLEDGEMENTS = "acknowledgements"
+
+QUOTE_COLUMNS = (  # (heading, width in characters for the Excel file)
+    ("Quote id", 10),
+    ("Themes", 30),
+    ("Quote", 80),
+    ("Credit", 24),
+    ("Story", 30),
+    ("Storyteller code", 17),
+    ("Start (seconds)", 16),
+    ("Start (h:mm:ss)", 16),
+    ("End (seconds)", 15),
+    ("End (h:mm:ss)", 15),
+    ("Key quote", 10),
+    ("Link to the moment in the public story", 60),
+)
+# Characters XML 1.0 cannot carry: python-docx and openpyxl refuse them rather than escape them.
+# Text pasted from Word brings its line and page breaks as vertical tab and form feed.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+WORD_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def hms(seconds: float | None) -> str:
+    """Return a time in a recording as h:mm:ss, in whole seconds rounded down ("" if unknown).
+
+    Rounding down matches the public story's link to the moment, which starts at int(seconds).
+    """
+    if seconds is None:
+        return ""
+    minutes, second = divmod(int(seconds), 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours}:{minute:02}:{second:02}"
+
+
+def neutralise_formula(value: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would otherwise run as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+# Word --------------------------------------------------------------------------------------------
+
+
+def report_docx(compiled: CompiledReport) -> bytes:
+    """Return the report as a Word document to edit further, with real headings and tables."""
+    document = Document()
+    _describe_document(document, compiled)
+    document.add_heading(_clean(compiled.title), level=0)
+    document.add_paragraph(
+        f"Version {compiled.number}, {_long_date(compiled.date)}", style="Subtitle"
+    )
+    if compiled.removed:
+        document.add_paragraph(REMOVED_NOTE)
+
+    opening = [s for s in compiled.sections if s[0] in OPENING_SECTIONS]
+    closing = [s for s in compiled.sections if s[0] not in (*OPENING_SECTIONS, ACKNOWLEDGEMENTS)]
+    acknowledgements = next((s[2] for s in compiled.sections if s[0] == ACKNOWLEDGEMENTS), "")
+    for _, heading, text in opening:
+        _add_section(document, heading, text)
+    _add_who(document, compiled.who)
+    _add_findings(document, compiled)
+    for _, heading, text in closing:
+        _add_section(document, heading, text)
+    if compiled.value_headings and compiled.value_rows:
+        document.add_heading("Value for all", level=1)
+        _add_table(document, compiled.value_headings, compiled.value_rows, caption="Value for all")
+    _add_acknowledgements(document, compiled, acknowledgements)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _describe_document(document, compiled: CompiledReport) -> None:
+    """Fill in the file's properties, replacing python-docx's own; name no storyteller."""
+    properties = document.core_properties
+    properties.title = _clean(compiled.title)
+    properties.subject = SUBJECT
+    properties.keywords = "Community Reporting"
+    properties.author = ""
+    properties.last_modified_by = ""
+    properties.comments = ""
+    properties.version = compiled.number
+    properties.revision = 1
+    properties.created = properties.modified = timezone.now()
+    language = to_locale(settings.LANGUAGE_CODE).replace("_", "-")
+    properties.language = language
+    # Word checks spelling, and screen readers pronounce, in the document's default language.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_defaults.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_defaults.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def _add_section(document, heading: str, text: str) -> None:
+    document.add_heading(_clean(heading), level=1)
+    _add_paragraphs(document, text)
+
+
+def _add_paragraphs(document, text: str) -> None:
+    """Add one paragraph per blank-line-separated block; single line breaks are kept."""
+    text = _clean(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    for block in BLANK_LINE.split(text):
+        if block.strip():
+            document.add_paragraph(block.strip())
+
+
+def _add_who(document, who: Demographics) -> None:
+    document.add_heading("Who shared their stories?", level=1)
+    if who.total == 0:
+        document.add_paragraph("No stories are part of this report yet.")
+        return
+    if who.suppressed:
+        document.add_paragraph(
+            f"{who.total_display} shared their stories, so no figures about them are shown."
+        )
+        return
+    document.add_paragraph(f"{who.total_display} shared their stories.")
+    for table in who.tables:
+        document.add_heading(table.heading, level=2)
+        if not table.hidden:
+            _add_table(
+                document,
+                ["Answer", "Storytellers", "Percentage"],
+                [
+                    [row.label, row.display, None]
+                    if row.suppressed
+                    else [row.label, str(row.count), format_percent(row.percent)]
+                    for row in table.rows
+                ],
+                caption=table.heading,
+                description=table.text_alternative,
+            )
+        for note in table.notes:
+            document.add_paragraph(note)
+        if not table.hidden:
+            document.add_paragraph(table.text_alternative)
+
+
+def _add_findings(document, compiled: CompiledReport) -> None:
+    document.add_heading("What did we find out?", level=1)
+    if not compiled.themes:
+        document.add_paragraph("There are no themes or findings in this report yet.")
+    for theme in compiled.themes:
+        document.add_heading(_clean(theme.name), level=2)
+        _add_paragraphs(document, theme.description)
+        if theme.sub_themes:
+            document.add_paragraph("Sub-themes:")
+            for name in theme.sub_themes:
+                document.add_paragraph(_clean(name), style="List Bullet")
+        shown = set()
+        for finding in theme.findings:
+            document.add_paragraph(_clean(finding.statement))
+            for quote in finding.quotes:
+                _add_quote(document, quote)
+                shown.add(quote.id)
+        # A key quote that already supports a finding of this theme is not repeated.
+        key_quotes = [quote for quote in theme.key_quotes if quote.id not in shown]
+        if key_quotes:
+            document.add_paragraph("Key quotes:")
+            for quote in key_quotes:
+                _add_quote(document, quote)
+
+
+def _add_quote(document, quote: ReportQuote) -> None:
+    paragraph = document.add_paragraph(style="Quote")
+    paragraph.add_run(f"“{_clean(quote.text).strip()}”")
+    paragraph.add_run().add_break()
+    paragraph.add_run(f"— {_clean(quote.credit)}")
+
+
+def _add_acknowledgements(document, compiled: CompiledReport, text: str) -> None:
+    people = [
+        ("Co-authors", compiled.co_authors),
+        ("Storytellers who chose to be credited", compiled.storyteller_credits),
+        ("Peer interviewers", compiled.interviewers),
+        ("Sense-making facilitators", compiled.facilitators),
+    ]
+    if not text and not any(names for _, names in people):
+        return
+    document.add_heading("Acknowledgements and co-authors", level=1)
+    _add_paragraphs(document, text)
+    for heading, names in people:
+        if names:
+            document.add_heading(heading, level=2)
+            for name in names:
+                document.add_paragraph(_clean(name), style="List Bullet")
+
+
+def _add_table(
+    document,
+    headings: list[str],
+    rows: Iterable[list[str | None]],
+    *,
+    caption: str,
+    description: str = "",
+) -> None:
+    """Add a table whose first row Word repeats on every page and reads out as headers.
+
+    A None value merges that cell into the one on its left, as a hidden row's two numbers are.
+    """
+    table = document.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, heading in zip(header.cells, headings, strict=True):
+        cell.paragraphs[0].add_run(_clean(heading)).bold = True
+    for values in rows:
+        cells = list(table.add_row().cells)
+        for index, value in enumerate(values):
+            if value is None:
+                cells[index] = cells[index - 1].merge(cells[index])
+            else:
+                cells[index].text = _clean(value)
+    # Alternative text, shown in Word's Table Properties and read by screen readers.
+    properties = table._tbl.tblPr
+    for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description)):
+        if value:
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), _clean(value))
+            properties.append(element)
+
+
+def _long_date(value: date) -> str:
+    return dateformat.format(value, "j F Y")
+
+
+def _clean(value: str) -> str:
+    return NOT_XML.sub("", (value or "").translate(WORD_BREAKS))
+
+
+# CSV and Excel -----------------------------------------------------------------------------------
+
+
+def quote_rows(compiled: CompiledReport, *, base_url: str) -> list[list]:
+    """Return one row per quote the report may use, in QUOTE_COLUMNS order, safe to open.
+
+    Text is stripped of characters a spreadsheet cannot hold and kept from running as a formula;
+    times are numbers (seconds, None when unknown) and h:mm:ss text.
+    """
+    return [
+        [
+            quote.id,
+            _cell("; ".join(quote.themes)),
+            _cell(quote.text),
+            _cell(quote.credit),
+            _cell(quote.story_title),
+            _cell(quote.storyteller_code),
+            _seconds(quote.start_seconds),
+            hms(quote.start_seconds),
+            _seconds(quote.end_seconds),
+            hms(quote.end_seconds),
+            "yes" if quote.is_key else "no",
+            _cell(urljoin(base_url, quote.public_url)) if quote.public_url else "",
+        ]
+        for quote in compiled.quotes
+    ]
+
+
+def quotes_csv(compiled: CompiledReport, out: TextIO, *, base_url: str) -> None:
+    """Write the report's quotes as CSV to a text stream, for the project team.
+
+    The file starts with a UTF-8 byte order mark so that Excel reads it as UTF-8 (without one it
+    guesses the local code page and garbles curly quotes and accents). `out` must encode as
+    UTF-8: an HttpResponse with charset=utf-8, or a file opened with encoding="utf-8" (not
+    "utf-8-sig", which would add a second mark) and newline="".
+    """
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([heading for heading, _ in QUOTE_COLUMNS])
+    for row in quote_rows(compiled, base_url=base_url):
+        writer.writerow([_csv_value(value) for value in row])
+
+
+def quotes_xlsx(compiled: CompiledReport, *, base_url: str) -> bytes:
+    """Return the report's quotes as an Excel workbook, with an "About" sheet, for the team."""
+    rows = quote_rows(compiled, base_url=base_url)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Quotes")
+    # A write-only sheet takes its layout before its first row.
+    for index, (_, width) in enumerate(QUOTE_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(QUOTE_COLUMNS))}{len(rows) + 1}"
+    bold, link = Font(bold=True), Font(color="0563C1", underline="single")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    sheet.append([_styled(sheet, heading, font=bold) for heading, _ in QUOTE_COLUMNS])
+    quote_column = [heading for heading, _ in QUOTE_COLUMNS].index("Quote")
+    for row in rows:
+        cells = [
+            _styled(sheet, value, alignment=wrap if index == quote_column else top)
+            for index, value in enumerate(row)
+        ]
+        if row[-1]:
+            cells[-1].hyperlink = row[-1]
+            cells[-1].font = link
+        sheet.append(cells)
+
+    about = workbook.create_sheet("About")
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 100
+    for label, value in _about(compiled):
+        about.append([_styled(about, label, font=bold), _styled(about, value, alignment=wrap)])
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _about(compiled: CompiledReport) -> list[tuple[str, str]]:
+    exported = timezone.localtime()
+    state = "published" if compiled.version.is_published else "draft, not yet published"
+    lines = [
+        ("Report", _cell(compiled.title)),
+        ("Version", f"{compiled.number} ({state}), dated {_long_date(compiled.date)}"),
+        ("Exported", f"{dateformat.format(exported, 'j F Y, H:i')} ({exported.tzname()})"),
+        ("Quotes", f"{len(compiled.quotes)}, one on each row of the “Quotes” sheet"),
+        (
+            "Consent",
+            "These are the quotes that storytellers’ consent allowed when this file was "
+            "exported. Storytellers can change or withdraw consent at any time: export again "
+            "before using any quote, and delete old copies of this file.",
+        ),
+    ]
+    if compiled.removed:
+        lines.append(
+            (
+                "Removed",
+                f"{compiled.removed} of this version’s quotes were removed at their "
+                f"storytellers’ request.",
+            )
+        )
+    lines.append(
+        (
+            "Who may see this",
+            "The project team only: it holds storyteller codes and quotes from stories that "
+            "are not public. Do not publish it.",
+        )
+    )
+    return lines
+
+
+def _styled(sheet, value, *, font: Font | None = None, alignment: Alignment | None = None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _cell(value: str) -> str:
+    # Clean first: dropping a control character could otherwise uncover a leading "=".
+    return neutralise_formula(_clean(value))
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    return str(value)
