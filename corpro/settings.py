@@ -140,6 +140,7 @@ RECORDING_MAX_BYTES = int(os.environ.get("RECORDING_MAX_BYTES", str(2 * 1024**3)
 TRANSCRIPT_MAX_BYTES = int(os.environ.get("TRANSCRIPT_MAX_BYTES", str(10 * 1024**2)))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024**2)))
 FFPROBE_BINARY = os.environ.get("FFPROBE_BINARY", "ffprobe")
+FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "ffmpeg")
 
 STORYTELLER_LINK_DAYS = int(os.environ.get("STORYTELLER_LINK_DAYS", "90"))
 # Reports show any group of fewer storytellers than this as "fewer than N", never as a number.

@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from sensemaking.models import Finding, Quote, Theme, Workshop, WorkshopGuest
+from sensemaking.models import (
+    Finding,
+    Quote,
+    Report,
+    ReportVersion,
+    Theme,
+    Workshop,
+    WorkshopGuest,
+)
 from stories.admin import ProjectScopedAdmin
 
 
@@ -38,3 +46,24 @@ class QuoteAdmin(ProjectScopedAdmin):
 class FindingAdmin(ProjectScopedAdmin):
     project_path = "workshop__project"
     list_display = ["statement", "theme", "workshop", "position"]
+
+
+@admin.register(Report)
+class ReportAdmin(ProjectScopedAdmin):
+    list_display = ["slug", "project", "created_at"]
+    readonly_fields = ["created_by"]
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(ProjectScopedAdmin):
+    """Versions are edited and published on the report pages, where consent and audit apply."""
+
+    project_path = "report__project"
+    list_display = ["title", "number", "status", "report_date", "published_at"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -313,8 +313,7 @@ def import_codebook(*, project: Project, data: bytes, by) -> ImportResult:
             reused.append(theme)
         pending.extend((child, theme) for child in code.children)
     audit(
-        # No action says "codebook imported"; importing merges a codebook into the project's.
-        action=AuditEvent.Action.THEME_MERGED,
+        action=AuditEvent.Action.CODEBOOK_IMPORTED,
         project=project,
         actor=by,
         source="REFI-QDA codebook",

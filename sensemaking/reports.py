@@ -16,9 +16,17 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from sensemaking import demographics
-from sensemaking.models import Finding, Quote, QuoteTheme, ReportVersion, Theme, Workshop
+from sensemaking.models import (
+    Finding,
+    Quote,
+    QuoteTheme,
+    ReportClip,
+    ReportVersion,
+    Theme,
+    Workshop,
+)
 from sensemaking.services import hide_redacted_words
-from stories.models import Story, Storyteller
+from stories.models import Recording, Story, Storyteller
 from stories.querysets import consent_allows
 
 ANONYMOUS = "Anonymous storyteller"
@@ -57,6 +65,11 @@ class ReportTheme:
     findings: list[ReportFinding]
     key_quotes: list[ReportQuote]
 
+    @property
+    def finding_quotes(self) -> list[ReportQuote]:
+        """The quotes already shown under a finding, so key quotes are not shown twice."""
+        return [quote for finding in self.findings for quote in finding.quotes]
+
 
 @dataclass
 class CompiledReport:
@@ -77,6 +90,14 @@ class CompiledReport:
     co_authors: list[str]
     removed: int  # quotes this version had that consent no longer allows
     fingerprint: str = field(default="")
+
+    @property
+    def charts(self) -> list[tuple[demographics.Table, str]]:
+        """Each "who shared" table with its SVG bar chart, for the web page and the PDF."""
+        return [
+            (table, demographics.bar_chart_svg(table, id_prefix=f"chart-{self.version.pk}"))
+            for table in self.who.tables
+        ]
 
     @property
     def key_quotes(self) -> list[ReportQuote]:
@@ -309,3 +330,47 @@ def _fingerprint(compiled: CompiledReport, storytellers: list[Storyteller]) -> s
         "who": repr(compiled.who),
     }
     return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()
+
+
+CLIP_LONGEST = 90.0  # seconds; an extract, not the story
+
+
+def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
+    """Return the audio extracts of key quotes whose storytellers allow published audio.
+
+    Rows are made for extracts not yet cut (the caller queues the cutting); a quote whose
+    consent no longer allows audio is simply not in the list, so its extract is never served.
+    """
+    quotes = [quote for quote in compiled.key_quotes if quote.audio_allowed]
+    with_audio = set(
+        Recording.objects.filter(
+            story__in={quote.story_id for quote in quotes}, state=Recording.State.READY
+        ).values_list("story_id", flat=True)
+    )
+    wanted = {}
+    for quote in quotes:
+        if quote.story_id not in with_audio:
+            continue
+        end = quote.end_seconds if quote.end_seconds is not None else quote.start_seconds
+        end = min(max(end, quote.start_seconds + 1), quote.start_seconds + CLIP_LONGEST)
+        wanted[(quote.id, quote.start_seconds, end)] = quote
+
+    def existing() -> dict:
+        rows = ReportClip.objects.filter(quote_id__in=[quote.id for quote in wanted.values()])
+        return {(clip.quote_id, clip.start_seconds, clip.end_seconds): clip for clip in rows}
+
+    clips = existing()
+    missing = [
+        ReportClip(quote_id=key[0], start_seconds=key[1], end_seconds=key[2])
+        for key in wanted
+        if key not in clips
+    ]
+    if missing:
+        ReportClip.objects.bulk_create(missing, ignore_conflicts=True)
+        clips = existing()
+    result = []
+    for key, quote in wanted.items():
+        clip = clips[key]
+        clip.report_quote = quote
+        result.append(clip)
+    return result

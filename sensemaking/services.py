@@ -346,23 +346,41 @@ def update_finding(
 def hide_redacted_words(quotes: list[Quote]) -> list[Quote]:
     """Set each quote's display_text, with every word redacted in its story shown as [redacted].
 
-    A redaction made after a quote was saved still hides those words in the quote.
+    A redaction made after a quote was saved still hides those words in the quote: by offsets
+    on the quote's own transcript (so a redaction covering part of the quote hides that part),
+    and by its words where it was made on another version of the transcript.
     """
     story_ids = {quote.story_id for quote in quotes}
-    hidden: dict[int, set[str]] = {story_id: set() for story_id in story_ids}
-    rows = (
+    rows = list(
         Redaction.objects.filter(transcript__story_id__in=story_ids)
         .annotate(
             words=Substr("transcript__text", F("char_start") + 1, F("char_end") - F("char_start"))
         )
-        .values_list("transcript__story_id", "words")
+        .values_list("transcript_id", "transcript__story_id", "char_start", "char_end", "words")
     )
-    for story_id, words in rows:
-        if words.strip():
-            hidden[story_id].add(words)
     for quote in quotes:
         text = quote.text
-        for words in sorted(hidden.get(quote.story_id, ()), key=len, reverse=True):
+        spans = sorted(
+            (max(start, quote.char_start), min(end, quote.char_end))
+            for transcript_id, _story, start, end, _words in rows
+            if transcript_id == quote.transcript_id
+            and start < quote.char_end
+            and end > quote.char_start
+        )
+        merged: list[list[int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        for start, end in reversed(merged):
+            text = text[: start - quote.char_start] + REDACTED + text[end - quote.char_start :]
+        hidden = {
+            words
+            for _transcript, story_id, _start, _end, words in rows
+            if story_id == quote.story_id and words.strip()
+        }
+        for words in sorted(hidden, key=len, reverse=True):
             text = text.replace(words, REDACTED)
         quote.display_text = text
     return quotes

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sensemaking import views
+from sensemaking import report_views, views
 
 app_name = "sensemaking"
 
@@ -36,5 +36,34 @@ urlpatterns = [
         "workshops/<int:pk>/findings/<int:finding_pk>/move/",
         views.finding_move,
         name="finding-move",
+    ),
+    path("reports/", report_views.report_list, name="report-list"),
+    path("projects/<slug:slug>/reports/new/", report_views.report_create, name="report-create"),
+    path("projects/<slug:slug>/codebook/", report_views.codebook, name="codebook"),
+    path("reports/<slug:slug>/", report_views.report_detail, name="report"),
+    path("reports/<slug:slug>/edit/", report_views.report_edit, name="report-edit"),
+    path("reports/<slug:slug>/publish/", report_views.report_publish, name="report-publish"),
+    path(
+        "reports/<slug:slug>/v<str:number>/",
+        report_views.report_detail,
+        name="report-version",
+    ),
+    path(
+        "reports/<slug:slug>/v<str:number>/report.pdf", report_views.report_pdf, name="report-pdf"
+    ),
+    path(
+        "reports/<slug:slug>/v<str:number>/report.docx",
+        report_views.report_docx,
+        name="report-docx",
+    ),
+    path(
+        "reports/<slug:slug>/v<str:number>/quotes.<str:kind>",
+        report_views.report_data,
+        name="report-data",
+    ),
+    path(
+        "reports/<slug:slug>/v<str:number>/clips/<int:clip_pk>.mp3",
+        report_views.report_clip,
+        name="report-clip",
     ),
 ]

@@ -3,7 +3,10 @@
 import hashlib
 import json
 import re
+import shutil
 import subprocess
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import filetype
@@ -197,3 +200,20 @@ def read_range(handle, remaining: int, chunk: int = 64 * 1024):
                 return
             remaining -= len(data)
             yield data
+
+
+@contextmanager
+def local_path(field_file):
+    """Give ffmpeg a local file path, copying from remote storage when there is none."""
+    storage, name = field_file.storage, field_file.name
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        path = None
+    if path:
+        yield path
+        return
+    with tempfile.NamedTemporaryFile(suffix=".media") as copy, storage.open(name, "rb") as source:
+        shutil.copyfileobj(source, copy)
+        copy.flush()
+        yield copy.name

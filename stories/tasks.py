@@ -1,12 +1,8 @@
 """Background work on gathered stories, run by the task worker (in-process in the demo)."""
 
-import shutil
-import tempfile
-from contextlib import contextmanager
-
 from django.tasks import task
 
-from stories.media import MediaError, probe_media
+from stories.media import MediaError, local_path, probe_media
 from stories.models import Recording
 
 
@@ -17,7 +13,7 @@ def probe_recording(recording_id: int) -> str:
     if recording is None:
         return "gone"
     try:
-        with _local_path(recording) as path:
+        with local_path(recording.file) as path:
             result = probe_media(path)
     except MediaError as error:
         recording.state = Recording.State.FAILED
@@ -31,19 +27,3 @@ def probe_recording(recording_id: int) -> str:
     recording.save(update_fields=["duration_seconds", "codecs", "state", "error"])
     return recording.state
 
-
-@contextmanager
-def _local_path(recording: Recording):
-    """Give ffprobe a local file path, copying from remote storage when there is none."""
-    storage, name = recording.file.storage, recording.file.name
-    try:
-        path = storage.path(name)
-    except NotImplementedError:
-        path = None
-    if path:
-        yield path
-        return
-    with tempfile.NamedTemporaryFile(suffix=".media") as copy, storage.open(name, "rb") as source:
-        shutil.copyfileobj(source, copy)
-        copy.flush()
-        yield copy.name

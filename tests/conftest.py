@@ -1,11 +1,15 @@
 """Shared fixtures: real PostgreSQL (from pytest-django), real files in a temporary media root."""
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 from tests import factories
 
@@ -89,3 +93,36 @@ def project(db):
 def team(project):
     """Two users per role in one project, and an outsider in another project."""
     return factories.make_team(project)
+
+
+WORKER_OPTIONS = ["--batch", "--no-startup-delay", "--no-reload"]
+
+
+@pytest.fixture
+def run_worker(media_root):
+    """Return a function that runs django-tasks-db's worker until the queue is empty.
+
+    It is a separate process against the test database, so tests using it need
+    `django_db(transaction=True)` for it to see their rows.
+    """
+
+    def run() -> None:
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+            ),
+            "MEDIA_ROOT": str(media_root),
+            "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "db_worker", *WORKER_OPTIONS],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            timeout=180,
+            capture_output=True,
+        )
+
+    return run

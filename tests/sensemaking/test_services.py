@@ -242,3 +242,26 @@ def test_saving_a_highlight_costs_the_same_for_long_transcripts_and_many_quotes(
         return len(queries)
 
     assert cost(paragraphs=3, existing=0) == cost(paragraphs=300, existing=40)
+
+
+def test_a_later_redaction_over_part_of_a_quote_hides_that_part(team, workshop, story):
+    text = story.transcripts.get(is_current=True).text
+    start = text.index("Brook Lane then")
+    quote = services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=start + len("Brook Lane then"),
+        themes=[],
+        user=team.facilitator,
+    )
+    redacted = text.index("14 Brook")
+    story_services.redact_transcript(
+        transcript=story.transcripts.get(is_current=True),
+        char_start=redacted,
+        char_end=redacted + len("14 Brook"),
+        reason="An address",
+        by=team.curator,
+    )
+    (shown,) = services.hide_redacted_words([Quote.objects.get(pk=quote.pk)])
+    assert shown.display_text == "[redacted] Lane then"

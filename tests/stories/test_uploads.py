@@ -1,16 +1,10 @@
 """Uploads of recordings and transcripts: real files, decided by content, nothing lost silently."""
 
 import hashlib
-import os
 import random
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 
 from stories.models import Recording, Transcript
@@ -199,7 +193,7 @@ def test_editing_the_transcript_keeps_timings_and_earlier_version(client, team, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_real_worker_probes_recordings(team, media_files, media_root):
+def test_real_worker_probes_recordings(team, media_files, media_root, run_worker):
     """Queue probes through django-tasks-db and run its db_worker as a separate process."""
     from django.core.files import File
 
@@ -216,7 +210,7 @@ def test_real_worker_probes_recordings(team, media_files, media_root):
         broken = services.upload_recording(
             story=story, upload=File(handle, name="broken.ogg"), by=team.interviewer
         )
-    run_worker(media_root)
+    run_worker()
     good.refresh_from_db()
     broken.refresh_from_db()
     assert good.state == Recording.State.READY
@@ -224,22 +218,3 @@ def test_real_worker_probes_recordings(team, media_files, media_root):
     assert {"type": "audio", "codec": "opus"} in good.codecs
     assert broken.state == Recording.State.FAILED
     assert "could not be read" in broken.error
-
-
-def run_worker(media_root: Path) -> None:
-    """Run django-tasks-db's worker until the queue is empty, against the test database."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-        "MEDIA_ROOT": str(media_root),
-        "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=True,
-        timeout=120,
-        capture_output=True,
-    )

@@ -1,0 +1,324 @@
+"""Report pages: the public report and its versions, editing and publishing, and every output.
+
+Every page compiles the version afresh (sensemaking.reports), so consent applies on the next
+request; files made in the background (the PDF, audio extracts) are served only while the data
+they were made from is still what the report may show.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from sensemaking import exports, refiqda, services
+from sensemaking.forms import CodebookImportForm, NewReportForm, ReportForm
+from sensemaking.models import Report, ReportFile, ReportVersion
+from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
+from sensemaking.tasks import cut_clip, render_report_pdf
+from stories.media import stream_file
+from stories.models import Project
+
+
+def _report(request, slug: str) -> Report:
+    return get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("project"), slug=slug
+    )
+
+
+def _runs(request, report: Report) -> bool:
+    return Report.objects.run_by(request.user).filter(pk=report.pk).exists()
+
+
+def _curates(request, report: Report) -> bool:
+    user = request.user
+    return user.is_authenticated and (
+        user.is_superuser or "curator" in report.project.roles_of(user)
+    )
+
+
+def _version(request, report: Report, number: str | None) -> ReportVersion:
+    """Return the version asked for, or the latest the visitor may see."""
+    versions = ReportVersion.objects.visible_to(request.user).filter(report=report)
+    if number is None:
+        version = versions.published().order_by("-major", "-minor").first()
+        version = version or versions.order_by("-major", "-minor").first()
+    else:
+        major, _, minor = number.partition(".")
+        if not (major.isdigit() and minor.isdigit()):
+            raise Http404
+        version = versions.filter(major=int(major), minor=int(minor)).first()
+    if version is None:
+        raise Http404
+    version.report = report
+    return version
+
+
+def _team_report(request, slug: str) -> Report:
+    report = get_object_or_404(
+        Report.objects.run_by(request.user).select_related("project"), slug=slug
+    )
+    return report
+
+
+def report_list(request):
+    """Published reports, and the drafts of projects this visitor runs reports for."""
+    reports = (
+        Report.objects.visible_to(request.user)
+        .select_related("project")
+        .prefetch_related("versions")
+    )
+    projects = Project.objects.for_member(request.user, "facilitator", "curator")
+    rows = []
+    for report in reports:
+        versions = sorted(report.versions.all(), key=lambda v: (v.major, v.minor), reverse=True)
+        published = [version for version in versions if version.is_published]
+        rows.append(
+            {"report": report, "latest": (published or versions)[0], "draft": not published}
+        )
+    return render(request, "sensemaking/report_list.html", {"rows": rows, "projects": projects})
+
+
+@login_required
+def report_create(request, slug):
+    project = get_object_or_404(
+        Project.objects.for_member(request.user, "facilitator", "curator"), slug=slug
+    )
+    form = NewReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        version = services.create_report(
+            project=project, title=form.cleaned_data["title"], by=request.user
+        )
+        messages.success(
+            request, "Report started. Write its sections, then ask a curator to publish it."
+        )
+        return redirect("sensemaking:report-edit", slug=version.report.slug)
+    return render(request, "sensemaking/report_new.html", {"form": form, "project": project})
+
+
+@never_cache
+def report_detail(request, slug, number=None):
+    """Show a report version; consent is applied on every request."""
+    report = _report(request, slug)
+    version = _version(request, report, number)
+    compiled = compile_report(version)
+    clips = key_quote_clips(compiled)
+    for clip in clips:
+        if not clip.file and not clip.error:
+            cut_clip.enqueue(clip.pk)
+    versions = list(
+        ReportVersion.objects.visible_to(request.user)
+        .filter(report=report)
+        .order_by("-major", "-minor")
+    )
+    runs = _runs(request, report)
+    return render(
+        request,
+        "sensemaking/report.html",
+        {
+            "report": report,
+            "version": version,
+            "compiled": compiled,
+            "playlist": [clip for clip in clips if clip.file],
+            "clips_pending": any(not clip.file and not clip.error for clip in clips),
+            "versions": versions,
+            "runs": runs,
+            "curates": _curates(request, report),
+            "is_latest": version == next((v for v in versions if v.is_published), version),
+        },
+    )
+
+
+@login_required
+def report_edit(request, slug):
+    """Edit the draft; editing a published report starts its next version."""
+    report = _team_report(request, slug)
+    versions = report.versions.order_by("-major", "-minor")
+    draft = versions.filter(status=ReportVersion.Status.DRAFT).first()
+    base = draft or versions.first()
+    form = ReportForm(
+        request.POST or None,
+        instance=base,
+        project=report.project,
+        initial={"based_on": f"{base.pk}:{base.lock_version}"},
+    )
+    if draft is None:
+        form.initial["change_note"] = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.edit_report(
+                report=report,
+                based_on=form.cleaned_data["based_on"],
+                by=request.user,
+                workshops=list(form.cleaned_data["workshops"]),
+                **form.report_fields(),
+            )
+        except services.StaleEdit as stale:
+            current = stale.current
+            messages.error(
+                request,
+                f"Someone else changed this report (now version {current.number}) while you were "
+                "editing. Their version is shown below; make your changes again.",
+            )
+            return redirect("sensemaking:report-edit", slug=report.slug)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Draft version {saved.number} saved.")
+            return redirect("sensemaking:report-version", slug=report.slug, number=saved.number)
+    number = draft.number if draft else f"{base.major}.{base.minor + 1}"
+    return render(
+        request,
+        "sensemaking/report_form.html",
+        {"form": form, "report": report, "number": number, "starts_new": draft is None},
+    )
+
+
+@require_POST
+@login_required
+def report_publish(request, slug):
+    report = _team_report(request, slug)
+    if not _curates(request, report):
+        raise Http404
+    draft = get_object_or_404(report.versions, status=ReportVersion.Status.DRAFT)
+    try:
+        version = services.publish_report(version=draft, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("sensemaking:report-version", slug=report.slug, number=draft.number)
+    messages.success(request, f"Version {version.number} is published.")
+    return redirect("sensemaking:report", slug=report.slug)
+
+
+def _filename(compiled: CompiledReport, extension: str) -> str:
+    return f"{slugify(compiled.title) or 'report'}-v{compiled.number}.{extension}"
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+def report_pdf(request, slug, number):
+    """Serve the PDF made from the report as it may be shown now, or show its progress."""
+    report = _report(request, slug)
+    version = _version(request, report, number)
+    compiled = compile_report(version)
+    try:
+        pdf, created = ReportFile.objects.get_or_create(
+            version=version, kind=ReportFile.Kind.PDF, fingerprint=compiled.fingerprint
+        )
+    except IntegrityError:  # another request made it a moment ago
+        pdf, created = (
+            ReportFile.objects.get(
+                version=version, kind=ReportFile.Kind.PDF, fingerprint=compiled.fingerprint
+            ),
+            False,
+        )
+    if request.method == "POST" and pdf.state == ReportFile.State.FAILED:
+        ReportFile.objects.filter(pk=pdf.pk).update(state=ReportFile.State.QUEUED, error="")
+        created = True
+    if created:
+        render_report_pdf.enqueue(pdf.pk, request.build_absolute_uri("/"))
+        pdf.refresh_from_db()
+    if pdf.state == ReportFile.State.READY and pdf.file:
+        return stream_file(
+            request, pdf.file, "application/pdf", download=_filename(compiled, "pdf")
+        )
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"state": pdf.state, "progress": pdf.progress, "step": pdf.step, "error": pdf.error}
+        )
+    return render(
+        request,
+        "sensemaking/report_pdf_progress.html",
+        {"report": report, "version": version, "pdf": pdf},
+    )
+
+
+@never_cache
+def report_docx(request, slug, number):
+    report = _report(request, slug)
+    compiled = compile_report(_version(request, report, number))
+    return _download(
+        exports.report_docx(compiled),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _filename(compiled, "docx"),
+    )
+
+
+@never_cache
+@login_required
+def report_data(request, slug, number, kind):
+    """Quotes as CSV or XLSX, and the coded project as REFI-QDA: for the project team only."""
+    report = _team_report(request, slug)
+    compiled = compile_report(_version(request, report, number))
+    base_url = request.build_absolute_uri("/")
+    if kind == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        exports.quotes_csv(compiled, response, base_url=base_url)
+        response["Content-Disposition"] = f'attachment; filename="{_filename(compiled, "csv")}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    if kind == "xlsx":
+        return _download(
+            exports.quotes_xlsx(compiled, base_url=base_url),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            _filename(compiled, "xlsx"),
+        )
+    if kind == "qdpx":
+        response = HttpResponse(content_type="application/zip")
+        refiqda.project_qdpx(project=report.project, quotes=compiled.quote_objects, out=response)
+        response["Content-Disposition"] = f'attachment; filename="{_filename(compiled, "qdpx")}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    raise Http404
+
+
+def report_clip(request, slug, number, clip_pk):
+    """Stream a key quote's audio extract while its storyteller's consent allows it."""
+    report = _report(request, slug)
+    compiled = compile_report(_version(request, report, number))
+    clip = next((clip for clip in key_quote_clips(compiled) if clip.pk == int(clip_pk)), None)
+    if clip is None or not clip.file:
+        raise Http404
+    return stream_file(request, clip.file, "audio/mpeg")
+
+
+@login_required
+def codebook(request, slug):
+    """Download the project's codebook as REFI-QDA (.qdc), or import one."""
+    project = get_object_or_404(
+        Project.objects.for_member(request.user, "facilitator", "curator"), slug=slug
+    )
+    if request.method == "GET" and request.GET.get("download"):
+        try:
+            data = refiqda.codebook_qdc(project)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("sensemaking:codebook", slug=slug)
+        return _download(data, "application/xml", f"{project.slug}-codebook.qdc")
+    form = CodebookImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = refiqda.import_codebook(project=project, data=upload.read(), by=request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, result.message)
+            return redirect("sensemaking:codebook", slug=slug)
+    themes = project.themes.order_by("position", "name").prefetch_related("children")
+    return render(
+        request,
+        "sensemaking/codebook.html",
+        {"project": project, "form": form, "themes": themes},
+    )

@@ -1,0 +1,98 @@
+"""Background work for reports: the PDF and the audio extracts, run by the task worker."""
+
+import logging
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from sensemaking.models import ReportClip, ReportFile
+from stories.media import local_path
+from stories.models import Recording
+
+logger = logging.getLogger(__name__)
+
+CLIP_TIMEOUT = 120  # seconds for ffmpeg to cut one extract
+
+
+def _progress(pdf: ReportFile, percent: int, step: str) -> None:
+    ReportFile.objects.filter(pk=pdf.pk).update(progress=percent, step=step)
+
+
+@task()
+def render_report_pdf(file_id: int, base_url: str) -> str:
+    """Lay out the compiled report with WeasyPrint and store the PDF, reporting progress."""
+    from weasyprint import HTML  # a heavy import, needed only by the worker
+
+    from sensemaking.reports import compile_report
+
+    pdf = ReportFile.objects.select_related("version__report").filter(pk=file_id).first()
+    if pdf is None:
+        return "gone"
+    ReportFile.objects.filter(pk=pdf.pk).update(state=ReportFile.State.RUNNING)
+    _progress(pdf, 10, "Gathering the findings and quotes")
+    compiled = compile_report(pdf.version)
+    if compiled.fingerprint != pdf.fingerprint:
+        # Consent or content changed since this was asked for: the next request asks again.
+        pdf.delete()
+        return "stale"
+    try:
+        html = render_to_string(
+            "sensemaking/report_pdf.html", {"compiled": compiled, "base_url": base_url}
+        )
+        _progress(pdf, 30, "Laying out the pages")
+        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+        _progress(pdf, 80, "Writing the PDF")
+        content = document.write_pdf()
+    except Exception as error:  # a failed render is shown to the person waiting, then logged
+        logger.exception("PDF of report version %s failed", pdf.version_id)
+        ReportFile.objects.filter(pk=pdf.pk).update(
+            state=ReportFile.State.FAILED, error=f"The PDF could not be made: {error}"
+        )
+        return ReportFile.State.FAILED
+    name = f"{slugify(compiled.title) or 'report'}-v{compiled.number}.pdf"
+    pdf.file.save(name, ContentFile(content), save=False)
+    pdf.pages = len(document.pages)
+    pdf.state, pdf.progress, pdf.step = ReportFile.State.READY, 100, "Ready"
+    pdf.save(update_fields=["file", "pages", "state", "progress", "step", "updated_at"])
+    return pdf.state
+
+
+@task()
+def cut_clip(clip_id: int) -> str:
+    """Cut a key quote's extract from its story's recording with ffmpeg, as MP3."""
+    clip = ReportClip.objects.select_related("quote").filter(pk=clip_id).first()
+    if clip is None or clip.file:
+        return "done"
+    recording = (
+        Recording.objects.filter(story_id=clip.quote.story_id, state=Recording.State.READY)
+        .order_by("pk")
+        .first()
+    )
+    if recording is None:
+        ReportClip.objects.filter(pk=clip.pk).update(error="The story has no playable recording.")
+        return "no recording"
+    with local_path(recording.file) as source, tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "clip.mp3"
+        command = [
+            settings.FFMPEG_BINARY, "-nostdin", "-v", "error",
+            "-ss", f"{clip.start_seconds:.3f}", "-to", f"{clip.end_seconds:.3f}",
+            "-i", source, "-vn", "-ac", "1", "-c:a", "libmp3lame", "-q:a", "5",
+            str(target),
+        ]  # fmt: skip
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=CLIP_TIMEOUT)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            logger.warning("Cutting clip %s failed: %s", clip.pk, error)
+            ReportClip.objects.filter(pk=clip.pk).update(error="The extract could not be cut.")
+            return "failed"
+        with target.open("rb") as handle:
+            clip.file.save(f"clip-{clip.quote_id}.mp3", File(handle), save=False)
+    clip.save(update_fields=["file"])
+    return "cut"

@@ -1,0 +1,34 @@
+// Report pages: a print button, and the PDF progress bar that follows the background render.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  var bar = document.querySelector("[data-pdf-progress]");
+  if (!bar) { return; }
+  var step = document.querySelector("[data-pdf-step]");
+  function poll() {
+    fetch(bar.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.headers.get("Content-Type") !== "application/json") {
+          window.location.reload();  // the PDF is ready: the same address now downloads it
+          return null;
+        }
+        return response.json();
+      })
+      .then(function (status) {
+        if (!status) { return; }
+        bar.value = status.progress;
+        bar.textContent = status.progress + "%";
+        if (step && status.step) { step.textContent = status.step; }
+        if (status.state === "ready" || status.state === "failed") {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 1500);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  window.setTimeout(poll, 1000);
+})();
