@@ -225,5 +225,8 @@ LOGGING = {
         # Request URLs may carry a storyteller's private-link token; keep them out of logs.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint logs every layout step at INFO; only its warnings are worth reading.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

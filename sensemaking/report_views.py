@@ -276,7 +276,10 @@ def report_data(request, slug, number, kind):
         )
     if kind == "qdpx":
         response = HttpResponse(content_type="application/zip")
-        refiqda.project_qdpx(project=report.project, quotes=compiled.quote_objects, out=response)
+        # The project file carries whole transcripts and recordings, not only quotes: only
+        # stories kept for research go in.
+        quotes = [q for q in compiled.quote_objects if q.story.allows("archive_research")]
+        refiqda.project_qdpx(project=report.project, quotes=quotes, out=response)
         response["Content-Disposition"] = f'attachment; filename="{_filename(compiled, "qdpx")}"'
         response["Cache-Control"] = "private, no-store"
         return response

@@ -1,16 +1,25 @@
 """Report pages and outputs: who may see and change what, and consent in every output."""
 
 import io
+import zipfile
+from types import SimpleNamespace
 
 import pytest
+from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sensemaking import services
-from sensemaking.models import ReportFile
-from sensemaking.tasks import render_report_pdf
+from sensemaking.models import Quote, ReportClip, ReportFile
+from sensemaking.reports import compile_report, key_quote_clips
+from sensemaking.tasks import cut_clip, render_report_pdf
 from stories import services as story_services
-from tests.factories import ALL_SCOPES
+from stories.models import Membership, Recording, Transcript
+from stories.transcripts import parse_transcript_file
+from tests.factories import ALL_SCOPES, make_project, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +163,134 @@ def test_the_pdf_has_every_theme_and_chart_and_loses_withdrawn_quotes(client, pu
 def pdf_text(response) -> str:
     data = b"".join(response.streaming_content)
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+CLIP_VTT = b"""WEBVTT
+
+00:00:00.000 --> 00:00:00.800
+<v Dee>Co-production gave me a voice.
+
+00:00:00.800 --> 00:00:01.000
+<v Dee>It changed how I see services.
+"""
+
+
+@pytest.fixture
+def spoken(team, media_files):
+    """A published report whose key quote has times and a recording, so it has an extract."""
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    story_services.add_transcript(
+        story=story,
+        parsed=parse_transcript_file(CLIP_VTT, "talk.vtt"),
+        by=team.interviewer,
+        origin=Transcript.Origin.UPLOADED,
+    )
+    with media_files["mp3"].open("rb") as handle:
+        recording = story_services.upload_recording(
+            story=story, upload=File(handle, name="talk.mp3"), by=team.interviewer
+        )
+    Recording.objects.filter(pk=recording.pk).update(state=Recording.State.READY)
+    workshop = services.create_workshop(
+        project=team.project, title="Listening", by=team.facilitator, stories=[story]
+    )
+    text = story.transcripts.get(is_current=True).text
+    start = text.index(QUOTE)
+    (theme,) = services.themes_named(team.project, ["Having a voice"])
+    quote = services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=start + len(QUOTE),
+        themes=[theme],
+        user=team.facilitator,
+    )
+    Quote.objects.filter(pk=quote.pk).update(is_key=True)
+    version = services.create_report(project=team.project, title="Voices", by=team.facilitator)
+    version = services.publish_report(version=version, by=team.curator)
+    return SimpleNamespace(story=story, version=version, slug=version.report.slug)
+
+
+def outputs(client, slug) -> dict[str, str]:
+    """Every output of version 1.0 as text (the team's data files included)."""
+    found = {"html": page(client, "report", slug).content.decode()}
+    docx = Document(io.BytesIO(page(client, "report-docx", slug, "1.0").content))
+    found["docx"] = "\n".join(paragraph.text for paragraph in docx.paragraphs)
+    found["csv"] = page(client, "report-data", slug, "1.0", "csv").content.decode("utf-8-sig")
+    workbook = load_workbook(io.BytesIO(page(client, "report-data", slug, "1.0", "xlsx").content))
+    found["xlsx"] = " ".join(
+        str(cell) for row in workbook.active.iter_rows(values_only=True) for cell in row
+    )
+    archive = zipfile.ZipFile(io.BytesIO(page(client, "report-data", slug, "1.0", "qdpx").content))
+    found["qdpx"] = " ".join(
+        archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".qde")
+    )
+    return found
+
+
+def test_key_quotes_with_audio_consent_become_a_playlist_of_extracts(client, spoken, team):
+    html = page(client, "report", spoken.slug).content.decode()
+    assert "still being prepared" in html  # the page queued the extract
+    (clip,) = ReportClip.objects.all()
+    cut_clip.call(clip.pk)
+    html = page(client, "report", spoken.slug).content.decode()
+    assert "Listen to extracts" in html and "<audio" in html
+    url = reverse("sensemaking:report-clip", args=[spoken.slug, "1.0", clip.pk])
+    response = client.get(url)
+    assert response["Content-Type"] == "audio/mpeg"
+    assert b"".join(response.streaming_content)[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3")
+    story_services.change_consent_scopes(
+        story=spoken.story, scopes={**ALL_SCOPES, "publish_audio": False}, by=team.curator
+    )
+    assert client.get(url).status_code == 404
+    html = page(client, "report", spoken.slug).content.decode()
+    assert "<audio" not in html and QUOTE in html  # the words may still be quoted
+
+
+def test_withdrawal_removes_quotes_from_every_output(client, spoken, team):
+    client.force_login(team.curator)
+    before = outputs(client, spoken.slug)
+    for kind, text in before.items():
+        assert QUOTE in text, kind
+    story_services.change_consent_scopes(
+        story=spoken.story,
+        scopes={**ALL_SCOPES, "quote_anonymous": False, "quote_credited": False},
+        by=team.curator,
+    )
+    after = outputs(client, spoken.slug)
+    for kind, text in after.items():
+        assert QUOTE not in text, kind
+    assert "removed at the storyteller" in after["html"]
+    assert "removed" in after["docx"]
+    assert key_quote_clips(compile_report(spoken.version)) == []
+
+
+def test_data_files_and_the_codebook_are_for_the_project_team_only(client, published, team):
+    slug = published.report.slug
+    for visitor in (None, team.outsider, team.interviewer):
+        if visitor:
+            client.force_login(visitor)
+        for kind in ("csv", "xlsx", "qdpx"):
+            assert page(client, "report-data", slug, "1.0", kind).status_code in (302, 404)
+        response = page(client, "codebook", team.project.slug)
+        assert response.status_code in (302, 404)
+    client.force_login(team.facilitator)
+    assert page(client, "report-data", slug, "1.0", "csv").status_code == 200
+    assert page(client, "report-data", slug, "1.0", "pdf").status_code == 404
+
+
+def test_a_codebook_round_trips_through_the_codebook_page(client, published, team):
+    client.force_login(team.facilitator)
+    exported = page(client, "codebook", team.project.slug, download="1")
+    assert exported["Content-Type"] == "application/xml"
+    other = make_project()
+    Membership.objects.create(project=other, user=team.facilitator, role="facilitator")
+    url = reverse("sensemaking:codebook", args=[other.slug])
+    upload = SimpleUploadedFile("codes.qdc", exported.content, "application/xml")
+    response = client.post(url, {"file": upload}, follow=True)
+    assert "Added 1 theme" in response.content.decode()
+    assert list(other.themes.values_list("name", flat=True)) == ["Having a voice"]
+    bad = SimpleUploadedFile("codes.qdc", b"<html>not a codebook</html>", "application/xml")
+    response = client.post(url, {"file": bad})
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
+    assert other.themes.count() == 1
