@@ -26,4 +26,3 @@ def probe_recording(recording_id: int) -> str:
     recording.error = ""
     recording.save(update_fields=["duration_seconds", "codecs", "state", "error"])
     return recording.state
-
