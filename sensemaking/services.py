@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Min
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Length, Lower, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -112,17 +112,23 @@ def themes_named(project: Project, names: list[str]) -> list[Theme]:
 
     Names that differ only in letter case are the same theme.
     """
+    names = [name for raw in names if (name := " ".join(raw.split())[:100])]
+    # One query for all the names, by the same Lower(name) the uniqueness constraint indexes.
+    existing = {
+        theme.lowered: theme
+        for theme in Theme.objects.annotate(lowered=Lower("name")).filter(
+            project=project, lowered__in=[name.lower() for name in names]
+        )
+    }
     found = []
-    for raw in names:
-        name = " ".join(raw.split())[:100]
-        if not name:
-            continue
-        theme = Theme.objects.filter(project=project, name__iexact=name).first()
+    for name in names:
+        theme = existing.get(name.lower())
         if theme is None:
             position = Theme.objects.filter(project=project).aggregate(top=Max("position"))
             theme = Theme(project=project, name=name, position=(position["top"] or 0) + 1)
             theme.full_clean(exclude=["slug"])
             theme.save()
+            existing[name.lower()] = theme
         if theme not in found:
             found.append(theme)
     return found

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -62,11 +62,16 @@ def _guest(request) -> WorkshopGuest | None:
 def _workshop(request, pk: int) -> tuple[Workshop, Visitor]:
     """Return the workshop if this visitor may take part in it; 404 otherwise."""
     if request.user.is_authenticated:
+        runs = Workshop.objects.run_by(request.user).filter(pk=OuterRef("pk"))
         workshop = get_object_or_404(
-            Workshop.objects.visible_to(request.user).select_related("project"), pk=pk
+            Workshop.objects.visible_to(request.user)
+            .select_related("project")
+            .annotate(run_by_visitor=Exists(runs)),
+            pk=pk,
         )
-        facilitator = Workshop.objects.run_by(request.user).filter(pk=pk).exists()
-        return workshop, Visitor(user=request.user, guest=None, is_facilitator=facilitator)
+        return workshop, Visitor(
+            user=request.user, guest=None, is_facilitator=workshop.run_by_visitor
+        )
     guest = _guest(request)
     if guest is None or guest.workshop_id != pk:
         raise Http404
