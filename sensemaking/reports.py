@@ -14,6 +14,7 @@ from itertools import zip_longest
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from sensemaking import demographics
 from sensemaking.models import (
@@ -181,7 +182,15 @@ def compile_report(version: ReportVersion) -> CompiledReport:
     rows = list(
         Quote.objects.usable_in_reports()
         .filter(pk__in=set(content["quotes"]) | shown_ids)
-        .select_related("story__storyteller", "story__current_consent", "transcript")
+        # Each story once, not once per quote (a report may hold thousands of quotes).
+        .prefetch_related(
+            Prefetch(
+                "story",
+                queryset=Story.objects.defer("search_vector").select_related(
+                    "storyteller", "current_consent"
+                ),
+            )
+        )
         .order_by("story_id", "char_start", "pk")
     )
     hide_redacted_words(rows)
@@ -261,12 +270,13 @@ def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
         .filter(pk__in={quote.story_id for quote in rows})
         .values_list("pk", flat=True)
     )
+    urls = {story_id: reverse("stories:story-detail", args=[story_id]) for story_id in public}
     result = []
     for quote in rows:
         story = quote.story
         url = ""
         if story.pk in public:
-            url = story.get_absolute_url()
+            url = urls[story.pk]
             if quote.start_seconds is not None:
                 url += f"?t={int(quote.start_seconds)}#player"
         result.append(
