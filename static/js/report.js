@@ -3,16 +3,24 @@
   "use strict";
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
+    var option = button.closest(".print-option");
+    if (option) { option.hidden = false; }  // printing needs this script, so offer it only now
   });
 
   var bar = document.querySelector("[data-pdf-progress]");
   if (!bar) { return; }
   var step = document.querySelector("[data-pdf-step]");
+  function download() {
+    bar.value = 100;
+    bar.textContent = "100%";
+    if (step) { step.textContent = "Ready: the download starts now. If it does not, reload this page."; }
+    window.location.reload();  // the same address now downloads the PDF
+  }
   function poll() {
     fetch(bar.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
         if (response.headers.get("Content-Type") !== "application/json") {
-          window.location.reload();  // the PDF is ready: the same address now downloads it
+          download();  // the PDF is ready, so the status address answers with it
           return null;
         }
         return response.json();
@@ -22,7 +30,9 @@
         bar.value = status.progress;
         bar.textContent = status.progress + "%";
         if (step && status.step) { step.textContent = status.step; }
-        if (status.state === "ready" || status.state === "failed") {
+        if (status.state === "ready") {
+          download();
+        } else if (status.state === "failed") {
           window.location.reload();
         } else {
           window.setTimeout(poll, 1500);
