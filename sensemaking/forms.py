@@ -12,7 +12,7 @@ class WorkshopForm(PlainTextMixin, forms.ModelForm):
         model = Workshop
         fields = ["title", "held_on", "status", "stories", "participants"]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "stories": forms.CheckboxSelectMultiple,
             "participants": forms.CheckboxSelectMultiple,
         }
@@ -133,7 +133,7 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
             "change_note",
         ]
         widgets = {
-            "report_date": forms.DateInput(attrs={"type": "date"}),
+            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "workshops": forms.CheckboxSelectMultiple,
         }
 

@@ -124,7 +124,7 @@ class StoryForm(PlainTextMixin, forms.ModelForm):
         model = Story
         fields = ["storyteller", "title", "summary", "recorded_on", "place", "language", "tags"]
         widgets = {
-            "recorded_on": forms.DateInput(attrs={"type": "date"}),
+            "recorded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"storyteller": "Who told this story?"}
@@ -158,7 +158,7 @@ class ConsentForm(PlainTextMixin, forms.ModelForm):
         fields = [*choices.CONSENT_SCOPES, "method", "obtained_on", "reason"]
         widgets = {
             "method": forms.RadioSelect,
-            "obtained_on": forms.DateInput(attrs={"type": "date"}),
+            "obtained_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reason": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"reason": "Notes"}

@@ -176,7 +176,6 @@ def test_a_facilitator_writes_a_report_a_curator_publishes_it_and_anyone_reads_i
     expect(facilitator.get_by_label("Spring workshop")).to_be_checked()
     assert_accessible(facilitator)
 
-    # The saved date does not come back in the date field yet (see the test further down).
     facilitator.get_by_label("Date of the report").fill("2026-11-20")
     tab_to(facilitator, "What was the purpose of this research?")
     type_into(facilitator, "What was the purpose of this research?", "To understand the value.")
@@ -286,11 +285,6 @@ def test_a_facilitator_writes_a_report_a_curator_publishes_it_and_anyone_reads_i
     assert_accessible(visitor)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sensemaking/forms.py renders report_date as 23/11/2026 (en-gb), which a date "
-    "field cannot show; the DateInput needs format='%Y-%m-%d'.",
-)
 def test_the_edit_form_shows_the_saved_report_date(new_page, live_server, sign_in, team, published):
     """A date field must hold an ISO date, or the browser shows it empty and saving fails."""
     page = new_page()
