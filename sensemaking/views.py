@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -482,13 +483,22 @@ def board(request, pk):
         .values_list("tag_id", "content_object__theme_links__tag_id")
         .annotate(together=Count("pk"))
     }
+    # Up to 900 cells: joined here, as the template language would spend tens of ms on them.
     matrix = [
         (
             row_theme,
-            [
-                pairs.get(tuple(sorted((row_theme.pk, col.pk))), 0) if col != row_theme else None
-                for col in used
-            ],
+            format_html_join(
+                "",
+                "<td>{}</td>",
+                (
+                    (
+                        pairs.get(tuple(sorted((row_theme.pk, col.pk))), 0)
+                        if col != row_theme
+                        else "–",
+                    )
+                    for col in used
+                ),
+            ),
         )
         for row_theme in used
     ]
