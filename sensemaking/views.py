@@ -483,24 +483,21 @@ def board(request, pk):
         .values_list("tag_id", "content_object__theme_links__tag_id")
         .annotate(together=Count("pk"))
     }
+    counts = {
+        row_theme: [
+            pairs.get(tuple(sorted((row_theme.pk, col.pk))), 0) if col != row_theme else None
+            for col in used
+        ]
+        for row_theme in used
+    }
     # Up to 900 cells: joined here, as the template language would spend tens of ms on them.
     matrix = [
         (
             row_theme,
-            format_html_join(
-                "",
-                "<td>{}</td>",
-                (
-                    (
-                        pairs.get(tuple(sorted((row_theme.pk, col.pk))), 0)
-                        if col != row_theme
-                        else "–",
-                    )
-                    for col in used
-                ),
-            ),
+            row,
+            format_html_join("", "<td>{}</td>", (("–" if n is None else n,) for n in row)),
         )
-        for row_theme in used
+        for row_theme, row in counts.items()
     ]
     withdrawn = (
         Quote.objects.withdrawn_from_sensemaking().filter(workshop=workshop).count()

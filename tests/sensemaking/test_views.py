@@ -310,7 +310,7 @@ def test_board_counts_themes_that_appear_together_and_supporting_quotes(
     response = client.get(reverse("sensemaking:board", args=[workshop.pk]))
     table = {
         theme.name: dict(zip([t.name for t in response.context["used"]], counts, strict=True))
-        for theme, counts in response.context["matrix"]
+        for theme, counts, _cells in response.context["matrix"]
     }
     assert table["Voice"]["Power"] == 2
     assert table["Voice"]["Trust"] == 1
