@@ -24,6 +24,7 @@ from lxml import etree
 
 from sensemaking.models import Quote, QuoteTheme, Theme
 from stories.models import REDACTED, AuditEvent, Project, Recording, Story, Transcript
+from stories.querysets import current_transcript_prefetch
 from stories.services import audit
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -443,13 +444,7 @@ def _stories(project: Project, story_ids: set[int]) -> list[Story]:
         Story.objects.filter(project=project, pk__in=story_ids)
         .select_related("storyteller")
         .prefetch_related(
-            Prefetch(
-                "transcripts",
-                queryset=Transcript.objects.filter(is_current=True).prefetch_related(
-                    "segments", "redactions"
-                ),
-                to_attr="current_transcripts",
-            ),
+            current_transcript_prefetch(),
             Prefetch(
                 "recordings",
                 queryset=Recording.objects.filter(state=Recording.State.READY).order_by(

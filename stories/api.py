@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from stories import archive, search
 from stories.models import Recording, Story, Transcript
+from stories.querysets import current_transcript_prefetch
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -192,13 +193,7 @@ def get_story(request, story_id: int):
     """Return one public story with its transcript and audio, as far as consent allows."""
     return get_object_or_404(
         public_stories().prefetch_related(
-            Prefetch(
-                "transcripts",
-                queryset=Transcript.objects.filter(is_current=True).prefetch_related(
-                    "segments", "redactions"
-                ),
-                to_attr="current_transcripts",
-            ),
+            current_transcript_prefetch(),
             Prefetch(
                 "recordings",
                 queryset=Recording.objects.filter(state=Recording.State.READY),

@@ -25,6 +25,25 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(pk__in=project_ids_for(user, *roles))
 
 
+def current_transcript_prefetch() -> models.Prefetch:
+    """Prefetch a story's current transcript with its segments and redactions, for display.
+
+    Segments come without their search columns, which only search reads.
+    """
+    transcript = apps.get_model("stories", "Transcript")
+    segment = apps.get_model("stories", "Segment")
+    return models.Prefetch(
+        "transcripts",
+        queryset=transcript.objects.filter(is_current=True).prefetch_related(
+            models.Prefetch(
+                "segments", queryset=segment.objects.defer("search_vector", "public_text")
+            ),
+            "redactions",
+        ),
+        to_attr="current_transcripts",
+    )
+
+
 def consent_allows(*scopes: str, prefix: str = "current_consent") -> Q:
     """Return a condition: the current consent is not withdrawn and grants every given scope."""
     condition = Q(**{f"{prefix}__withdrawn": False})

@@ -48,7 +48,7 @@ from stories.models import (
     StorytellerLink,
     Transcript,
 )
-from stories.querysets import project_ids_for
+from stories.querysets import current_transcript_prefetch, project_ids_for
 from stories.transcripts import (
     ParsedSegment,
     ParsedTranscript,
@@ -78,16 +78,6 @@ def healthz(request):
 
 def _project(user, slug: str, *roles: str) -> Project:
     return get_object_or_404(Project.objects.for_member(user, *roles), slug=slug)
-
-
-def _current_transcript_prefetch() -> Prefetch:
-    return Prefetch(
-        "transcripts",
-        queryset=Transcript.objects.filter(is_current=True).prefetch_related(
-            "segments", "redactions"
-        ),
-        to_attr="current_transcripts",
-    )
 
 
 @login_required
@@ -242,7 +232,7 @@ def story_detail(request, pk):
         .select_related("project", "storyteller", "interviewer", "current_consent")
         .prefetch_related(
             "tags",
-            _current_transcript_prefetch(),
+            current_transcript_prefetch(),
             Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
             "recordings",
         ),
@@ -694,7 +684,7 @@ def _public_story(pk: int) -> Story:
     return get_object_or_404(
         Story.objects.public()
         .select_related("storyteller", "current_consent")
-        .prefetch_related("tags", _current_transcript_prefetch(), "recordings"),
+        .prefetch_related("tags", current_transcript_prefetch(), "recordings"),
         pk=pk,
     )
 

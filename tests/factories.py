@@ -105,3 +105,24 @@ def make_story(
         services.withdraw_consent(story=story, reason="Changed my mind")
     story.refresh_from_db()
     return story
+
+
+def highlight_phrase(workshop, story, phrase: str, themes=(), *, by=None, guest=None, key=False):
+    """Quote the first occurrence of a phrase in a story's current transcript."""
+    from sensemaking import services as sensemaking_services
+    from sensemaking.models import Quote
+
+    start = story.transcripts.get(is_current=True).text.index(phrase)
+    quote = sensemaking_services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=start,
+        char_end=start + len(phrase),
+        themes=list(themes),
+        user=None if guest else by or workshop.created_by,
+        guest=guest,
+    )
+    if key:
+        Quote.objects.filter(pk=quote.pk).update(is_key=True)
+        quote.is_key = True
+    return quote

@@ -82,3 +82,18 @@ def sign_in(live_server):
         page.get_by_role("button", name="Sign in").click()
 
     return sign_in_as
+
+
+@pytest.fixture
+def new_page(browser, browser_context_args):
+    """Open a page in a browser context of its own: another person, with their own cookies."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**{**browser_context_args, **options})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from sensemaking import services
-from sensemaking.models import Quote, Report, ReportFile, ReportVersion
+from sensemaking.models import Report, ReportFile, ReportVersion
 from sensemaking.tasks import render_report_pdf
 from tests.browser.conftest import wait_until
-from tests.factories import ALL_SCOPES, PASSWORD, make_story, make_storyteller
+from tests.factories import ALL_SCOPES, PASSWORD, highlight_phrase, make_story, make_storyteller
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,16 +61,7 @@ def findings(team):
         project=team.project, title="Spring workshop", by=team.facilitator, stories=stories
     )
     (voice,) = services.themes_named(team.project, ["Having a voice"])
-    start = stories[0].transcripts.get(is_current=True).text.index(QUOTE)
-    quote = services.highlight(
-        workshop=workshop,
-        story=stories[0],
-        char_start=start,
-        char_end=start + len(QUOTE),
-        themes=[voice],
-        user=team.facilitator,
-    )
-    Quote.objects.filter(pk=quote.pk).update(is_key=True)
+    quote = highlight_phrase(workshop, stories[0], QUOTE, [voice], by=team.facilitator, key=True)
     services.write_finding(
         workshop=workshop,
         theme=voice,
@@ -103,21 +94,6 @@ def published(team, findings):
     return services.publish_report(
         version=ReportVersion.objects.get(pk=version.pk), by=team.curator
     )
-
-
-@pytest.fixture
-def new_page(browser, browser_context_args):
-    """Open a page in a browser context of its own: another person, with their own cookies."""
-    contexts = []
-
-    def open_page(**options):
-        context = browser.new_context(**{**browser_context_args, **options})
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def sign_in_as(sign_in, page, user):

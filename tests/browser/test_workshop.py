@@ -75,21 +75,6 @@ def workshop(team, story):
     return workshop
 
 
-@pytest.fixture
-def new_page(browser, browser_context_args):
-    """Open a page in a browser context of its own: another person, with their own cookies."""
-    contexts = []
-
-    def open_page(**options):
-        context = browser.new_context(**{**browser_context_args, **options})
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def story_url(live_server, workshop, story) -> str:
     return f"{live_server.url}/workshops/{workshop.pk}/stories/{story.pk}/"
 

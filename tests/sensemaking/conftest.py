@@ -5,8 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from sensemaking import services
-from sensemaking.models import Quote
-from tests.factories import ALL_SCOPES, make_story
+from tests.factories import ALL_SCOPES, highlight_phrase, make_story
 
 TEXT = (
     "Dee: Co-production gave me a voice.\n\n"
@@ -32,19 +31,10 @@ def workshop(team, story):
 @pytest.fixture
 def reported(team, story, workshop):
     """A workshop with a finding and a key quote, and a report draft that presents it."""
-    text = story.transcripts.get(is_current=True).text
-    phrase = "Co-production gave me a voice"
-    start = text.index(phrase)
     (voice,) = services.themes_named(team.project, ["Having a voice"])
-    quote = services.highlight(
-        workshop=workshop,
-        story=story,
-        char_start=start,
-        char_end=start + len(phrase),
-        themes=[voice],
-        user=team.facilitator,
+    quote = highlight_phrase(
+        workshop, story, "Co-production gave me a voice", [voice], by=team.facilitator, key=True
     )
-    Quote.objects.filter(pk=quote.pk).update(is_key=True)
     services.write_finding(
         workshop=workshop,
         theme=voice,

@@ -25,7 +25,7 @@ from sensemaking.reports import compile_report
 from stories import services as story_services
 from stories.models import Transcript
 from stories.transcripts import parse_transcript_file
-from tests.factories import ALL_SCOPES, make_story, make_storyteller
+from tests.factories import ALL_SCOPES, highlight_phrase, make_story, make_storyteller
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +46,6 @@ TIMED_TRANSCRIPT = f"""WEBVTT
 @pytest.fixture(autouse=True)
 def small_number(settings):
     settings.REPORT_SMALL_NUMBER = 5
-
-
-def highlight(workshop, story, phrase, themes, user):
-    text = story.transcripts.get(is_current=True).text
-    start = text.index(phrase)
-    return services.highlight(
-        workshop=workshop,
-        story=story,
-        char_start=start,
-        char_end=start + len(phrase),
-        themes=themes,
-        user=user,
-    )
 
 
 @pytest.fixture
@@ -94,9 +81,10 @@ def full(team, story, workshop, reported):
         by=team.facilitator,
         description="What got in the way.\n\nAnd what it cost people.",
     )
-    funding = highlight(workshop, timed, FUNDING, [barriers, money], team.facilitator)
-    formula = highlight(workshop, timed, INJECTION, [barriers], team.facilitator)
-    Quote.objects.filter(pk=formula.pk).update(is_key=True)
+    funding = highlight_phrase(workshop, timed, FUNDING, [barriers, money], by=team.facilitator)
+    formula = highlight_phrase(
+        workshop, timed, INJECTION, [barriers], by=team.facilitator, key=True
+    )
     services.write_finding(
         workshop=workshop,
         theme=barriers,

@@ -16,7 +16,7 @@ from sensemaking.models import Quote, Theme
 from stories import services as story_services
 from stories.models import AuditEvent, Recording, Transcript
 from stories.transcripts import parse_plain_text, parse_transcript_file
-from tests.factories import ALL_SCOPES, make_project, make_story
+from tests.factories import ALL_SCOPES, highlight_phrase, make_project, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -54,17 +54,7 @@ def assert_valid(name: str, data: bytes) -> etree._Element:
 
 
 def quote(workshop, story, phrase: str, themes=(), by=None, guest=None) -> Quote:
-    text = story.transcripts.get(is_current=True).text
-    start = text.index(phrase)
-    return services.highlight(
-        workshop=workshop,
-        story=story,
-        char_start=start,
-        char_end=start + len(phrase),
-        themes=list(themes),
-        user=None if guest else by or workshop.created_by,
-        guest=guest,
-    )
+    return highlight_phrase(workshop, story, phrase, themes, by=by, guest=guest)
 
 
 def redact(team, story, words: str) -> None:

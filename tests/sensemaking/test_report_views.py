@@ -13,13 +13,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sensemaking import services
-from sensemaking.models import Quote, ReportClip, ReportFile
+from sensemaking.models import ReportClip, ReportFile
 from sensemaking.reports import compile_report, key_quote_clips
 from sensemaking.tasks import cut_clip, render_report_pdf
 from stories import services as story_services
 from stories.models import Membership, Recording, Transcript
 from stories.transcripts import parse_transcript_file
-from tests.factories import ALL_SCOPES, make_project, make_story
+from tests.factories import ALL_SCOPES, highlight_phrase, make_project, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -193,18 +193,8 @@ def spoken(team, media_files):
     workshop = services.create_workshop(
         project=team.project, title="Listening", by=team.facilitator, stories=[story]
     )
-    text = story.transcripts.get(is_current=True).text
-    start = text.index(QUOTE)
     (theme,) = services.themes_named(team.project, ["Having a voice"])
-    quote = services.highlight(
-        workshop=workshop,
-        story=story,
-        char_start=start,
-        char_end=start + len(QUOTE),
-        themes=[theme],
-        user=team.facilitator,
-    )
-    Quote.objects.filter(pk=quote.pk).update(is_key=True)
+    highlight_phrase(workshop, story, QUOTE, [theme], by=team.facilitator, key=True)
     version = services.create_report(project=team.project, title="Voices", by=team.facilitator)
     version = services.publish_report(version=version, by=team.curator)
     return SimpleNamespace(story=story, version=version, slug=version.report.slug)
