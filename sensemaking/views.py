@@ -3,13 +3,13 @@
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -421,39 +421,46 @@ def board(request, pk):
             Prefetch("findings", queryset=Finding.objects.filter(workshop=workshop))
         )
     )
-    links = QuoteTheme.objects.filter(content_object__in=quotes.values("pk"))
-    counts = {
-        row["tag_id"]: row
-        for row in links.values("tag_id").annotate(
-            total=Count("pk"),
-            storytellers=Count("content_object__story__storyteller", distinct=True),
+    # One read of every quote–theme link gives the counts, the quotes shown per theme and the
+    # co-occurrence table (three aggregate queries cost more than this at 2,000 quotes).
+    links = list(
+        QuoteTheme.objects.filter(content_object__in=quotes.values("pk")).values_list(
+            "tag_id",
+            "content_object_id",
+            "content_object__is_key",
+            "content_object__story__storyteller_id",
         )
-    }
+    )
+    counts: dict[int, dict] = {}
+    themes_of: dict[int, list[int]] = defaultdict(list)
+    for tag_id, quote_id, _key, storyteller_id in links:
+        count = counts.setdefault(tag_id, {"total": 0, "storytellers": set()})
+        count["total"] += 1
+        count["storytellers"].add(storyteller_id)
+        themes_of[quote_id].append(tag_id)
     # The board shows key quotes first, then the latest, a few per theme; one theme's own view
     # (?theme=) shows all of its quotes.
     theme_filter = request.GET.get("theme", "")
-    ranked = links.annotate(
-        place=Window(
-            RowNumber(),
-            partition_by=F("tag_id"),
-            order_by=[F("content_object__is_key").desc(), F("content_object_id").desc()],
-        )
-    )
-    shown_links = ranked.filter(
-        Q(place__lte=QUOTES_PER_THEME)
-        | Q(tag_id=int(theme_filter) if theme_filter.isdigit() else 0)
-    ).values_list("tag_id", "content_object_id", "place")
-    shown_links = sorted(shown_links, key=lambda row: row[2])
+    chosen = int(theme_filter) if theme_filter.isdigit() else None
+    per_theme: dict[int, list[int]] = defaultdict(list)
+    for tag_id, quote_id, _key, _storyteller in sorted(
+        links, key=lambda link: (not link[2], -link[1])
+    ):
+        if tag_id == chosen or len(per_theme[tag_id]) < QUOTES_PER_THEME:
+            per_theme[tag_id].append(quote_id)
+    shown_links = [
+        (tag_id, quote_id) for tag_id, quote_ids in per_theme.items() for quote_id in quote_ids
+    ]
     supporting = Finding.quotes.through.objects.filter(
         finding__workshop=workshop, quote__in=quotes.values("pk")
     ).values_list("finding_id", "quote_id")
-    wanted = {quote_id for _tag, quote_id, _place in shown_links} | {q for _f, q in supporting}
+    wanted = {quote_id for _tag, quote_id in shown_links} | {q for _f, q in supporting}
     shown = {
         quote.pk: quote
         for quote in _prepared(list(quotes.filter(pk__in=wanted)), workshop.project, themes)
     }
     by_theme: dict[int, list[Quote]] = {}
-    for tag_id, quote_id, _place in shown_links:
+    for tag_id, quote_id in shown_links:
         by_theme.setdefault(tag_id, []).append(shown[quote_id])
     support: dict[int, list[Quote]] = {}
     for finding_id, quote_id in supporting:
@@ -462,28 +469,24 @@ def board(request, pk):
     for theme in themes:
         for finding in theme.findings.all():
             finding.shown_quotes = support.get(finding.pk, [])
-        count = counts.get(theme.pk, {"total": 0, "storytellers": 0})
+        count = counts.get(theme.pk, {"total": 0, "storytellers": set()})
         rows.append(
             {
                 "theme": theme,
                 "quotes": by_theme.get(theme.pk, []),
                 "total": count["total"],
-                "storytellers": count["storytellers"],
+                "storytellers": len(count["storytellers"]),
                 "findings": theme.findings.all(),
             }
         )
     used = [row["theme"] for row in rows if row["total"]]
     if theme_filter.isdigit():
         rows = [row for row in rows if str(row["theme"].pk) == theme_filter]
-    pairs = {
-        (first, second): together
-        for first, second, together in links.filter(
-            content_object__theme_links__tag_id__gt=F("tag_id")
-        )
-        .values_list("tag_id", "content_object__theme_links__tag_id")
-        .annotate(together=Count("pk"))
-    }
-    counts = {
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    for tag_ids in themes_of.values():
+        for first, second in combinations(sorted(set(tag_ids)), 2):
+            pairs[(first, second)] += 1
+    together = {
         row_theme: [
             pairs.get(tuple(sorted((row_theme.pk, col.pk))), 0) if col != row_theme else None
             for col in used
@@ -497,7 +500,7 @@ def board(request, pk):
             row,
             format_html_join("", "<td>{}</td>", (("–" if n is None else n,) for n in row)),
         )
-        for row_theme, row in counts.items()
+        for row_theme, row in together.items()
     ]
     withdrawn = (
         Quote.objects.withdrawn_from_sensemaking().filter(workshop=workshop).count()
