@@ -19,7 +19,9 @@ How answers are counted
 
 How small numbers are kept private (threshold N, 5 unless the caller says otherwise)
 1. Fewer than N storytellers in all: show only "fewer than N storytellers", no tables.
-2. Primary suppression: an answer given by 1 to N-1 storytellers is not shown.
+2. Primary suppression: an answer given by 1 to N-1 storytellers is not shown, nor one given
+   by all but fewer than N of them (a row of 100% would say something about every storyteller,
+   including those named in the credits).
 3. Every hidden row reads the same ("not shown"), whether it is small or hidden to protect a
    small one. Saying "fewer than N" only for some would tell a reader which are which, and
    saying it for all would be untrue of the bigger ones.
@@ -268,7 +270,9 @@ def suppressed_cells(
 ) -> set[str]:
     """Return the answers to hide, following the rules in the module docstring."""
     given = {value: n for value, n in counts.items() if n}
-    hidden = {value for value, n in given.items() if n < threshold}
+    # A row holding all but a few storytellers says something about nearly every one of them
+    # (with the named credits, about named people): it is hidden like a small row.
+    hidden = {value for value, n in given.items() if n < threshold or total - n < threshold}
 
     # Decide only from what a reader will see (shown rows, hidden names, total), so every
     # hidden row being small stays a possibility to a reader who knows these rules.

@@ -9,7 +9,7 @@ consent disappears from every version and every output on the next request.
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import zip_longest
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from sensemaking.models import (
     Workshop,
 )
 from sensemaking.services import hide_redacted_words
-from stories.models import Recording, Story, Storyteller
+from stories.models import REDACTED, Recording, Story, Storyteller
 from stories.querysets import consent_allows
 
 ANONYMOUS = "Anonymous storyteller"
@@ -90,6 +90,7 @@ class CompiledReport:
     facilitators: list[str]
     co_authors: list[str]
     removed: int  # quotes this version had that consent no longer allows
+    removed_ids: set[int] = field(default_factory=set)
     fingerprint: str = field(default="")
 
     @property
@@ -119,10 +120,7 @@ def build_content(version: ReportVersion) -> dict:
     """
     workshops = list(version.workshops.all())
     themes = list(Theme.objects.filter(project=version.report.project_id))
-    top = {theme.pk: theme for theme in themes if theme.parent_id is None}
-    section_of = {
-        theme.pk: (theme.parent_id if theme.parent_id in top else theme.pk) for theme in themes
-    }
+    section_of = _sections_of(themes)
     findings = defaultdict(list)
     for finding in Finding.objects.filter(workshop__in=workshops).prefetch_related(
         Prefetch("quotes", queryset=Quote.objects.only("pk"))
@@ -145,8 +143,10 @@ def build_content(version: ReportVersion) -> dict:
         if quote_id not in key_quotes[section]:
             key_quotes[section].append(quote_id)
     sections = []
-    for theme in top.values():
-        children = [child.name for child in themes if child.parent_id == theme.pk]
+    for theme in (theme for theme in themes if section_of[theme.pk] == theme.pk):
+        children = [
+            child.name for child in themes if section_of[child.pk] == theme.pk and child != theme
+        ]
         if findings[theme.pk] or key_quotes[theme.pk]:
             sections.append(
                 {
@@ -168,6 +168,22 @@ def build_content(version: ReportVersion) -> dict:
             Story.objects.filter(workshops__in=workshops).values_list("pk", flat=True).distinct()
         ),
     }
+
+
+def _sections_of(themes: list[Theme]) -> dict[int, int]:
+    """Map each theme to the top-level theme whose section presents it, at any depth.
+
+    A theme caught in a loop of parents presents itself, so nothing is ever lost.
+    """
+    by_pk = {theme.pk: theme for theme in themes}
+    sections = {}
+    for theme in themes:
+        seen, top = {theme.pk}, theme
+        while top.parent_id in by_pk and top.parent_id not in seen:
+            top = by_pk[top.parent_id]
+            seen.add(top.pk)
+        sections[theme.pk] = theme.pk if top.parent_id in seen else top.pk
+    return sections
 
 
 def compile_report(version: ReportVersion) -> CompiledReport:
@@ -252,6 +268,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         ),
         co_authors=[line.strip() for line in version.co_authors.splitlines() if line.strip()],
         removed=len(shown_ids - by_id.keys()),
+        removed_ids=shown_ids - by_id.keys(),
     )
     compiled.fingerprint = _fingerprint(compiled, storytellers)
     return compiled
@@ -270,12 +287,15 @@ def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
         .filter(pk__in={quote.story_id for quote in rows})
         .values_list("pk", flat=True)
     )
-    urls = {story_id: reverse("stories:story-detail", args=[story_id]) for story_id in public}
+    urls = {story_id: reverse("stories:public-story", args=[story_id]) for story_id in public}
     result = []
     for quote in rows:
         story = quote.story
         url = ""
-        if story.pk in public:
+        credit = quote_credit(story)
+        # A quote told anonymously never links to a story page that names its storyteller.
+        named_elsewhere = story.storyteller.credit_preference != "anonymous"
+        if story.pk in public and not (credit == ANONYMOUS and named_elsewhere):
             url = urls[story.pk]
             if quote.start_seconds is not None:
                 url += f"?t={int(quote.start_seconds)}#player"
@@ -283,7 +303,7 @@ def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
             ReportQuote(
                 id=quote.pk,
                 text=quote.display_text,
-                credit=quote_credit(story),
+                credit=credit,
                 story_id=story.pk,
                 story_title=story.title,
                 storyteller_code=story.storyteller.code,
@@ -292,7 +312,12 @@ def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
                 themes=tuple(theme_names[quote.pk]),
                 is_key=quote.is_key,
                 public_url=url,
-                audio_allowed=story.allows("publish_audio") and quote.start_seconds is not None,
+                # Extracts are public audio: only from published stories that allow it, and
+                # never of words redacted since (the recording itself is not redacted).
+                audio_allowed=story.pk in public
+                and story.allows("publish_audio")
+                and quote.start_seconds is not None
+                and REDACTED not in quote.display_text,
             )
         )
     return result
@@ -333,6 +358,8 @@ def _fingerprint(compiled: CompiledReport, storytellers: list[Storyteller]) -> s
     """Name the compiled data, so a file made before a withdrawal is never served again."""
     data = {
         "version": [compiled.version.pk, compiled.version.updated_at.isoformat()],
+        "sections": [compiled.sections, compiled.value_headings, compiled.value_rows],
+        "themes": [asdict(theme) for theme in compiled.themes],
         "quotes": [[q.id, q.text, q.credit, q.public_url, q.themes] for q in compiled.quotes],
         "storytellers": sorted(storyteller.pk for storyteller in storytellers),
         "credits": compiled.storyteller_credits,
@@ -352,6 +379,13 @@ def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
     consent no longer allows audio is simply not in the list, so its extract is never served.
     """
     quotes = [quote for quote in compiled.key_quotes if quote.audio_allowed]
+    # Extracts that may no longer be played are deleted, not only hidden.
+    not_allowed = compiled.removed_ids | {
+        quote.id for quote in compiled.key_quotes if not quote.audio_allowed
+    }
+    for clip in ReportClip.objects.filter(quote_id__in=not_allowed):
+        clip.file.delete(save=False)
+        clip.delete()
     with_audio = set(
         Recording.objects.filter(
             story__in={quote.story_id for quote in quotes}, state=Recording.State.READY

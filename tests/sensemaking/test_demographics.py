@@ -178,7 +178,8 @@ def test_unsaved_storytellers_count_like_dicts():
     table = tabulate(people, "gender")
 
     assert shown(table) == [("Woman", 6, 50), ("Not answered", 6, 50)]
-    assert shown(tabulate(people, "sectors")) == [("Housing", 12, 100)]
+    # Everyone in housing (100%) would say something about every one of them: not shown.
+    assert tabulate(people, "sectors").hidden
 
 
 def test_prefer_not_to_say_wins_over_answers_ticked_with_it_and_unknown_answers_count_as_none():
@@ -383,17 +384,19 @@ def test_text_alternative_summarises_the_shown_rows():
     )
 
 
-def test_multi_choice_hides_not_answered_when_the_bounds_would_give_it_away():
-    # All 18 people who answered chose housing, so while housing (18) shows, 20 - 18 leaves
-    # exactly one "Prefer not to say" and one "Not answered"; hiding health (12) as well does
-    # not change that, so nothing can be shown.
+def test_multi_choice_hides_a_row_of_nearly_everyone_and_what_would_give_it_away():
+    # All 18 people who answered chose housing: 18 of 20 is all but 2, so housing is hidden
+    # like a small row, with the one "Prefer not to say" and the one "Not answered"; health
+    # (12) can then show, as the hidden rows' bounds allow several values each.
     people = crowd(
         sectors=runs(
             (["health_social_care", "housing"], 12), (["housing"], 6), ([PREFER_NOT], 1), ([], 1)
         )
     )
 
-    assert tabulate(people, "sectors").hidden
+    sectors = tabulate(people, "sectors")
+    assert shown(sectors) == [("Health and social care", 12, 60)]
+    assert "Housing" in hidden_labels(sectors)
 
 
 def test_multi_choice_keeps_what_the_bounds_cannot_give_away():
@@ -792,3 +795,9 @@ def test_weasyprint_prints_the_chart_labels_as_real_text():
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Health and social care" in text
     assert "60% (12)" in text
+
+
+def test_a_row_of_everyone_is_not_shown():
+    people = crowd(disability=runs(("yes", 6)))
+
+    assert tabulate(people, "disability").hidden

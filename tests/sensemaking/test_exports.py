@@ -332,7 +332,7 @@ def test_csv_has_a_row_per_quote_with_its_themes_code_and_times(full):
     assert (funding["End (seconds)"], funding["End (h:mm:ss)"]) == ("9.9", "0:00:09")
     assert by_id[full.formula.pk]["End (h:mm:ss)"] == "1:02:08"
     assert funding["Key quote"] == "no"
-    link = f"{BASE_URL}{full.timed.get_absolute_url()}?t=5#player"
+    link = f"{BASE_URL}/stories/{full.timed.pk}/?t=5#player"
     assert funding["Link to the moment in the public story"] == link
 
 

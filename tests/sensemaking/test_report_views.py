@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -67,13 +68,25 @@ def test_anyone_reads_a_published_report_with_its_findings_and_credited_quotes(
 
 
 def test_a_quote_links_to_its_moment_only_when_the_story_is_public(client, published, story, team):
-    assert (
-        f"/stories/{story.pk}/"
-        not in page(client, "report", published.report.slug).content.decode()
-    )
+    public_page = reverse("stories:public-story", args=[story.pk])
+    assert public_page not in page(client, "report", published.report.slug).content.decode()
     story_services.publish_story(story=story, by=team.curator)
     html = page(client, "report", published.report.slug).content.decode()
-    assert f'href="{story.get_absolute_url()}' in html
+    assert f'href="{public_page}' in html
+    assert client.get(public_page).status_code == 200
+
+
+def test_an_anonymous_quote_never_links_to_a_page_that_names_its_storyteller(
+    client, published, story, team
+):
+    story_services.publish_story(story=story, by=team.curator)
+    story_services.change_consent_scopes(
+        story=story, scopes={**ALL_SCOPES, "quote_credited": False}, by=team.curator
+    )
+    html = page(client, "report", published.report.slug).content.decode()
+    assert QUOTE in html and "Anonymous storyteller" in html
+    assert reverse("stories:public-story", args=[story.pk]) not in html
+    assert story.title not in html
 
 
 def test_only_curators_publish(client, reported, team):
@@ -190,6 +203,7 @@ def spoken(team, media_files):
             story=story, upload=File(handle, name="talk.mp3"), by=team.interviewer
         )
     Recording.objects.filter(pk=recording.pk).update(state=Recording.State.READY)
+    story_services.publish_story(story=story, by=team.curator)
     workshop = services.create_workshop(
         project=team.project, title="Listening", by=team.facilitator, stories=[story]
     )
@@ -284,3 +298,28 @@ def test_a_codebook_round_trips_through_the_codebook_page(client, published, tea
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
     assert other.themes.count() == 1
+
+
+def test_an_extract_is_deleted_once_its_words_are_redacted(client, spoken, team):
+    page(client, "report", spoken.slug)
+    (clip,) = ReportClip.objects.all()
+    cut_clip.call(clip.pk)
+    clip.refresh_from_db()
+    stored = Path(clip.file.path)
+    url = reverse("sensemaking:report-clip", args=[spoken.slug, "1.0", clip.pk])
+    assert stored.exists() and client.get(url).status_code == 200
+    transcript = spoken.story.transcripts.get(is_current=True)
+    start = transcript.text.index("gave me")
+    story_services.redact_transcript(
+        transcript=transcript, char_start=start, char_end=start + 7, reason="", by=team.curator
+    )
+    html = page(client, "report", spoken.slug).content.decode()
+    assert "<audio" not in html
+    assert client.get(url).status_code == 404
+    assert not ReportClip.objects.exists() and not stored.exists()
+
+
+def test_no_extract_is_made_from_a_story_not_yet_published(client, reported, team):
+    services.publish_report(version=reported.version, by=team.curator)
+    assert "Listen to extracts" not in page(client, "report", reported.report.slug).content.decode()
+    assert not ReportClip.objects.exists()

@@ -95,3 +95,25 @@ def test_withdrawn_quote_consent_removes_quotes_from_every_version(reported, tea
     assert compiled.key_quotes == [] and compiled.quotes == []
     assert compiled.themes[0].findings[0].quotes == []
     assert compiled.removed == 1
+
+
+def test_findings_on_themes_at_any_depth_appear_under_their_top_theme(reported, team):
+    money, payments, late = services.themes_named(
+        team.project, ["Money", "Payments", "Late payments"]
+    )
+    services.update_theme(
+        theme=payments, expected_version=payments.version, by=team.facilitator, parent=money
+    )
+    services.update_theme(
+        theme=late, expected_version=late.version, by=team.facilitator, parent=payments
+    )
+    services.write_finding(
+        workshop=reported.quote.workshop,
+        theme=late,
+        statement="Late payments hurt.",
+        quotes=[],
+        by=team.facilitator,
+    )
+    (section,) = [t for t in compile_report(reported.version).themes if t.name == "Money"]
+    assert section.sub_themes == ["Payments", "Late payments"]
+    assert [finding.statement for finding in section.findings] == ["Late payments hurt."]
