@@ -573,12 +573,11 @@ class _ProjectWriter:
             plainTextPath=text_path,
             creationDateTime=_when(transcript.created_at),
         )
-        case = _add(
-            self.cases,
-            "Case",
-            guid=self.guid("storyteller", story.storyteller_id),
-            name=story.storyteller.code,
-        )
+        # One Case per storyteller, however many of their stories are exported.
+        case_guid = self.guid("storyteller", story.storyteller_id)
+        case = self.cases.find(f"{{{PROJECT_NS}}}Case[@guid='{case_guid}']")
+        if case is None:
+            case = _add(self.cases, "Case", guid=case_guid, name=story.storyteller.code)
         _add(case, "SourceRef", targetGUID=source_guid)
         media = _first_media(story)
         if media and media.size > MAX_INTERNAL_FILE_BYTES:

@@ -5,12 +5,15 @@ request; files made in the background (the PDF, audio extracts) are served only 
 they were made from is still what the report may show.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,8 +23,10 @@ from sensemaking.forms import CodebookImportForm, NewReportForm, ReportForm
 from sensemaking.models import Report, ReportFile, ReportVersion
 from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
 from sensemaking.tasks import cut_clip, render_report_pdf
+from stories.forms import HTML_TAG
 from stories.media import stream_file
-from stories.models import Project
+from stories.models import Project, Story
+from stories.querysets import consent_allows
 
 
 def _report(request, slug: str) -> Report:
@@ -185,6 +190,13 @@ def report_publish(request, slug):
     if not _curates(request, report):
         raise Http404
     draft = get_object_or_404(report.versions, status=ReportVersion.Status.DRAFT)
+    note = request.POST.get("change_note", "").strip()
+    if note:
+        if HTML_TAG.search(note):
+            messages.error(request, "Write the change note in plain text (HTML is not allowed).")
+            return redirect("sensemaking:report-version", slug=report.slug, number=draft.number)
+        ReportVersion.objects.filter(pk=draft.pk).update(change_note=note)
+        draft.refresh_from_db()
     try:
         version = services.publish_report(version=draft, by=request.user)
     except ValidationError as error:
@@ -206,6 +218,16 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+PDF_PATIENCE = timedelta(minutes=10)
+
+
+def _delete_stale_pdfs(version: ReportVersion, keep: ReportFile) -> None:
+    """Delete PDFs made from data the report may no longer show (before a withdrawal)."""
+    for stale in ReportFile.objects.filter(version=version).exclude(pk=keep.pk):
+        stale.file.delete(save=False)
+        stale.delete()
+
+
 @never_cache
 def report_pdf(request, slug, number):
     """Serve the PDF made from the report as it may be shown now, or show its progress."""
@@ -223,8 +245,17 @@ def report_pdf(request, slug, number):
             ),
             False,
         )
+    _delete_stale_pdfs(version, keep=pdf)
+    if pdf.state in (ReportFile.State.QUEUED, ReportFile.State.RUNNING) and (
+        pdf.updated_at < timezone.now() - PDF_PATIENCE
+    ):
+        pdf.state = ReportFile.State.FAILED
+        pdf.error = "Making the PDF stopped before it finished (the task worker may have stopped)."
+        ReportFile.objects.filter(pk=pdf.pk).update(state=pdf.state, error=pdf.error)
     if request.method == "POST" and pdf.state == ReportFile.State.FAILED:
-        ReportFile.objects.filter(pk=pdf.pk).update(state=ReportFile.State.QUEUED, error="")
+        ReportFile.objects.filter(pk=pdf.pk).update(
+            state=ReportFile.State.QUEUED, error="", progress=0, step=""
+        )
         created = True
     if created:
         render_report_pdf.enqueue(pdf.pk, request.build_absolute_uri("/"))
@@ -277,8 +308,13 @@ def report_data(request, slug, number, kind):
     if kind == "qdpx":
         response = HttpResponse(content_type="application/zip")
         # The project file carries whole transcripts and recordings, not only quotes: only
-        # stories kept for research go in.
-        quotes = [q for q in compiled.quote_objects if q.story.allows("archive_research")]
+        # stories this person may open, and that are kept for research, go in.
+        allowed = set(
+            Story.objects.visible_to(request.user)
+            .filter(consent_allows("archive_research"))
+            .values_list("pk", flat=True)
+        )
+        quotes = [quote for quote in compiled.quote_objects if quote.story_id in allowed]
         refiqda.project_qdpx(project=report.project, quotes=quotes, out=response)
         response["Content-Disposition"] = f'attachment; filename="{_filename(compiled, "qdpx")}"'
         response["Cache-Control"] = "private, no-store"

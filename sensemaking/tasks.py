@@ -49,7 +49,8 @@ def render_report_pdf(file_id: int, base_url: str) -> str:
         _progress(pdf, 30, "Laying out the pages")
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
         _progress(pdf, 80, "Writing the PDF")
-        content = document.write_pdf()
+        # Tagged, so screen readers follow its headings, lists and tables.
+        content = document.write_pdf(pdf_tags=True)
     except Exception as error:  # a failed render is shown to the person waiting, then logged
         logger.exception("PDF of report version %s failed", pdf.version_id)
         ReportFile.objects.filter(pk=pdf.pk).update(

@@ -509,6 +509,26 @@ def test_quotes_from_several_workshops_share_one_source_per_story(team, codebook
     assert case.get("name") == story.storyteller.code
 
 
+def test_a_storyteller_with_two_stories_is_one_case(team, codebook, workshop, story):
+    again = make_story(
+        team.project,
+        team.interviewer,
+        scopes=ALL_SCOPES,
+        status="submitted",
+        storyteller=story.storyteller,
+        transcript="Dee: Funding forms again, years later.",
+        title="Later",
+    )
+    services.set_workshop_stories(workshop=workshop, stories=[story, again], by=team.facilitator)
+    quote(workshop, story, "gave me a voice", [codebook["heard"]])
+    quote(workshop, again, "years later", [codebook["heard"]])
+    _archive, root = export(team.project)
+    (case,) = root.iter(f"{PR}Case")
+    sources = {source.get("guid") for source in root.iter(f"{PR}TextSource")}
+    assert {ref.get("targetGUID") for ref in case.iter(f"{PR}SourceRef")} == sources
+    assert len(sources) == 2
+
+
 def test_project_without_themes_exports_without_a_codebook(team, workshop, story):
     quote(workshop, story, "gave me a voice")
     archive, root = export(team.project)

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -9,6 +10,7 @@ import pytest
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -323,3 +325,57 @@ def test_no_extract_is_made_from_a_story_not_yet_published(client, reported, tea
     services.publish_report(version=reported.version, by=team.curator)
     assert "Listen to extracts" not in page(client, "report", reported.report.slug).content.decode()
     assert not ReportClip.objects.exists()
+
+
+def test_a_pdf_left_unfinished_can_be_asked_for_again(client, published):
+    url = reverse("sensemaking:report-pdf", args=[published.report.slug, "1.0"])
+    client.get(url)
+    ReportFile.objects.update(
+        state=ReportFile.State.RUNNING, updated_at=timezone.now() - timedelta(hours=1)
+    )
+    response = client.get(url)
+    assert "stopped before it finished" in response.content.decode()
+    assert client.post(url).status_code == 200
+    pdf = ReportFile.objects.get()
+    assert pdf.state == ReportFile.State.QUEUED
+    render_report_pdf.call(pdf.pk, "http://testserver/")
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    catalogue = PdfReader(io.BytesIO(b"".join(response.streaming_content))).trailer["/Root"]
+    assert "/StructTreeRoot" in catalogue.get_object()  # tagged for screen readers
+
+
+def test_a_curator_says_what_changed_when_publishing_a_later_version(client, published, team):
+    slug = published.report.slug
+    services.edit_report(
+        report=published.report,
+        based_on=f"{published.pk}:{published.lock_version}",
+        by=team.facilitator,
+        workshops=list(published.workshops.all()),
+        purpose="Now with a purpose.",
+    )
+    client.force_login(team.curator)
+    html = page(client, "report-version", slug, "1.1").content.decode()
+    assert "What changed in this version" in html
+    response = client.post(
+        reverse("sensemaking:report-publish", args=[slug]),
+        {"change_note": "Added the purpose."},
+        follow=True,
+    )
+    assert "Version 1.1 is published." in response.content.decode()
+    client.logout()
+    html = page(client, "report", slug).content.decode()
+    assert "Version 1.1" in html and "Added the purpose." in html
+
+
+def test_the_coded_project_holds_only_stories_the_person_may_open(client, published, story, team):
+    client.force_login(team.facilitator)
+    archive = zipfile.ZipFile(
+        io.BytesIO(page(client, "report-data", published.report.slug, "1.0", "qdpx").content)
+    )
+    assert any(name.startswith("sources/") for name in archive.namelist())
+    story_services.request_changes(story=story, note="Check the names.", by=team.curator)
+    archive = zipfile.ZipFile(
+        io.BytesIO(page(client, "report-data", published.report.slug, "1.0", "qdpx").content)
+    )
+    assert not any(name.startswith("sources/") for name in archive.namelist())
