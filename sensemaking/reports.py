@@ -91,6 +91,9 @@ class CompiledReport:
     co_authors: list[str]
     removed: int  # quotes this version had that consent no longer allows
     removed_ids: set[int] = field(default_factory=set)
+    # Set on an earlier published version: "who shared" figures appear only in the latest, so
+    # that two versions cannot be compared to learn about the people between them.
+    who_in_version: str = ""
     fingerprint: str = field(default="")
 
     @property
@@ -238,6 +241,18 @@ def compile_report(version: ReportVersion) -> CompiledReport:
             stories__in=content["stories"],
         ).distinct()
     )
+    who_in_version = ""
+    if version.is_published:
+        latest = (
+            ReportVersion.objects.published()
+            .filter(report_id=version.report_id)
+            .order_by("-major", "-minor")
+            .values_list("major", "minor")
+            .first()
+        )
+        if latest != (version.major, version.minor):
+            who_in_version = f"{latest[0]}.{latest[1]}"
+            storytellers = []
     value_headings, value_rows = _value_table(version.value_table)
     compiled = CompiledReport(
         version=version,
@@ -269,6 +284,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         co_authors=[line.strip() for line in version.co_authors.splitlines() if line.strip()],
         removed=len(shown_ids - by_id.keys()),
         removed_ids=shown_ids - by_id.keys(),
+        who_in_version=who_in_version,
     )
     compiled.fingerprint = _fingerprint(compiled, storytellers)
     return compiled
