@@ -22,7 +22,13 @@ from sensemaking.tasks import cut_clip, render_report_pdf
 from stories import services as story_services
 from stories.models import Membership, Recording, Transcript
 from stories.transcripts import parse_transcript_file
-from tests.factories import ALL_SCOPES, highlight_phrase, make_project, make_story
+from tests.factories import (
+    ALL_SCOPES,
+    highlight_phrase,
+    make_project,
+    make_story,
+    make_storyteller,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -399,3 +405,47 @@ def test_only_the_latest_version_says_who_shared_their_stories(client, published
     latest = page(client, "report", published.report.slug).content.decode()
     assert "given only in the latest version" not in latest
     assert "storytellers shared their stories" in latest
+
+
+def test_the_pdf_draws_the_charts_of_who_shared_their_stories(client, team):
+    stories = [
+        make_story(
+            team.project,
+            team.interviewer,
+            scopes=ALL_SCOPES,
+            status="submitted",
+            storyteller=make_storyteller(
+                team.project,
+                team.interviewer,
+                demographics={"gender": "woman" if number < 5 else "man"},
+            ),
+        )
+        for number in range(10)
+    ]
+    workshop = services.create_workshop(
+        project=team.project, title="Ten stories", by=team.facilitator, stories=stories
+    )
+    (theme,) = services.themes_named(team.project, ["Being heard"])
+    highlight_phrase(workshop, stories[0], "being heard", [theme], by=team.facilitator, key=True)
+    version = services.create_report(project=team.project, title="Ten", by=team.facilitator)
+    version = services.publish_report(version=version, by=team.curator)
+    url = reverse("sensemaking:report-pdf", args=[version.report.slug, "1.0"])
+    client.get(url)
+    render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
+    text = pdf_text(client.get(url))
+    assert "Storytellers' gender" in text
+    # The chart labels its bars "50% (5)"; the table and the text alternative write it otherwise.
+    assert "50% (5)" in text
+    assert "Being heard" in text
+
+
+def test_report_pages_read_a_fixed_number_of_queries(
+    client, published, team, django_assert_max_num_queries
+):
+    # list: reports with a published version, their versions, the visitor's projects (none)
+    with django_assert_max_num_queries(3):
+        assert page(client, "report-list").status_code == 200
+    client.force_login(team.facilitator)
+    # as on the public page, plus session, user, the team and curator checks and drafts
+    with django_assert_max_num_queries(18):
+        assert page(client, "report", published.report.slug).status_code == 200
