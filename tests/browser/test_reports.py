@@ -34,9 +34,9 @@ def demographics(number: int) -> dict:
     return {
         "gender": "woman" if first_half else "man",
         "age_band": "25-34" if number % 2 else "45-54",
-        "disability": "no",
-        "sectors": ["community", "housing"] if first_half else ["community"],
-        "coproduction_roles": ["lived_experience"],
+        "disability": "yes" if first_half else "no",
+        "sectors": ["community"] if first_half else ["housing"],
+        "coproduction_roles": ["lived_experience"] if first_half else ["carer"],
     }
 
 
