@@ -342,15 +342,33 @@ def bench_env(folder: Path) -> dict[str, str]:
     }
 
 
-def recreate_database() -> None:
+def recreate_database(name: str = DATABASE) -> None:
     import psycopg2
 
     connection = psycopg2.connect(f"{SERVER_URL}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DATABASE}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {name}")
     connection.close()
+
+
+def prepare_database(name: str, folder: Path) -> dict[str, str]:
+    """Recreate and migrate a benchmark database, collect static files and set Django up.
+
+    Return the environment the app is served with.
+    """
+    env = {**bench_env(folder), "DATABASE_URL": f"{SERVER_URL}/{name}"}
+    recreate_database(name)
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "corpro.settings"})
+    import django
+
+    django.setup()
+    return env
 
 
 class Words:

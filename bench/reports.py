@@ -184,17 +184,6 @@ LIVED = [
 # ---- Making the database --------------------------------------------------------------------
 
 
-def recreate_database() -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{SERVER_URL}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DATABASE}")
-    connection.close()
-
-
 def pick(rng: random.Random, answers: list[tuple[str, int]]) -> str:
     return rng.choices([value for value, _ in answers], [weight for _, weight in answers])[0]
 
@@ -859,19 +848,7 @@ def main() -> None:
         return
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        env = {**archive.bench_env(Path(folder)), "DATABASE_URL": f"{SERVER_URL}/{DATABASE}"}
-        recreate_database()
-        subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run(
-            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "corpro.settings"})
-        import django
-
-        django.setup()
+        env = archive.prepare_database(DATABASE, Path(folder))
         setup = build()
         print(
             f"created {DATABASE}: {STORIES} stories ({setup['published']} published), "

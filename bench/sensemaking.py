@@ -61,17 +61,6 @@ THEME_COUNT = re.compile(rb'<p class="meta">(\d+) quotes? from')
 # ---- Making the database --------------------------------------------------------------------
 
 
-def recreate_database() -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{SERVER_URL}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DATABASE}")
-    connection.close()
-
-
 def interview(words: archive.Words, speaker: str, length: int, paragraphs: int) -> str:
     """Plain text of an interview whose stored transcript is exactly `length` characters.
 
@@ -540,19 +529,7 @@ def main() -> None:
         parser.error("use 1 to 4 clients")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        env = {**archive.bench_env(Path(folder)), "DATABASE_URL": f"{SERVER_URL}/{DATABASE}"}
-        recreate_database()
-        subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run(
-            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "corpro.settings"})
-        import django
-
-        django.setup()
+        env = archive.prepare_database(DATABASE, Path(folder))
         setup = build()
         print(
             f"created {DATABASE}: workshop {setup['long']['workshop']} (story "
