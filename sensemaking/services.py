@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import Exists, F, Max, OuterRef, Subquery
 from django.db.models.functions import Length, Lower, Substr
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,7 +24,7 @@ from sensemaking.models import (
     Workshop,
     WorkshopGuest,
 )
-from stories.models import REDACTED, AuditEvent, Project, Redaction, Story, Transcript
+from stories.models import REDACTED, AuditEvent, Project, Redaction, Segment, Story, Transcript
 from stories.services import audit, hash_token, nearest_occurrence
 
 
@@ -157,10 +157,24 @@ def highlight(
         raise ValidationError("The storyteller no longer agrees to this story being used.")
     if not 0 <= char_start < char_end:
         raise ValidationError("Select some words of the transcript.")
+    # One query reads the selected words, whether they touch a redaction, and their times.
+    overlapping = {"char_start__lt": char_end, "char_end__gt": char_start}
+    touched = Segment.objects.filter(transcript=OuterRef("pk"), **overlapping)
     transcript = (
         Transcript.objects.filter(story=story, is_current=True)
         .annotate(
-            length=Length("text"), words=Substr("text", char_start + 1, char_end - char_start)
+            length=Length("text"),
+            words=Substr("text", char_start + 1, char_end - char_start),
+            redacted=Exists(Redaction.objects.filter(transcript=OuterRef("pk"), **overlapping)),
+            story_redacted=Exists(Redaction.objects.filter(transcript__story=OuterRef("story"))),
+            start=Subquery(
+                touched.order_by(F("start_seconds").asc(nulls_last=True)).values("start_seconds")[
+                    :1
+                ]
+            ),
+            end=Subquery(
+                touched.order_by(F("end_seconds").desc(nulls_last=True)).values("end_seconds")[:1]
+            ),
         )
         .only("pk", "story_id")
         .first()
@@ -172,13 +186,10 @@ def highlight(
     text = transcript.words
     if not text.strip():
         raise ValidationError("Select some words, not only spaces.")
-    if transcript.redactions.filter(char_start__lt=char_end, char_end__gt=char_start).exists():
+    if transcript.redacted:
         raise ValidationError(
             "Your selection includes redacted words. Select the words before or after them."
         )
-    times = transcript.segments.filter(char_start__lt=char_end, char_end__gt=char_start).aggregate(
-        start=Min("start_seconds"), end=Max("end_seconds")
-    )
     quote = Quote(
         workshop=workshop,
         story=story,
@@ -186,8 +197,8 @@ def highlight(
         char_start=char_start,
         char_end=char_end,
         text=text,
-        start_seconds=times["start"],
-        end_seconds=times["end"],
+        start_seconds=transcript.start,
+        end_seconds=transcript.end,
         note=note.strip(),
         created_by=user,
         created_by_guest=guest,
@@ -199,6 +210,10 @@ def highlight(
     )
     quote.save()
     _link_themes(quote, themes)
+    if transcript.story_redacted:
+        hide_redacted_words([quote])
+    else:
+        quote.display_text = text
     return quote
 
 

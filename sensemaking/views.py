@@ -365,7 +365,6 @@ def quote_create(request, pk, story_pk):
     if quote is None:
         errors = [message for messages_ in form.errors.values() for message in messages_]
         return JsonResponse({"error": " ".join(errors) or "Select some words."}, status=400)
-    services.hide_redacted_words([quote])
     return JsonResponse({"quote": _quote_json(quote)}, status=201)
 
 
