@@ -141,20 +141,26 @@ def highlight(
     story: Story,
     char_start: int,
     char_end: int,
-    themes: list[Theme],
+    themes: list[Theme] = (),
+    theme_names: list[str] = (),
     note: str = "",
     user=None,
     guest: WorkshopGuest | None = None,
 ) -> Quote:
     """Save a quote from the current transcript, with its times, and tag it with themes.
 
-    Reads only the selected words and the segments they touch, so the cost does not grow with
-    the transcript's length or the number of quotes.
+    `theme_names` are found or created in the project's codebook, only once the quote is known
+    to be valid. Reads only the selected words and the segments they touch, so the cost does not
+    grow with the transcript's length or the number of quotes. The quote's `theme_list` holds
+    the themes it was tagged with.
     """
     if not Story.objects.usable_in_sensemaking().filter(pk=story.pk, workshops=workshop).exists():
         if not workshop.stories.filter(pk=story.pk).exists():
-            raise ValidationError("That story is not part of this workshop.")
-        raise ValidationError("The storyteller no longer agrees to this story being used.")
+            raise ValidationError("That story is not part of this workshop.", code="story_unusable")
+        raise ValidationError(
+            "This story can’t be used any more: its storyteller may have withdrawn it.",
+            code="story_unusable",
+        )
     if not 0 <= char_start < char_end:
         raise ValidationError("Select some words of the transcript.")
     # One query reads the selected words, whether they touch a redaction, and their times.
@@ -209,7 +215,10 @@ def highlight(
         validate_constraints=False,
     )
     quote.save()
+    themes = list(themes)
+    themes += [t for t in themes_named(workshop.project, theme_names) if t not in themes]
     _link_themes(quote, themes)
+    quote.theme_list = themes
     if transcript.story_redacted:
         hide_redacted_words([quote])
     else:

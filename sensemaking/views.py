@@ -8,7 +8,7 @@ from itertools import combinations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -317,14 +317,13 @@ def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quot
             return None
         start = segment.char_start + found
         end = start + len(data["words"].strip())
-    themes = services.themes_named(workshop.project, form.theme_names())
     try:
-        quote = services.highlight(
+        return services.highlight(
             workshop=workshop,
             story=story,
             char_start=start,
             char_end=end,
-            themes=themes,
+            theme_names=form.theme_names(),
             note=data.get("note", ""),
             user=visitor.user,
             guest=visitor.guest,
@@ -332,20 +331,14 @@ def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quot
     except ValidationError as error:
         form.add_error(None, error)
         return None
-    quote.theme_list = themes
-    return quote
 
 
 @require_POST
 def quote_create(request, pk, story_pk):
     """Save a highlight sent by the page's script as JSON; answer with the quote."""
     workshop, visitor = _workshop(request, pk)
-    story = _workshop_stories(workshop).filter(pk=story_pk).first()
-    if story is None:
-        return JsonResponse(
-            {"error": "This story can’t be used any more: its storyteller may have withdrawn it."},
-            status=404,
-        )
+    # highlight() checks that the story is in this workshop and still usable.
+    story = Story(pk=story_pk)
     try:
         payload = json.loads(request.body or b"{}")
     except json.JSONDecodeError:
@@ -364,7 +357,8 @@ def quote_create(request, pk, story_pk):
     )
     if quote is None:
         errors = [message for messages_ in form.errors.values() for message in messages_]
-        return JsonResponse({"error": " ".join(errors) or "Select some words."}, status=400)
+        status = 404 if form.has_error(NON_FIELD_ERRORS, "story_unusable") else 400
+        return JsonResponse({"error": " ".join(errors) or "Select some words."}, status=status)
     return JsonResponse({"quote": _quote_json(quote)}, status=201)
 
 

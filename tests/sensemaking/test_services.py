@@ -173,7 +173,7 @@ def test_withdrawn_sensemaking_consent_hides_quotes(team, workshop, story):
     )
     assert Quote.objects.usable_in_sensemaking().count() == 0
     assert Quote.objects.withdrawn_from_sensemaking().count() == 1
-    with pytest.raises(ValidationError, match="no longer agrees"):
+    with pytest.raises(ValidationError, match="can’t be used any more"):
         services.highlight(
             workshop=workshop,
             story=story,

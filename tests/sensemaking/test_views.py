@@ -117,11 +117,12 @@ def test_quotes_cannot_include_redacted_words(client, team, workshop, story):
     client.force_login(team.facilitator)
     response = client.post(
         reverse("sensemaking:quote-create", args=[workshop.pk, story.pk]),
-        json.dumps({"char_start": start - 3, "char_end": end}),
+        json.dumps({"char_start": start - 3, "char_end": end, "themes": ["Brand new"]}),
         content_type="application/json",
     )
     assert response.status_code == 400
     assert "redacted" in response.json()["error"]
+    assert not Theme.objects.filter(name="Brand new").exists()  # a refused quote adds nothing
     page = client.get(reverse("sensemaking:story", args=[workshop.pk, story.pk])).content.decode()
     assert "Brook Lane" not in page
 
@@ -321,3 +322,16 @@ def test_board_counts_themes_that_appear_together_and_supporting_quotes(
     assert rows["Trust"]["storytellers"] == 1
     finding = rows["Voice"]["findings"][0]
     assert [quote.pk for quote in finding.shown_quotes] == [quotes[0].pk]
+
+
+def test_a_withdrawn_story_takes_no_new_quotes_or_themes(client, team, workshop, story):
+    story_services.withdraw_consent(story=story, by=team.curator)
+    client.force_login(team.facilitator)
+    response = client.post(
+        reverse("sensemaking:quote-create", args=[workshop.pk, story.pk]),
+        json.dumps({"char_start": 0, "char_end": 10, "themes": ["Brand new"]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert "can’t be used any more" in response.json()["error"]
+    assert not Quote.objects.exists() and not Theme.objects.filter(name="Brand new").exists()
