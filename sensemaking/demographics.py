@@ -20,8 +20,8 @@ How answers are counted
 How small numbers are kept private (threshold N, 5 unless the caller says otherwise)
 1. Fewer than N storytellers in all: show only "fewer than N storytellers", no tables.
 2. Primary suppression: an answer given by 1 to N-1 storytellers is not shown, nor one given
-   by all but fewer than N of them (a row of 100% would say something about every storyteller,
-   including those named in the credits); "Not answered" and "Prefer not to say" are exempt
+   by every one of them (a row of 100% would say something about each storyteller, including
+   those named in the credits); "Not answered" and "Prefer not to say" are exempt
    from that second part, as they say nothing about anyone.
 3. Every hidden row reads the same ("not shown"), whether it is small or hidden to protect a
    small one. Saying "fewer than N" only for some would tell a reader which are which, and
@@ -271,13 +271,13 @@ def suppressed_cells(
 ) -> set[str]:
     """Return the answers to hide, following the rules in the module docstring."""
     given = {value: n for value, n in counts.items() if n}
-    # A real answer given by all but a few storytellers says something about nearly every one
-    # of them (with the named credits, about named people): it is hidden like a small row.
-    # "Not answered" and "Prefer not to say" tell nothing about a person, however many.
+    # A real answer given by every storyteller says something about each of them (with the
+    # named credits, about named people): it is hidden like a small row. "Not answered" and
+    # "Prefer not to say" tell nothing about a person, however many.
     hidden = {
         value
         for value, n in given.items()
-        if n < threshold or (total - n < threshold and value not in (NOT_ANSWERED, PREFER_NOT))
+        if n < threshold or (n == total and value not in (NOT_ANSWERED, PREFER_NOT))
     }
 
     # Decide only from what a reader will see (shown rows, hidden names, total), so every
