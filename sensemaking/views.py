@@ -512,6 +512,7 @@ def board(request, pk):
             "withdrawn": withdrawn,
             "stories": _workshop_stories(workshop),
             "story_filter": story_filter,
+            "theme_filter": theme_filter,
             "filter_choices": _filter_choices(applied) if visitor.is_facilitator else [],
             "applied": applied,
             "finding_form": FindingForm(),

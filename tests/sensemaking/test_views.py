@@ -8,7 +8,7 @@ from django.urls import reverse
 from sensemaking import services
 from sensemaking.models import Quote, Theme
 from stories import services as story_services
-from tests.factories import ALL_SCOPES, make_member, make_project, make_story
+from tests.factories import ALL_SCOPES, highlight_phrase, make_member, make_project, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +335,21 @@ def test_a_withdrawn_story_takes_no_new_quotes_or_themes(client, team, workshop,
     assert response.status_code == 404
     assert "can’t be used any more" in response.json()["error"]
     assert not Quote.objects.exists() and not Theme.objects.filter(name="Brand new").exists()
+
+
+def test_supporting_quotes_are_chosen_on_the_themes_own_view(client, team, workshop, story):
+    (voice,) = services.themes_named(team.project, ["Voice"])
+    quote = highlight_phrase(workshop, story, "gave me a voice", [voice], by=team.facilitator)
+    client.force_login(team.facilitator)
+    board = reverse("sensemaking:board", args=[workshop.pk])
+    overview = client.get(board).content.decode()
+    assert f'id="support-{voice.pk}-{quote.pk}"' not in overview
+    assert f"?theme={voice.pk}#finding-{voice.pk}" in overview
+    own_view = client.get(board, {"theme": voice.pk}).content.decode()
+    assert f'id="support-{voice.pk}-{quote.pk}"' in own_view
+    client.post(
+        reverse("sensemaking:finding-create", args=[workshop.pk, voice.pk]),
+        {"statement": "People found their voice.", "quotes": [quote.pk]},
+    )
+    (finding,) = voice.findings.all()
+    assert list(finding.quotes.all()) == [quote]
