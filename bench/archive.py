@@ -890,6 +890,27 @@ def check_story(body: bytes) -> str | None:
     return None if SEGMENT_ITEM.search(body) else "no transcript on the story page"
 
 
+def run_clients(client, clients: int) -> float:
+    """Run client(number) in that many threads at once; return the seconds they took."""
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
+
+
+def latency_summary(latencies: list[float], elapsed: float) -> dict:
+    """Requests, requests per second, and p50 and p95 in ms of sorted latencies in seconds."""
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
+        "p95": latencies[int(len(latencies) * 0.95)] * 1000 if latencies else float("nan"),
+    }
+
+
 def load(port, paths, *, clients, seconds, max_requests, check):
     """Request the paths in turn from `clients` threads for `seconds` (or `max_requests`)."""
     latencies: list[float] = []
@@ -930,19 +951,10 @@ def load(port, paths, *, clients, seconds, max_requests, check):
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
+    elapsed = run_clients(client, clients)
     latencies.sort()
     return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
-        "p95": latencies[int(len(latencies) * 0.95)] * 1000 if latencies else float("nan"),
+        **latency_summary(latencies, elapsed),
         "slowest": latencies[-1] if latencies else float("nan"),
         "problems": problems,
         "results": ", ".join(str(count) for count in sorted(counts)),

@@ -19,7 +19,6 @@ import json
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -322,21 +321,9 @@ def load(session: Session, make, *, clients: int, seconds: float, max_requests: 
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
+    elapsed = archive.run_clients(lambda _number: client(), clients)
     latencies.sort()
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
-        "p95": latencies[int(len(latencies) * 0.95)] * 1000 if latencies else float("nan"),
-        "problems": problems,
-    }
+    return {**archive.latency_summary(latencies, elapsed), "problems": problems}
 
 
 def get(path: str, check):

@@ -9,7 +9,7 @@ from sensemaking.models import Quote, Theme
 from stories import services as story_services
 from stories.models import AuditEvent
 from stories.transcripts import parse_plain_text
-from tests.factories import ALL_SCOPES, make_story
+from tests.factories import ALL_SCOPES, highlight_phrase, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -123,24 +123,8 @@ def test_split_moves_chosen_quotes_to_a_new_theme(team, workshop, story):
 
 
 def test_quotes_follow_their_words_when_the_transcript_is_edited(team, workshop, story):
-    start, end = words(story, "Funding forms")
-    moved = services.highlight(
-        workshop=workshop,
-        story=story,
-        char_start=start,
-        char_end=end,
-        themes=[],
-        user=team.facilitator,
-    )
-    start, end = words(story, "gave me a voice")
-    lost = services.highlight(
-        workshop=workshop,
-        story=story,
-        char_start=start,
-        char_end=end,
-        themes=[],
-        user=team.facilitator,
-    )
+    moved = highlight_phrase(workshop, story, "Funding forms", by=team.facilitator)
+    lost = highlight_phrase(workshop, story, "gave me a voice", by=team.facilitator)
     story_services.add_transcript(
         story=story,
         parsed=parse_plain_text("Dee: A new opening line.\n\n" + "Dee: Funding forms were hard."),
@@ -158,15 +142,7 @@ def test_quotes_follow_their_words_when_the_transcript_is_edited(team, workshop,
 
 
 def test_withdrawn_sensemaking_consent_hides_quotes(team, workshop, story):
-    start, end = words(story, "gave me a voice")
-    services.highlight(
-        workshop=workshop,
-        story=story,
-        char_start=start,
-        char_end=end,
-        themes=[],
-        user=team.facilitator,
-    )
+    highlight_phrase(workshop, story, "gave me a voice", by=team.facilitator)
     assert Quote.objects.usable_in_sensemaking().count() == 1
     story_services.change_consent_scopes(
         story=story, scopes={**ALL_SCOPES, "use_sensemaking": False}
@@ -174,14 +150,7 @@ def test_withdrawn_sensemaking_consent_hides_quotes(team, workshop, story):
     assert Quote.objects.usable_in_sensemaking().count() == 0
     assert Quote.objects.withdrawn_from_sensemaking().count() == 1
     with pytest.raises(ValidationError, match="can’t be used any more"):
-        services.highlight(
-            workshop=workshop,
-            story=story,
-            char_start=start,
-            char_end=end,
-            themes=[],
-            user=team.facilitator,
-        )
+        highlight_phrase(workshop, story, "gave me a voice", by=team.facilitator)
 
 
 def test_findings_refuse_lost_updates(team, workshop):

@@ -142,15 +142,7 @@ def test_bad_highlight_input_is_refused_clearly(client, team, workshop, story):
 def test_withdrawn_consent_hides_quotes_from_participants_and_text_from_facilitators(
     client, team, workshop, story
 ):
-    start, end = offsets(story, "gave me a voice")
-    services.highlight(
-        workshop=workshop,
-        story=story,
-        char_start=start,
-        char_end=end,
-        themes=[],
-        user=team.facilitator,
-    )
+    highlight_phrase(workshop, story, "gave me a voice", by=team.facilitator)
     story_services.change_consent_scopes(
         story=story, scopes={**ALL_SCOPES, "use_sensemaking": False}
     )
@@ -222,14 +214,12 @@ def test_board_query_count_does_not_grow_with_quotes(client, team, workshop, sto
 
 
 def test_a_later_redaction_hides_words_in_existing_quotes(client, team, workshop, story):
-    start, end = offsets(story, "I lived at 14 Brook Lane then")
-    services.highlight(
-        workshop=workshop,
-        story=story,
-        char_start=start,
-        char_end=end,
-        themes=services.themes_named(team.project, ["Home"]),
-        user=team.facilitator,
+    highlight_phrase(
+        workshop,
+        story,
+        "I lived at 14 Brook Lane then",
+        services.themes_named(team.project, ["Home"]),
+        by=team.facilitator,
     )
     join(client, workshop, team)
     story_page = reverse("sensemaking:story", args=[workshop.pk, story.pk])
