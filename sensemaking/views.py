@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,12 +63,8 @@ def _guest(request) -> WorkshopGuest | None:
 def _workshop(request, pk: int) -> tuple[Workshop, Visitor]:
     """Return the workshop if this visitor may take part in it; 404 otherwise."""
     if request.user.is_authenticated:
-        runs = Workshop.objects.run_by(request.user).filter(pk=OuterRef("pk"))
         workshop = get_object_or_404(
-            Workshop.objects.visible_to(request.user)
-            .select_related("project")
-            .annotate(run_by_visitor=Exists(runs)),
-            pk=pk,
+            Workshop.objects.open_to(request.user).select_related("project"), pk=pk
         )
         return workshop, Visitor(
             user=request.user, guest=None, is_facilitator=workshop.run_by_visitor

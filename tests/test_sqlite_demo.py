@@ -1,4 +1,4 @@
-"""The zero-setup demo on SQLite: it loads, and search still works, more simply."""
+"""The zero-setup demo on SQLite: it loads, search works (more simply) and highlights save."""
 
 import os
 import subprocess
@@ -15,6 +15,11 @@ print("HITS", page.count('class="story-card"'))
 redacted = client.get("/stories/", {"q": "Dean Foster"}).content.decode()
 print("REDACTED", redacted.count('class="story-card"'))
 print("MARK", "<mark>" in page)
+from sensemaking.models import Quote
+quotes = list(Quote.objects.select_related("transcript"))
+print("QUOTES", len(quotes))
+print("ANCHORED", all(q.transcript.text[q.char_start:q.char_end] == q.text for q in quotes))
+print("REPORT", client.get("/reports/what-co-production-is-worth/").status_code)
 """
 
 
@@ -42,9 +47,14 @@ def test_demo_loads_and_searches_on_sqlite(tmp_path):
 
     manage("migrate", "--noinput")
     manage("seed_demo")
+    manage("seed_demo_workshop")
     lines = manage("shell", "-c", CHECK).splitlines()
     output = dict(line.split(" ", 1) for line in lines if line.split(" ")[0].isupper())
     assert output["LIST"] == "200"
     assert int(output["HITS"]) >= 2
     assert output["REDACTED"] == "0"
     assert output["MARK"] == "True"
+    # The workshop's highlights are saved through the same SQL as on PostgreSQL.
+    assert int(output["QUOTES"]) >= 4
+    assert output["ANCHORED"] == "True"
+    assert output["REPORT"] == "200"

@@ -8,7 +8,7 @@ from sensemaking import services
 from sensemaking.models import Quote, Theme
 from stories import services as story_services
 from stories.models import AuditEvent
-from stories.transcripts import parse_plain_text
+from stories.transcripts import parse_plain_text, parse_transcript_file
 from tests.factories import ALL_SCOPES, highlight_phrase, make_story
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +234,89 @@ def test_a_later_redaction_over_part_of_a_quote_hides_that_part(team, workshop, 
     )
     (shown,) = services.hide_redacted_words([Quote.objects.get(pk=quote.pk)])
     assert shown.display_text == "[redacted] Lane then"
+
+
+TIMED = b"""WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+Dee: Co-production gave me a voice.
+
+00:00:04.500 --> 00:00:09.000
+Dee: Funding forms were the hardest part.
+
+00:00:10.000 --> 00:00:12.500
+Dee: The group kept going.
+"""
+
+
+def test_a_highlight_takes_its_times_from_the_paragraphs_it_touches(team, workshop, story):
+    story_services.add_transcript(
+        story=story,
+        parsed=parse_transcript_file(TIMED, "timed.vtt"),
+        by=team.interviewer,
+        origin="uploaded",
+    )
+    inside = highlight_phrase(workshop, story, "the hardest part", by=team.facilitator)
+    assert (inside.start_seconds, inside.end_seconds) == (4.5, 9.0)
+    across = highlight_phrase(workshop, story, "a voice.\n\nFunding forms", by=team.facilitator)
+    assert (across.start_seconds, across.end_seconds) == (1.0, 9.0)
+    assert across.text == "a voice.\n\nFunding forms"
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("past the end", "Select some words of the transcript."),
+        ("backwards", "Select some words of the transcript."),
+        ("spaces", "Select some words, not only spaces."),
+    ],
+)
+def test_a_selection_outside_the_words_is_refused_and_nothing_is_saved(
+    team, workshop, story, where, message
+):
+    text = story.transcripts.get(is_current=True).text
+    gap = text.index("\n\n")
+    start, end = {
+        "past the end": (len(text) - 3, len(text) + 1),
+        "backwards": (10, 4),
+        "spaces": (gap, gap + 2),
+    }[where]
+    with pytest.raises(ValidationError, match=message):
+        services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=start,
+            char_end=end,
+            theme_names=["Never made"],
+            user=team.facilitator,
+        )
+    assert not Quote.objects.exists()
+    assert not Theme.objects.filter(name="Never made").exists()
+
+
+def test_a_story_outside_the_workshop_cannot_be_highlighted(team, workshop):
+    elsewhere = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    with pytest.raises(ValidationError, match="not part of this workshop"):
+        services.highlight(
+            workshop=workshop, story=elsewhere, char_start=0, char_end=5, user=team.facilitator
+        )
+    assert not Quote.objects.exists()
+
+
+def test_words_touching_a_redaction_cannot_be_quoted_and_others_show_it_hidden(
+    team, workshop, story
+):
+    text = story.transcripts.get(is_current=True).text
+    redacted = text.index("14 Brook")
+    story_services.redact_transcript(
+        transcript=story.transcripts.get(is_current=True),
+        char_start=redacted,
+        char_end=redacted + len("14 Brook"),
+        reason="An address",
+        by=team.curator,
+    )
+    with pytest.raises(ValidationError, match="includes redacted words"):
+        highlight_phrase(workshop, story, "at 14", by=team.facilitator)
+    quote = highlight_phrase(workshop, story, "Lane then", by=team.facilitator)
+    assert quote.display_text == "Lane then"
+    assert Quote.objects.count() == 1
