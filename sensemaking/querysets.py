@@ -1,8 +1,7 @@
 """Who may see which workshops and quotes; quotes follow their story's consent at every request."""
 
-from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Q
 
 from stories.querysets import consent_allows, project_ids_for
 
@@ -18,25 +17,6 @@ class WorkshopQuerySet(models.QuerySet):
         joined = self.model.participants.through.objects.filter(user=user).values("workshop_id")
         return self.filter(
             Q(project__in=project_ids_for(user, "facilitator", "curator")) | Q(pk__in=joined)
-        )
-
-    def open_to(self, user) -> "WorkshopQuerySet":
-        """Return the workshops this user may open, each with `run_by_visitor`.
-
-        The same rule as visible_to() and run_by(), read in one cheap query for pages that
-        need both the workshop and whether the visitor runs it.
-        """
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.annotate(run_by_visitor=Value(True))
-        membership = apps.get_model("stories", "Membership")
-        runs = membership.objects.filter(
-            project=OuterRef("project"), user=user, role__in=("facilitator", "curator")
-        )
-        joined = self.model.participants.through.objects.filter(workshop=OuterRef("pk"), user=user)
-        return self.annotate(run_by_visitor=Exists(runs), joined_by_visitor=Exists(joined)).filter(
-            Q(run_by_visitor=True) | Q(joined_by_visitor=True)
         )
 
     def run_by(self, user) -> "WorkshopQuerySet":

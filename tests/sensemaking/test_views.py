@@ -78,6 +78,27 @@ def test_interviewers_not_taking_part_see_nothing(client, team, workshop):
     assert client.get(reverse("sensemaking:workshop", args=[workshop.pk])).status_code == 404
 
 
+def test_a_team_member_taking_part_can_highlight_but_not_run_the_workshop(
+    client, team, workshop, story
+):
+    workshop.participants.add(team.interviewer2)
+    client.force_login(team.interviewer2)
+    assert client.get(reverse("sensemaking:workshop", args=[workshop.pk])).status_code == 200
+    start, end = offsets(story, "gave me a voice")
+    saved = client.post(
+        reverse("sensemaking:quote-create", args=[workshop.pk, story.pk]),
+        json.dumps({"char_start": start, "char_end": end, "themes": ["Voice"]}),
+        content_type="application/json",
+    )
+    assert saved.status_code == 201
+    theme = Theme.objects.get(name="Voice")
+    edit = reverse("sensemaking:theme-edit", args=[workshop.pk, theme.pk])
+    assert client.get(edit).status_code == 404
+    assert client.get(reverse("sensemaking:workshop-edit", args=[workshop.pk])).status_code == 404
+    client.force_login(team.curator)  # Curators of the project run its workshops.
+    assert client.get(edit).status_code == 200
+
+
 def test_highlight_by_json_and_the_board_shows_it(client, team, workshop, story):
     join(client, workshop, team, name="Dee")
     start, end = offsets(story, "gave me a voice")
