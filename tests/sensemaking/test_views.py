@@ -364,3 +364,38 @@ def test_supporting_quotes_are_chosen_on_the_themes_own_view(client, team, works
     )
     (finding,) = voice.findings.all()
     assert list(finding.quotes.all()) == [quote]
+
+
+def test_facilitators_mark_key_quotes_which_lead_their_theme(
+    client, team, workshop, other_workshop, story
+):
+    (voice,) = services.themes_named(team.project, ["Voice"])
+    first, later = (
+        highlight_phrase(workshop, story, phrase, [voice], by=team.facilitator)
+        for phrase in ("gave me a voice", "Funding forms")
+    )
+    key_url = reverse("sensemaking:quote-key", args=[workshop.pk])
+    board_url = reverse("sensemaking:board", args=[workshop.pk])
+    client.force_login(team.facilitator)
+    board = client.get(board_url).content.decode()
+    assert board.index("Funding forms") < board.index("gave me a voice")  # Latest first.
+    for _twice in range(2):  # Marking twice (two facilitators at once) keeps it marked.
+        response = client.post(key_url, {"key": first.pk})
+        assert response["Location"] == f"{board_url}#quote-{first.pk}"
+    first.refresh_from_db()
+    assert first.is_key
+    board = client.get(board_url).content.decode()
+    assert board.index("gave me a voice") < board.index("Funding forms")
+    assert f'name="unkey" value="{first.pk}"' in board
+    client.post(key_url, {"unkey": first.pk})
+    first.refresh_from_db()
+    assert not first.is_key
+    elsewhere = highlight_phrase(
+        other_workshop, other_workshop.stories.get(), "co-production", by=team.facilitator
+    )
+    for data in ({"key": elsewhere.pk}, {"key": "x"}, {}):
+        assert client.post(key_url, data).status_code == 404, data
+    client.logout()
+    join(client, workshop, team)  # A participant may not choose key quotes.
+    assert client.post(key_url, {"key": later.pk}).status_code == 404
+    assert not Quote.objects.filter(is_key=True).exists()
