@@ -139,8 +139,7 @@ class Selection(NamedTuple):
     """What a highlight needs to know about the words selected in a story's current transcript."""
 
     transcript_id: int
-    length: int  # of the whole transcript, in characters
-    words: str
+    words: str  # fewer characters than asked for if the selection runs past the end
     usable: bool  # the story may still be used in this workshop
     redacted: bool  # the words touch a redaction
     story_redacted: bool  # the story has redactions anywhere
@@ -157,7 +156,7 @@ def _selection(story: Story, usable, char_start: int, char_end: int) -> Selectio
     """
     usable_sql, usable_params = usable.values("pk").query.sql_with_params()
     sql = f"""
-        SELECT t.id, LENGTH(t.text), SUBSTR(t.text, %s, %s), EXISTS({usable_sql}),
+        SELECT t.id, SUBSTR(t.text, %s, %s), EXISTS({usable_sql}),
             EXISTS(
                 SELECT 1 FROM stories_redaction r
                 WHERE r.transcript_id = t.id AND r.char_start < %s AND r.char_end > %s
@@ -185,9 +184,9 @@ def _selection(story: Story, usable, char_start: int, char_end: int) -> Selectio
         row = cursor.fetchone()
     if row is None:
         return None
-    transcript_id, length, words, *flags, start, end = row
+    transcript_id, words, *flags, start, end = row
     # SQLite answers EXISTS with 0 or 1.
-    return Selection(transcript_id, length, words, *(bool(flag) for flag in flags), start, end)
+    return Selection(transcript_id, words, *(bool(flag) for flag in flags), start, end)
 
 
 def _check_story_usable(workshop: Workshop, story: Story, usable) -> None:
@@ -229,7 +228,7 @@ def highlight(
     if selection is None or not selection.usable:
         _check_story_usable(workshop, story, usable)
         raise ValidationError("This story has no transcript to highlight.")
-    if char_end > selection.length:
+    if len(selection.words) < char_end - char_start:  # The selection runs past the end.
         raise ValidationError("Select some words of the transcript.")
     text = selection.words
     if not text.strip():
