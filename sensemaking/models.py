@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from sensemaking.querysets import (
+    RUNNERS,
     QuoteQuerySet,
     ReportQuerySet,
     ReportVersionQuerySet,
@@ -55,7 +56,7 @@ class Workshop(models.Model):
         """The rule of `Workshop.objects.run_by()`, for one workshop already read."""
         if user.is_superuser:
             return True
-        runners = project_ids_for(user, "facilitator", "curator")
+        runners = project_ids_for(user, *RUNNERS)
         return runners.filter(project_id=self.project_id).exists()
 
     def has_participant(self, user) -> bool:

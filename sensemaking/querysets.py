@@ -5,6 +5,9 @@ from django.db.models import Q
 
 from stories.querysets import consent_allows, project_ids_for
 
+# The project roles that run workshops and write reports.
+RUNNERS = ("facilitator", "curator")
+
 
 class WorkshopQuerySet(models.QuerySet):
     def visible_to(self, user) -> "WorkshopQuerySet":
@@ -15,9 +18,7 @@ class WorkshopQuerySet(models.QuerySet):
             return self.all()
         # A subquery rather than a join, so no DISTINCT is needed (pages run this every time).
         joined = self.model.participants.through.objects.filter(user=user).values("workshop_id")
-        return self.filter(
-            Q(project__in=project_ids_for(user, "facilitator", "curator")) | Q(pk__in=joined)
-        )
+        return self.filter(Q(project__in=project_ids_for(user, *RUNNERS)) | Q(pk__in=joined))
 
     def run_by(self, user) -> "WorkshopQuerySet":
         """Return workshops this user may change: facilitators and curators of the project."""
@@ -25,7 +26,7 @@ class WorkshopQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(project__in=project_ids_for(user, "facilitator", "curator"))
+        return self.filter(project__in=project_ids_for(user, *RUNNERS))
 
 
 class QuoteQuerySet(models.QuerySet):
@@ -56,7 +57,7 @@ class ReportQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(project__in=project_ids_for(user, "facilitator", "curator"))
+        return self.filter(project__in=project_ids_for(user, *RUNNERS))
 
     def visible_to(self, user) -> "ReportQuerySet":
         """Return published reports, and any report of a project this user runs reports for."""
@@ -65,8 +66,7 @@ class ReportQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(versions__status="published")
-            | Q(project__in=project_ids_for(user, "facilitator", "curator"))
+            Q(versions__status="published") | Q(project__in=project_ids_for(user, *RUNNERS))
         ).distinct()
 
 
@@ -81,6 +81,5 @@ class ReportVersionQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(
-            Q(status="published")
-            | Q(report__project__in=project_ids_for(user, "facilitator", "curator"))
+            Q(status="published") | Q(report__project__in=project_ids_for(user, *RUNNERS))
         )

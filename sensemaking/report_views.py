@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from sensemaking import exports, refiqda, services
 from sensemaking.forms import CodebookImportForm, NewReportForm, ReportForm
 from sensemaking.models import Report, ReportFile, ReportVersion
+from sensemaking.querysets import RUNNERS
 from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
 from sensemaking.tasks import cut_clip, render_report_pdf
 from stories.forms import HTML_TAG
@@ -77,7 +78,7 @@ def report_list(request):
         .select_related("project")
         .prefetch_related("versions")
     )
-    projects = Project.objects.for_member(request.user, "facilitator", "curator")
+    projects = Project.objects.for_member(request.user, *RUNNERS)
     rows = []
     for report in reports:
         versions = sorted(report.versions.all(), key=lambda v: (v.major, v.minor), reverse=True)
@@ -90,9 +91,7 @@ def report_list(request):
 
 @login_required
 def report_create(request, slug):
-    project = get_object_or_404(
-        Project.objects.for_member(request.user, "facilitator", "curator"), slug=slug
-    )
+    project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)
     form = NewReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         version = services.create_report(
@@ -335,9 +334,7 @@ def report_clip(request, slug, number, clip_pk):
 @login_required
 def codebook(request, slug):
     """Download the project's codebook as REFI-QDA (.qdc), or import one."""
-    project = get_object_or_404(
-        Project.objects.for_member(request.user, "facilitator", "curator"), slug=slug
-    )
+    project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)
     if request.method == "GET" and request.GET.get("download"):
         try:
             data = refiqda.codebook_qdc(project)

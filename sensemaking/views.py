@@ -27,6 +27,7 @@ from sensemaking.forms import (
     WorkshopForm,
 )
 from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, WorkshopGuest
+from sensemaking.querysets import RUNNERS
 from stories import choices
 from stories.media import stream_file
 from stories.models import Project, Recording, Story, Transcript
@@ -107,7 +108,7 @@ def _workshop_stories(workshop: Workshop):
 @login_required
 def workshop_list(request):
     workshops = Workshop.objects.visible_to(request.user).select_related("project")
-    projects = Project.objects.for_member(request.user, "facilitator", "curator")
+    projects = Project.objects.for_member(request.user, *RUNNERS)
     return render(
         request,
         "sensemaking/workshop_list.html",
@@ -128,9 +129,7 @@ def _workshop_form(request, project: Project, instance: Workshop | None = None) 
 
 @login_required
 def workshop_create(request, slug):
-    project = get_object_or_404(
-        Project.objects.for_member(request.user, "facilitator", "curator"), slug=slug
-    )
+    project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)
     form = _workshop_form(request, project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
