@@ -42,8 +42,13 @@ class GuestForm(PlainTextMixin, forms.Form):
 class HighlightForm(PlainTextMixin, forms.Form):
     """The highlighter's form; the page without JavaScript fills in words and a paragraph."""
 
-    char_start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
-    char_end = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    # The largest offset PostgreSQL's SUBSTR takes; no transcript comes near it.
+    char_start = forms.IntegerField(
+        min_value=0, max_value=2**31 - 2, required=False, widget=forms.HiddenInput
+    )
+    char_end = forms.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, widget=forms.HiddenInput
+    )
     words = forms.CharField(
         label="Words to quote",
         max_length=5000,

@@ -55,7 +55,7 @@ def _version(request, report: Report, number: str | None) -> ReportVersion:
         version = version or versions.order_by("-major", "-minor").first()
     else:
         major, _, minor = number.partition(".")
-        if not (major.isdigit() and minor.isdigit()):
+        if not (major.isdecimal() and minor.isdecimal()):
             raise Http404
         version = versions.filter(major=int(major), minor=int(minor)).first()
     if version is None:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Lower, Substr
 from django.utils import timezone
@@ -125,10 +125,7 @@ def themes_named(project: Project, names: list[str]) -> list[Theme]:
     for name in names:
         theme = existing.get(name.lower())
         if theme is None:
-            position = Theme.objects.filter(project=project).aggregate(top=Max("position"))
-            theme = Theme(project=project, name=name, position=(position["top"] or 0) + 1)
-            theme.full_clean(exclude=["slug"])
-            theme.save()
+            theme = _new_theme(project, name)
             existing[name.lower()] = theme
         if theme not in found:
             found.append(theme)
@@ -199,6 +196,26 @@ def _check_story_usable(workshop: Workshop, story: Story, usable) -> None:
         "This story can’t be used any more: its storyteller may have withdrawn it.",
         code="story_unusable",
     )
+
+
+def _new_theme(project: Project, name: str) -> Theme:
+    """Add a theme to the codebook, or return the one someone else has just added by that name.
+
+    The database's constraints (one name per project, whatever its letter case; a valid colour)
+    are checked by the insert itself rather than by queries before it.
+    """
+    top = Theme.objects.filter(project=project).aggregate(top=Max("position"))["top"]
+    theme = Theme(project=project, name=name, position=(top or 0) + 1)
+    theme.full_clean(exclude=["slug", "project"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            theme.save()
+    except IntegrityError:
+        # Two people typed the same new theme at once: both quotes get the one that was saved.
+        return Theme.objects.annotate(lowered=Lower("name")).get(
+            project=project, lowered=name.lower()
+        )
+    return theme
 
 
 @transaction.atomic

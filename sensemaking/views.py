@@ -79,6 +79,11 @@ def _guest(request) -> WorkshopGuest | None:
     return guest if guest and guest.is_active else None
 
 
+def _whole_number(value: str | None) -> int | None:
+    """A query or form value as a whole number, or None if it is not one ("", "-1", "²")."""
+    return int(value) if value and value.isdecimal() else None
+
+
 def _workshop(request, pk: int) -> tuple[Workshop, Visitor]:
     """Return the workshop if this visitor may take part in it; 404 otherwise."""
     if request.user.is_authenticated:
@@ -379,19 +384,18 @@ def quote_create(request, pk, story_pk):
 def workshop_updates(request, pk):
     """Return quotes newer than ?after=<id>, and the codebook, for pages that poll."""
     workshop, _visitor = _workshop(request, pk)
-    after = request.GET.get("after", "0")
-    quotes = _quotes_for(workshop).filter(pk__gt=int(after) if after.isdigit() else 0)
-    if request.GET.get("story", "").isdigit():
-        quotes = quotes.filter(story_id=int(request.GET["story"]))
+    quotes = _quotes_for(workshop).filter(pk__gt=_whole_number(request.GET.get("after")) or 0)
+    if (story_pk := _whole_number(request.GET.get("story"))) is not None:
+        quotes = quotes.filter(story_id=story_pk)
+    themes = list(Theme.objects.filter(project=workshop.project))
     return JsonResponse(
         {
             "quotes": [
                 _quote_json(quote)
-                for quote in _prepared(list(quotes.order_by("pk")), workshop.project)
+                for quote in _prepared(list(quotes.order_by("pk")), workshop.project, themes)
             ],
             "themes": [
-                {"id": theme.pk, "name": theme.name, "colour": theme.colour}
-                for theme in Theme.objects.filter(project=workshop.project)
+                {"id": theme.pk, "name": theme.name, "colour": theme.colour} for theme in themes
             ],
         }
     )
@@ -413,8 +417,8 @@ def board(request, pk):
     workshop, visitor = _workshop(request, pk)
     quotes = _quotes_for(workshop)
     story_filter = request.GET.get("story", "")
-    if story_filter.isdigit():
-        quotes = quotes.filter(story_id=int(story_filter))
+    if (story_pk := _whole_number(story_filter)) is not None:
+        quotes = quotes.filter(story_id=story_pk)
     applied = {}
     if visitor.is_facilitator:
         for name in BOARD_FILTERS:
@@ -447,7 +451,7 @@ def board(request, pk):
     # The board shows key quotes first, then the latest, a few per theme; one theme's own view
     # (?theme=) shows all of its quotes.
     theme_filter = request.GET.get("theme", "")
-    chosen = int(theme_filter) if theme_filter.isdigit() else None
+    chosen = _whole_number(theme_filter)
     per_theme: dict[int, list[int]] = defaultdict(list)
     for tag_id, quote_id, _key, _storyteller in sorted(
         links, key=lambda link: (not link[2], -link[1])
@@ -495,8 +499,8 @@ def board(request, pk):
             }
         )
     used = [row["theme"] for row in rows if row["total"]]
-    if theme_filter.isdigit():
-        rows = [row for row in rows if str(row["theme"].pk) == theme_filter]
+    if chosen is not None:
+        rows = [row for row in rows if row["theme"].pk == chosen]
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     for tag_ids in themes_of.values():
         for first, second in combinations(sorted(set(tag_ids)), 2):
@@ -534,7 +538,7 @@ def board(request, pk):
             "withdrawn": withdrawn,
             "stories": _workshop_stories(workshop),
             "story_filter": story_filter,
-            "theme_filter": theme_filter,
+            "theme_filter": chosen,
             "filter_choices": _filter_choices(applied) if visitor.is_facilitator else [],
             "applied": applied,
             "finding_form": FindingForm(),
@@ -559,8 +563,8 @@ def quote_key(request, pk):
     """Mark a quote as key, or not: the board's buttons send `key` or `unkey` with its id."""
     workshop = _facilitated(request, pk)
     is_key = "key" in request.POST
-    quote_pk = request.POST.get("key" if is_key else "unkey", "")
-    quote = get_object_or_404(_quotes_for(workshop), pk=int(quote_pk) if quote_pk.isdigit() else 0)
+    quote_pk = _whole_number(request.POST.get("key" if is_key else "unkey"))
+    quote = get_object_or_404(_quotes_for(workshop), pk=quote_pk or 0)
     services.mark_key_quote(quote=quote, is_key=is_key)
     return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}#quote-{quote.pk}")
 

@@ -20,6 +20,24 @@ quotes = list(Quote.objects.select_related("transcript"))
 print("QUOTES", len(quotes))
 print("ANCHORED", all(q.transcript.text[q.char_start:q.char_end] == q.text for q in quotes))
 print("REPORT", client.get("/reports/what-co-production-is-worth/").status_code)
+from sensemaking import services as sensemaking_services
+from sensemaking.models import Workshop
+from stories import services as story_services
+from stories.transcripts import parse_plain_text
+workshop = Workshop.objects.first()
+story = workshop.stories.first()
+story_services.add_transcript(
+    story=story,
+    parsed=parse_plain_text("Dee: Zoë’s café 🎉 opened. Then 🌱 Siobhán planted beans."),
+    by=workshop.created_by,
+    origin="pasted",
+)
+text = story.transcripts.get(is_current=True).text
+start = text.index("Siobhán")
+quote = sensemaking_services.highlight(
+    workshop=workshop, story=story, char_start=start, char_end=start + 15, user=workshop.created_by
+)
+print("WIDE", quote.text)
 """
 
 
@@ -58,3 +76,4 @@ def test_demo_loads_and_searches_on_sqlite(tmp_path):
     assert int(output["QUOTES"]) >= 4
     assert output["ANCHORED"] == "True"
     assert output["REPORT"] == "200"
+    assert output["WIDE"] == "Siobhán planted"  # SQLite counts characters, as PostgreSQL does.

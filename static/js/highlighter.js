@@ -46,6 +46,23 @@
 
   var SENTENCE_END = /[.!?…]+["'”’)\]]*\s+/g;
 
+  // The server counts characters (code points); JavaScript strings and DOM offsets count UTF-16
+  // units, in which an emoji is two. These convert within one part's text.
+  var PAIRED = /[\uD800-\uDBFF]/;
+
+  function unitsFor(text, characters) {
+    if (!PAIRED.test(text)) { return characters; }
+    var units = 0;
+    for (var i = 0; i < characters && units < text.length; i++) {
+      units += text.codePointAt(units) > 0xffff ? 2 : 1;
+    }
+    return units;
+  }
+
+  function charactersFor(text, units) {
+    return PAIRED.test(text) ? Array.from(text.slice(0, units)).length : units;
+  }
+
   function makePart(text, start, end) {
     var span = document.createElement("span");
     span.className = "part";
@@ -88,7 +105,8 @@
       SENTENCE_END.lastIndex = 0;
       while ((match = SENTENCE_END.exec(text)) !== null) {
         var cut = match.index + match[0].length;
-        sentence.appendChild(makePart(text.slice(cursor, cut), start + cursor, start + cut));
+        sentence.appendChild(makePart(text.slice(cursor, cut),
+          start + charactersFor(text, cursor), start + charactersFor(text, cut)));
         cursor = cut;
         if (cut < text.length) {
           finishSentence(sentence, fragment);
@@ -96,7 +114,8 @@
         }
       }
       if (cursor < text.length) {
-        sentence.appendChild(makePart(text.slice(cursor), start + cursor, start + text.length));
+        sentence.appendChild(makePart(text.slice(cursor), start + charactersFor(text, cursor),
+          Number(part.dataset.charEnd)));
       }
     });
     finishSentence(sentence, fragment);
@@ -137,7 +156,8 @@
     var index = partIndexAt(position);
     if (index === -1 || position >= parts[index].end) { return position < lastEnd() ? "\n" : ""; }
     var part = parts[index];
-    return part.redacted ? null : part.text.charAt(position - part.start);
+    if (part.redacted) { return null; }
+    return String.fromCodePoint(part.text.codePointAt(unitsFor(part.text, position - part.start)));
   }
 
   function lastEnd() { return parts[parts.length - 1].end; }
@@ -167,8 +187,9 @@
     var previous = null;
     overlapping(start, end).forEach(function (part) {
       if (previous && previous.end < part.start) { words += " "; }
-      words += part.redacted ? part.text : part.text.slice(Math.max(start, part.start) - part.start,
-        Math.min(end, part.end) - part.start);
+      words += part.redacted ? part.text : part.text.slice(
+        unitsFor(part.text, Math.max(start, part.start) - part.start),
+        unitsFor(part.text, Math.min(end, part.end) - part.start));
       previous = part;
     });
     return words;
@@ -181,7 +202,7 @@
     if (holder && list.contains(holder) && node.nodeType === Node.TEXT_NODE) {
       var part = parts[partIndexAt(Number(holder.dataset.charStart))];
       if (part.redacted) { return edge === "start" ? part.start : part.end; }
-      return Math.min(part.start + offset, part.end);
+      return Math.min(part.start + charactersFor(part.text, offset), part.end);
     }
     var probe = document.createRange();
     var chosen = null;
@@ -204,8 +225,8 @@
       if (part.redacted) {
         range.selectNode(part.el);
       } else {
-        range.setStart(part.el.firstChild, Math.max(start, part.start) - part.start);
-        range.setEnd(part.el.firstChild, Math.min(end, part.end) - part.start);
+        range.setStart(part.el.firstChild, unitsFor(part.text, Math.max(start, part.start) - part.start));
+        range.setEnd(part.el.firstChild, unitsFor(part.text, Math.min(end, part.end) - part.start));
       }
       return range;
     });

@@ -387,3 +387,49 @@ def test_the_story_page_reflows_with_text_at_200_percent(
     drag_select(page, "beans", "hardest")
     expect(page.locator("[data-selected-words]")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+WIDE = (
+    "Dee: We cheered 🎉🎉 at the café. Then Zoë said “thank you” 🌱 and we planted beans.\n\n"
+    "Dee: The 🏡 garden still grows 𝄞 today. Ask Siobhán about it."
+)
+PAINTED = "[...CSS.highlights.get('workshop-quotes')].map(range => range.toString())"
+
+
+def test_offsets_count_characters_beyond_the_basic_plane_as_the_server_does(
+    new_page, live_server, team
+):
+    """Emoji are two UTF-16 units in the browser and one character on the server."""
+    story = make_story(
+        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=WIDE
+    )
+    workshop = services.create_workshop(
+        project=team.project, title="Wide characters", by=team.facilitator, stories=[story]
+    )
+    text = transcript_text(story)
+    earlier = text.index("garden still")
+    services.highlight(
+        workshop=workshop,
+        story=story,
+        char_start=earlier,
+        char_end=earlier + len("garden still grows 𝄞 today"),
+        user=team.facilitator,
+    )
+    page = new_page()
+    join_as_guest(page, live_server, workshop, team)
+    page.goto(story_url(live_server, workshop, story))
+    wait_until(page, "document.querySelectorAll('.workshop-transcript .sentence').length === 4")
+    assert page.evaluate(PAINTED) == ["garden still grows 𝄞 today"]
+    drag_select(page, "Zoë", "beans")
+    page.get_by_role("button", name="Save quote").click()
+    expect(page.locator("[data-quote-count]")).to_have_text("(2)")
+    quote = Quote.objects.latest("pk")
+    assert quote.text == "Zoë said “thank you” 🌱 and we planted beans"
+    assert text[quote.char_start : quote.char_end] == quote.text
+    assert sorted(page.evaluate(PAINTED)) == sorted(["garden still grows 𝄞 today", quote.text])
+    page.locator(".workshop-transcript .sentence").last.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Places")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-quote-count]")).to_have_text("(3)")
+    assert Quote.objects.latest("pk").text == "Ask Siobhán about it."

@@ -135,6 +135,9 @@ def test_editing_a_published_report_makes_a_new_draft_and_keeps_the_old(client, 
     public = page(client, "report", slug).content.decode()
     assert "Version 1.0" in public and "To understand" not in public
     assert page(client, "report-version", slug, "1.1").status_code == 404
+    assert page(client, "report-version", slug, "1.0").status_code == 200
+    for odd in ("².0", "1.²", "1", "x.y"):
+        assert page(client, "report-version", slug, odd).status_code == 404, odd
 
 
 def test_html_in_report_fields_is_refused_and_nothing_changes(client, reported, team):

@@ -303,20 +303,96 @@ def test_a_story_outside_the_workshop_cannot_be_highlighted(team, workshop):
     assert not Quote.objects.exists()
 
 
-def test_words_touching_a_redaction_cannot_be_quoted_and_others_show_it_hidden(
-    team, workshop, story
-):
-    text = story.transcripts.get(is_current=True).text
-    redacted = text.index("14 Brook")
+def test_words_touching_a_redaction_cannot_be_quoted_and_others_show_it_hidden(team):
+    story = make_story(
+        team.project,
+        team.interviewer,
+        scopes=ALL_SCOPES,
+        status="submitted",
+        transcript="Dee: I told Marsha first.\n\nDee: Marsha said to bring the forms.",
+    )
+    workshop = services.create_workshop(
+        project=team.project, title="W", by=team.facilitator, stories=[story]
+    )
+    transcript = story.transcripts.get(is_current=True)
+    first = transcript.text.index("Marsha")
     story_services.redact_transcript(
-        transcript=story.transcripts.get(is_current=True),
-        char_start=redacted,
-        char_end=redacted + len("14 Brook"),
-        reason="An address",
+        transcript=transcript,
+        char_start=first,
+        char_end=first + len("Marsha"),
+        reason="A name",
         by=team.curator,
     )
     with pytest.raises(ValidationError, match="includes redacted words"):
-        highlight_phrase(workshop, story, "at 14", by=team.facilitator)
-    quote = highlight_phrase(workshop, story, "Lane then", by=team.facilitator)
-    assert quote.display_text == "Lane then"
+        highlight_phrase(workshop, story, "told Marsha", by=team.facilitator)
+    # The curator hid the name where it was said first; a quote of it said again hides it too.
+    quote = highlight_phrase(workshop, story, "Marsha said to bring", by=team.facilitator)
+    assert quote.text == "Marsha said to bring"
+    assert quote.display_text == "[redacted] said to bring"
     assert Quote.objects.count() == 1
+
+
+def test_offsets_count_characters_not_bytes(team):
+    text = "Dee: Zoë’s café 🎉 opened.\n\nDee: Then 🌱 Siobhán planted the beans."
+    story = make_story(
+        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=text
+    )
+    workshop = services.create_workshop(
+        project=team.project, title="W", by=team.facilitator, stories=[story]
+    )
+    stored = story.transcripts.get(is_current=True).text
+    quote = highlight_phrase(workshop, story, "Siobhán planted", by=team.facilitator)
+    assert quote.text == stored[quote.char_start : quote.char_end] == "Siobhán planted"
+    with pytest.raises(ValidationError, match="Select some words of the transcript"):
+        services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=len(stored) - 2,
+            char_end=len(stored) + 1,
+            user=team.facilitator,
+        )
+
+
+def test_one_workshops_rules_agree_with_the_querysets_for_everyone(team, workshop):
+    from django.contrib.auth.models import AnonymousUser
+
+    from sensemaking.models import Workshop
+    from tests.factories import make_user
+
+    joined, removed = make_user(), make_user()
+    workshop.participants.add(team.interviewer, joined, removed)
+    workshop.participants.remove(removed)
+    admin = make_user(is_superuser=True)
+    people = [
+        *(getattr(team, name) for name in vars(team) if name not in ("project", "other_project")),
+        joined,
+        removed,
+        admin,
+        AnonymousUser(),
+    ]
+    runs, sees = {}, {}
+    for person in people:
+        runs[person] = workshop.is_run_by(person)
+        sees[person] = runs[person] or workshop.has_participant(person)
+        assert runs[person] == Workshop.objects.run_by(person).filter(pk=workshop.pk).exists()
+        assert sees[person] == Workshop.objects.visible_to(person).filter(pk=workshop.pk).exists()
+    assert [person for person in people if runs[person]] == [
+        team.curator,
+        team.curator2,
+        team.facilitator,
+        team.facilitator2,
+        admin,
+    ]
+    assert [person for person in people if sees[person] and not runs[person]] == [
+        team.interviewer,
+        joined,
+    ]
+
+
+def test_a_theme_someone_else_just_added_is_used_not_added_twice(team, workshop, story):
+    (trust,) = services.themes_named(team.project, ["Trust"])
+    # As if another participant saved "Trust" between this one's lookup and insert.
+    assert services._new_theme(team.project, "TRUST") == trust
+    quote = highlight_phrase(workshop, story, "gave me a voice", by=team.facilitator)
+    services.tag_quote(quote=quote, themes=[trust])  # The transaction is still usable.
+    assert Theme.objects.filter(project=team.project).count() == 1

@@ -234,6 +234,42 @@ def test_board_query_count_does_not_grow_with_quotes(client, team, workshop, sto
     assert len(many) == len(few)
 
 
+def test_workshop_pages_and_saving_take_a_bounded_number_of_queries(
+    client, team, workshop, story, django_assert_max_num_queries
+):
+    themes = services.themes_named(team.project, ["A", "B", "C"])
+    for number in range(30):
+        services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=number % 20,
+            char_end=number % 20 + 3,
+            themes=themes[: 1 + number % 3],
+            user=team.facilitator,
+        )
+    client.force_login(team.facilitator)
+    story_page = reverse("sensemaking:story", args=[workshop.pk, story.pk])
+    pages = {
+        reverse("sensemaking:board", args=[workshop.pk]): 13,
+        story_page: 14,
+        reverse("sensemaking:updates", args=[workshop.pk]) + "?after=0": 8,
+    }
+    for url, most in pages.items():
+        client.get(url)  # The transcript page caches its markup on the first visit.
+        with django_assert_max_num_queries(most):
+            assert client.get(url).status_code == 200
+    start, end = offsets(story, "gave me a voice")
+    # Counted with BEGIN and COMMIT; a new theme costs its insert, slug and position.
+    for themes, most in ((["A", "B"], 10), (["A", "Brand new"], 16)):
+        with django_assert_max_num_queries(most):
+            saved = client.post(
+                reverse("sensemaking:quote-create", args=[workshop.pk, story.pk]),
+                json.dumps({"char_start": start, "char_end": end, "themes": themes}),
+                content_type="application/json",
+            )
+        assert saved.status_code == 201
+
+
 def test_a_later_redaction_hides_words_in_existing_quotes(client, team, workshop, story):
     highlight_phrase(
         workshop,
@@ -399,3 +435,24 @@ def test_facilitators_mark_key_quotes_which_lead_their_theme(
     join(client, workshop, team)  # A participant may not choose key quotes.
     assert client.post(key_url, {"key": later.pk}).status_code == 404
     assert not Quote.objects.filter(is_key=True).exists()
+
+
+def test_odd_numbers_in_addresses_and_forms_are_ignored_or_not_found(client, team, workshop, story):
+    highlight_phrase(workshop, story, "gave me a voice", by=team.facilitator)
+    client.force_login(team.facilitator)
+    board = reverse("sensemaking:board", args=[workshop.pk])
+    updates = reverse("sensemaking:updates", args=[workshop.pk])
+    for odd in ("²", "-1", "1.5", "99999999999999999999"):
+        assert client.get(board, {"story": odd, "theme": odd}).status_code == 200, odd
+        assert client.get(updates, {"after": odd, "story": odd}).status_code == 200, odd
+        key = client.post(reverse("sensemaking:quote-key", args=[workshop.pk]), {"key": odd})
+        assert key.status_code == 404, odd
+    assert len(client.get(updates, {"after": "²"}).json()["quotes"]) == 1
+    for offsets in ({"char_start": 2**31, "char_end": 2**31 + 5}, {"char_start": "²"}):
+        response = client.post(
+            reverse("sensemaking:quote-create", args=[workshop.pk, story.pk]),
+            json.dumps(offsets),
+            content_type="application/json",
+        )
+        assert response.status_code == 400, offsets
+    assert Quote.objects.count() == 1
