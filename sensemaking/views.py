@@ -566,7 +566,10 @@ def quote_key(request, pk):
     quote_pk = _whole_number(request.POST.get("key" if is_key else "unkey"))
     quote = get_object_or_404(_quotes_for(workshop), pk=quote_pk or 0)
     services.mark_key_quote(quote=quote, is_key=is_key)
-    return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}#quote-{quote.pk}")
+    # Back to the quote in the theme whose button was pressed (a quote is under each of its themes).
+    theme_pk = _whole_number(request.POST.get("theme"))
+    where = f"#theme-{theme_pk}-quote-{quote.pk}" if theme_pk else ""
+    return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}{where}")
 
 
 def _theme_in(workshop: Workshop, theme_pk: int) -> Theme:

@@ -326,10 +326,10 @@ def test_board_shows_a_few_quotes_per_theme_and_all_on_request(client, team, wor
     client.force_login(team.facilitator)
     url = reverse("sensemaking:board", args=[workshop.pk])
     board = client.get(url).content.decode()
-    assert board.count('id="quote-') == 6
+    assert board.count(f'<li id="theme-{themes[0].pk}-quote-') == 6
     assert "See all 8 quotes about Voice" in board
     everything = client.get(url, {"theme": themes[0].pk}).content.decode()
-    assert everything.count('id="quote-') == 8
+    assert everything.count(f'<li id="theme-{themes[0].pk}-quote-') == 8
 
 
 def test_board_counts_themes_that_appear_together_and_supporting_quotes(
@@ -416,8 +416,8 @@ def test_facilitators_mark_key_quotes_which_lead_their_theme(
     board = client.get(board_url).content.decode()
     assert board.index("Funding forms") < board.index("gave me a voice")  # Latest first.
     for _twice in range(2):  # Marking twice (two facilitators at once) keeps it marked.
-        response = client.post(key_url, {"key": first.pk})
-        assert response["Location"] == f"{board_url}#quote-{first.pk}"
+        response = client.post(key_url, {"key": first.pk, "theme": voice.pk})
+        assert response["Location"] == f"{board_url}#theme-{voice.pk}-quote-{first.pk}"
     first.refresh_from_db()
     assert first.is_key
     board = client.get(board_url).content.decode()
@@ -456,3 +456,32 @@ def test_odd_numbers_in_addresses_and_forms_are_ignored_or_not_found(client, tea
         )
         assert response.status_code == 400, offsets
     assert Quote.objects.count() == 1
+
+
+def test_a_quote_under_two_themes_keeps_every_id_on_the_board_unique(
+    client, team, workshop, story
+):
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    class Ids(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids = Counter()
+            self.described = []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if "id" in attrs:
+                self.ids[attrs["id"]] += 1
+            if "aria-describedby" in attrs:
+                self.described.append(attrs["aria-describedby"])
+
+    voice, power = services.themes_named(team.project, ["Voice", "Power"])
+    highlight_phrase(workshop, story, "gave me a voice", [voice, power], by=team.facilitator)
+    client.force_login(team.facilitator)
+    parser = Ids()
+    parser.feed(client.get(reverse("sensemaking:board", args=[workshop.pk])).content.decode())
+    assert [name for name, count in parser.ids.items() if count > 1] == []
+    assert len(parser.described) == 2  # Each key-quote button is described by its quote.
+    assert all(parser.ids[target] == 1 for target in parser.described)
