@@ -458,9 +458,7 @@ def test_odd_numbers_in_addresses_and_forms_are_ignored_or_not_found(client, tea
     assert Quote.objects.count() == 1
 
 
-def test_a_quote_under_two_themes_keeps_every_id_on_the_board_unique(
-    client, team, workshop, story
-):
+def test_a_quote_under_two_themes_keeps_every_id_on_the_board_unique(client, team, workshop, story):
     from collections import Counter
     from html.parser import HTMLParser
 
