@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from sensemaking.models import ReportVersion, Theme, Workshop
 from stories.forms import PlainTextMixin, no_html
 
+THEME_NAME_LIMIT = Theme._meta.get_field("name").max_length
+
 
 class WorkshopForm(PlainTextMixin, forms.ModelForm):
     class Meta:
@@ -73,6 +75,16 @@ class HighlightForm(PlainTextMixin, forms.Form):
         if not has_offsets and not (data.get("words") and data.get("paragraph")):
             raise ValidationError("Copy the words to quote and say which paragraph they are in.")
         return data
+
+    def clean_themes(self) -> str:
+        themes = self.cleaned_data["themes"]
+        for name in themes.split(","):
+            if len(" ".join(name.split())) > THEME_NAME_LIMIT:
+                raise ValidationError(
+                    f"A theme’s name can be at most {THEME_NAME_LIMIT} characters; "
+                    f"shorten “{name.strip()[:40]}…”, or describe it on the board."
+                )
+        return themes
 
     def theme_names(self) -> list[str]:
         return [name for name in self.cleaned_data.get("themes", "").split(",") if name.strip()]

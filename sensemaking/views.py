@@ -46,6 +46,7 @@ BOARD_QUOTE_FIELDS = [
     "text",
     "is_key",
     "needs_review",
+    "note",
     "story__title",
     "created_by_id",
     "created_by__first_name",
@@ -239,6 +240,7 @@ def _quote_json(quote: Quote) -> dict:
         "start_seconds": quote.start_seconds,
         "themes": [theme.name for theme in quote.theme_list],
         "by": quote.highlighted_by,
+        "note": quote.note,
     }
 
 

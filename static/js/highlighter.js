@@ -426,6 +426,10 @@
     });
     meta.appendChild(document.createTextNode("· " + quote.by));
     item.appendChild(meta);
+    if (quote.note) {
+      item.appendChild(Object.assign(document.createElement("p"),
+        { className: "quote-note", textContent: "Note: " + quote.note }));
+    }
     return item;
   }
 

@@ -205,7 +205,7 @@ def test_a_guest_with_a_mouse_and_a_facilitator_with_a_keyboard_build_the_board(
     expect(cards["Money worries"]).to_contain_text(f"highlighted by {username}")
     cards["Trust"].get_by_role("button", name="Mark as key quote").click()
     expect(cards["Trust"].locator(".key-quote")).to_contain_text("Key quote")
-    expect(cards["Trust"].get_by_role("button", name="Not a key quote")).to_be_visible()
+    expect(cards["Trust"].get_by_role("button", name="Remove from key quotes")).to_be_focused()
 
 
 @pytest.mark.parametrize(
@@ -340,12 +340,14 @@ def test_a_second_editor_of_a_theme_is_shown_the_newer_name(
 def test_workshop_pages_pass_axe_on_a_phone_and_a_desktop(
     new_page, live_server, sign_in, team, workshop, story, assert_accessible
 ):
+    services.themes_named(team.project, ["Wellbeing" * 11])  # One long word must wrap.
     services.highlight(
         workshop=workshop,
         story=story,
         char_start=0,
         char_end=len("Co-production"),
         themes=list(Theme.objects.filter(project=team.project)),
+        note="Several people said this.",
         user=team.facilitator2,
     )
     theme = Theme.objects.get(project=team.project, name="Trust")
@@ -363,6 +365,8 @@ def test_workshop_pages_pass_axe_on_a_phone_and_a_desktop(
             assert response.status == 200, path
             assert_accessible(page)
             assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+            if "/stories/" in path or path.endswith("/board/"):
+                expect(page.get_by_text("Note: Several people said this.").first).to_be_visible()
         open_story(page, live_server, workshop, story)
         drag_select(page, "planted beans")
         expect(page.locator("[data-selected-words]")).to_be_visible()

@@ -483,3 +483,24 @@ def test_a_quote_under_two_themes_keeps_every_id_on_the_board_unique(client, tea
     assert [name for name, count in parser.ids.items() if count > 1] == []
     assert len(parser.described) == 2  # Each key-quote button is described by its quote.
     assert all(parser.ids[target] == 1 for target in parser.described)
+
+
+def test_a_theme_name_too_long_is_refused_and_a_note_comes_back_with_the_quote(
+    client, team, workshop, story
+):
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:quote-create", args=[workshop.pk, story.pk])
+    start, end = offsets(story, "gave me a voice")
+
+    def save(themes):
+        body = {"char_start": start, "char_end": end, "themes": themes, "note": "Said twice."}
+        return client.post(url, json.dumps(body), content_type="application/json")
+
+    refused = save(["Voice", "W" * 101])
+    assert refused.status_code == 400
+    assert "at most 100 characters" in refused.json()["error"]
+    assert not Quote.objects.exists() and not Theme.objects.exists()
+    saved = save(["Voice", "W" * 100])
+    assert saved.status_code == 201
+    assert saved.json()["quote"]["note"] == "Said twice."
+    assert Theme.objects.filter(name="W" * 100).exists()
