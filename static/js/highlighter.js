@@ -330,10 +330,28 @@
     take(offsets.start, offsets.end, moveFocus);
   }
 
-  document.addEventListener("mousedown", function (event) { if (event.button === 0) { pointerDown = true; } });
+  function setSentenceFocus(on) {
+    sentences.forEach(function (sentence, index) {
+      if (!on) { sentence.removeAttribute("tabindex"); } else { sentence.tabIndex = index === current ? 0 : -1; }
+    });
+  }
+
+  document.addEventListener("mousedown", function (event) {
+    if (event.button !== 0) { return; }
+    pointerDown = true;
+    // A press that focuses a sentence stops Chromium from selecting by dragging when it starts at
+    // the sentence's first letter; the mouse selects words, so sentences are not focusable until
+    // the button is released.
+    if (list.contains(event.target)) { setSentenceFocus(false); }
+  });
+  window.addEventListener("blur", function () {  // The button may be released in another window.
+    pointerDown = false;
+    setSentenceFocus(true);
+  });
   document.addEventListener("mouseup", function () {
     if (!pointerDown) { return; }
     pointerDown = false;
+    setSentenceFocus(true);
     // Let the browser finish the selection (a double click selects a word after mouseup).
     window.setTimeout(function () { takeMouseSelection(true); }, 0);
   });

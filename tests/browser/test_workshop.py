@@ -214,6 +214,8 @@ def test_a_guest_with_a_mouse_and_a_facilitator_with_a_keyboard_build_the_board(
         ("gave", "voice", "gave me a voice"),
         ("ave me", "voi", "gave me a voice"),  # Part words grow to whole words.
         ("beans", "hardest", None),  # Across paragraphs.
+        ("We planted", "beans", "We planted beans"),  # From a sentence's first letter.
+        ("Co-production", "voice", "Co-production gave me a voice"),  # A paragraph's first.
     ],
 )
 def test_saved_offsets_are_the_words_selected(
