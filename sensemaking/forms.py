@@ -123,7 +123,10 @@ class MergeForm(forms.Form):
 
 class FindingForm(PlainTextMixin, forms.Form):
     statement = forms.CharField(
-        label="Finding", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label="Finding",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Write the finding first."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -672,18 +672,28 @@ def finding_create(request, pk, theme_pk):
     workshop, visitor = _workshop(request, pk)
     theme = _theme_in(workshop, theme_pk)
     form = FindingForm(request.POST)
-    if form.is_valid():
-        quotes = list(_quotes_for(workshop).filter(pk__in=request.POST.getlist("quotes")))
-        services.write_finding(
-            workshop=workshop,
-            theme=theme,
-            statement=form.cleaned_data["statement"],
-            quotes=quotes,
-            by=visitor.user,
+    chosen = [_whole_number(value) for value in request.POST.getlist("quotes")]
+    quotes = list(_quotes_for(workshop).filter(pk__in=[pk for pk in chosen if pk is not None]))
+    if not form.is_valid():
+        # Shown again with its message beside the words, and the quotes chosen still ticked.
+        return render(
+            request,
+            "sensemaking/finding_form.html",
+            {
+                "workshop": workshop,
+                "theme": theme,
+                "form": form,
+                "chosen": _prepared(quotes, workshop.project),
+            },
         )
-        messages.success(request, "Finding added.")
-    else:
-        messages.error(request, "Write the finding first.")
+    services.write_finding(
+        workshop=workshop,
+        theme=theme,
+        statement=form.cleaned_data["statement"],
+        quotes=quotes,
+        by=visitor.user,
+    )
+    messages.success(request, "Finding added.")
     return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}#theme-{theme.pk}")
 
 

@@ -378,6 +378,13 @@ def test_workshop_pages_pass_axe_on_a_phone_and_a_desktop(
             " document.querySelector('.workshop-listen').getBoundingClientRect().bottom"
         )
         assert stacked == (width == 360)
+    page.goto(f"{live_server.url}/workshops/{workshop.pk}/board/?theme={theme.pk}")
+    card = page.locator(f"#theme-{theme.pk}")
+    card.get_by_role("checkbox").first.check()
+    card.get_by_role("button", name="Add finding").click()  # With no words written.
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.get_by_role("checkbox", name="Co-production")).to_be_checked()
+    assert_accessible(page)
 
 
 def test_the_story_page_reflows_with_text_at_200_percent(

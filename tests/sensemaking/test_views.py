@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from sensemaking import services
-from sensemaking.models import Quote, Theme
+from sensemaking.models import Finding, Quote, Theme
 from stories import services as story_services
 from tests.factories import ALL_SCOPES, highlight_phrase, make_member, make_project, make_story
 
@@ -504,3 +504,30 @@ def test_a_theme_name_too_long_is_refused_and_a_note_comes_back_with_the_quote(
     assert saved.status_code == 201
     assert saved.json()["quote"]["note"] == "Said twice."
     assert Theme.objects.filter(name="W" * 100).exists()
+
+
+def test_an_empty_finding_is_explained_beside_it_and_keeps_the_quotes_chosen(
+    client, team, workshop, story
+):
+    (voice,) = services.themes_named(team.project, ["Voice"])
+    chosen = [
+        highlight_phrase(workshop, story, phrase, [voice], by=team.facilitator)
+        for phrase in ("gave me a voice", "Funding forms")
+    ]
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:finding-create", args=[workshop.pk, voice.pk])
+    for statement in ("  ", "<b>Loud</b>"):
+        response = client.post(url, {"statement": statement, "quotes": [q.pk for q in chosen]})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "There is a problem" in page
+        for quote in chosen:
+            assert f'value="{quote.pk}" id="support-{quote.pk}" checked' in page
+    assert "Write the finding first." in client.post(url, {"statement": ""}).content.decode()
+    assert not Finding.objects.exists()
+    response = client.post(
+        url, {"statement": "Being heard matters.", "quotes": [q.pk for q in chosen] + ["²"]}
+    )
+    assert response.status_code == 302
+    (finding,) = Finding.objects.all()
+    assert sorted(finding.quotes.values_list("pk", flat=True)) == sorted(q.pk for q in chosen)
