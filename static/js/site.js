@@ -10,3 +10,21 @@
   // After "load": the browser's own move to the #id would otherwise take the focus away again.
   if (control) { window.addEventListener("load", function () { control.focus(); }); }
 })();
+
+// Buttons that copy a private link shown once; shown only where the browser can copy.
+(function () {
+  "use strict";
+  if (!navigator.clipboard) { return; }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+    var status = button.parentNode.querySelector("[data-copy-status]");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = document.getElementById(button.dataset.copy).textContent.trim();
+      navigator.clipboard.writeText(text).then(function () {
+        status.textContent = "Copied. Paste it into a message to them.";
+      }, function () {
+        status.textContent = "Copying did not work here: select the link and copy it.";
+      });
+    });
+  });
+})();

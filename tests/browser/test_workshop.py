@@ -446,3 +446,26 @@ def test_offsets_count_characters_beyond_the_basic_plane_as_the_server_does(
     page.keyboard.press("Enter")
     expect(page.locator("[data-quote-count]")).to_have_text("(3)")
     assert Quote.objects.latest("pk").text == "Ask Siobhán about it."
+
+
+def test_a_workshop_link_is_shown_once_with_a_button_that_copies_it(
+    new_page, live_server, sign_in, team, workshop, assert_accessible
+):
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    sign_in_as(sign_in, page, team.facilitator)
+    page.goto(f"{live_server.url}/workshops/{workshop.pk}/")
+    expect(page.get_by_text("Nobody yet")).to_be_visible()
+    page.get_by_label("Name to show").fill("Sam")
+    page.get_by_role("button", name="Make a workshop link").click()
+    panel = page.locator(".panel[data-autofocus]")
+    expect(panel).to_be_focused()
+    link = page.locator("#new-link").inner_text().strip()
+    assert link.startswith(f"{live_server.url}/workshops/join/")
+    page.get_by_role("button", name="Copy the link").click()
+    expect(panel).to_contain_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    expect(page.get_by_text("Sam (by link)")).to_be_visible()
+    expect(page.get_by_text("Nobody yet")).to_have_count(0)
+    assert_accessible(page)
+    page.reload()
+    expect(page.locator("#new-link")).to_have_count(0)
