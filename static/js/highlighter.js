@@ -293,7 +293,11 @@
     wordsBox.appendChild(clear);
     wordsBox.hidden = false;
     if (noJsFields) { noJsFields.hidden = true; }
-    showError("");
+    // Said now rather than on saving: keyboard users, who select whole sentences, learn their way on.
+    var redacted = overlapping(words.start, words.end).some(function (part) { return part.redacted; });
+    showError(redacted ? "These words include redacted words, which cannot be quoted. Select the " +
+      "words before or after them, or press Escape and type the words to quote with their " +
+      "paragraph number." : "");
     say(statusBox, "");
     paintPending();
     if (moveFocus) { themesInput.focus(); }

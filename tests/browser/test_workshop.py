@@ -247,9 +247,13 @@ def test_redacted_words_are_taken_whole_and_cannot_be_quoted(
     open_story(page, live_server, workshop, story)
     drag_select(page, "lived", "[redacted]")
     expect(page.locator("[data-selected-words] q")).to_have_text("lived at [redacted]")
+    expect(page.get_by_role("alert")).to_contain_text("include redacted words")  # At once.
     page.get_by_role("button", name="Save quote").click()
     expect(page.get_by_role("alert")).to_contain_text("includes redacted words")
     assert not Quote.objects.exists()
+    page.locator(".sentence").last.focus()  # The keyboard takes the whole sentence.
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("press Escape and type the words")
 
     page.locator(".sentence").first.focus()
     page.keyboard.press("Escape")
