@@ -673,7 +673,8 @@ def finding_create(request, pk, theme_pk):
     theme = _theme_in(workshop, theme_pk)
     form = FindingForm(request.POST)
     chosen = [_whole_number(value) for value in request.POST.getlist("quotes")]
-    quotes = list(_quotes_for(workshop).filter(pk__in=[pk for pk in chosen if pk is not None]))
+    ids = [quote_pk for quote_pk in chosen if quote_pk is not None]
+    quotes = list(_quotes_for(workshop).filter(pk__in=ids))
     if not form.is_valid():
         # Shown again with its message beside the words, and the quotes chosen still ticked.
         return render(
@@ -683,7 +684,7 @@ def finding_create(request, pk, theme_pk):
                 "workshop": workshop,
                 "theme": theme,
                 "form": form,
-                "chosen": _prepared(quotes, workshop.project),
+                "chosen": services.hide_redacted_words(quotes),
             },
         )
     services.write_finding(

@@ -151,6 +151,7 @@ def storyteller_create(request, slug):
 
 
 @login_required
+@never_cache  # It may show a private link once; Back must not show it again.
 def storyteller_detail(request, pk):
     storyteller = get_object_or_404(
         Storyteller.objects.visible_to(request.user).select_related("project"), pk=pk

@@ -296,8 +296,8 @@
     // Said now rather than on saving: keyboard users, who select whole sentences, learn their way on.
     var redacted = overlapping(words.start, words.end).some(function (part) { return part.redacted; });
     showError(redacted ? "These words include redacted words, which cannot be quoted. Select the " +
-      "words before or after them, or press Escape and type the words to quote with their " +
-      "paragraph number." : "");
+      "words before or after them, or choose Clear the selection and type the words to quote with " +
+      "their paragraph number." : "");
     say(statusBox, "");
     paintPending();
     if (moveFocus) { themesInput.focus(); }
@@ -340,24 +340,41 @@
     });
   }
 
+  var pressed = null;  // the sentence the mouse button went down on
+
+  function released() {
+    pointerDown = false;
+    setSentenceFocus(true);
+  }
+
   document.addEventListener("mousedown", function (event) {
     if (event.button !== 0) { return; }
     pointerDown = true;
     // A press that focuses a sentence stops Chromium from selecting by dragging when it starts at
     // the sentence's first letter; the mouse selects words, so sentences are not focusable until
-    // the button is released.
+    // the button is released (a click without a selection then focuses its sentence).
+    pressed = list.contains(event.target) && event.target.closest ? event.target.closest(".sentence") : null;
     if (list.contains(event.target)) { setSentenceFocus(false); }
   });
-  window.addEventListener("blur", function () {  // The button may be released in another window.
-    pointerDown = false;
-    setSentenceFocus(true);
+  // The button may be released where no mouseup comes: in another window, or ending a drag.
+  ["blur", "dragend"].forEach(function (type) {
+    window.addEventListener(type, function (event) {
+      if (pointerDown && (type !== "blur" || event.target === window)) { released(); }
+    });
   });
   document.addEventListener("mouseup", function () {
     if (!pointerDown) { return; }
-    pointerDown = false;
-    setSentenceFocus(true);
+    released();
+    var clicked = pressed;
     // Let the browser finish the selection (a double click selects a word after mouseup).
-    window.setTimeout(function () { takeMouseSelection(true); }, 0);
+    window.setTimeout(function () {
+      var selection = window.getSelection();
+      if (clicked && (!selection || selection.isCollapsed)) {
+        clicked.focus({ preventScroll: true });
+      } else {
+        takeMouseSelection(true);
+      }
+    }, 0);
   });
   // Touch screens select with handles, without a mouseup: follow the selection, keep focus.
   document.addEventListener("selectionchange", function () {

@@ -5,8 +5,11 @@
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); return; }
   // After a button's form posts and the page returns to its place (#id), focus that button again.
-  var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-  var control = target && target.querySelector("[data-refocus]");
+  var target = null;
+  try {
+    target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  } catch (error) { return; }  // Not a hash this site made.
+  var control = target && target.querySelector(":scope > [data-refocus]");
   // After "load": the browser's own move to the #id would otherwise take the focus away again.
   if (control) { window.addEventListener("load", function () { control.focus(); }); }
 })();
@@ -17,13 +20,18 @@
   if (!navigator.clipboard) { return; }
   Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
     var status = button.parentNode.querySelector("[data-copy-status]");
+    var source = document.getElementById(button.dataset.copy);
+    if (!status || !source) { return; }
     button.hidden = false;
+    function say(text) {  // Emptied first, so that saying it again is announced again.
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    }
     button.addEventListener("click", function () {
-      var text = document.getElementById(button.dataset.copy).textContent.trim();
-      navigator.clipboard.writeText(text).then(function () {
-        status.textContent = "Copied. Paste it into a message to them.";
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        say("Copied. Paste it into a message to them.");
       }, function () {
-        status.textContent = "Copying did not work here: select the link and copy it.";
+        say("Copying did not work here: select the link and copy it.");
       });
     });
   });

@@ -253,7 +253,9 @@ def test_redacted_words_are_taken_whole_and_cannot_be_quoted(
     assert not Quote.objects.exists()
     page.locator(".sentence").last.focus()  # The keyboard takes the whole sentence.
     page.keyboard.press("Enter")
-    expect(page.get_by_role("alert")).to_contain_text("press Escape and type the words")
+    expect(page.get_by_role("alert")).to_contain_text("choose Clear the selection and type")
+    page.get_by_role("button", name="Clear the selection").click()
+    expect(page.get_by_label("Words to quote")).to_be_visible()
 
     page.locator(".sentence").first.focus()
     page.keyboard.press("Escape")
@@ -473,3 +475,20 @@ def test_a_workshop_link_is_shown_once_with_a_button_that_copies_it(
     assert_accessible(page)
     page.reload()
     expect(page.locator("#new-link")).to_have_count(0)
+
+
+def test_a_click_on_a_sentence_makes_it_the_keyboards_place(
+    new_page, live_server, team, workshop, story
+):
+    page = new_page()
+    join_as_guest(page, live_server, workshop, team)
+    open_story(page, live_server, workshop, story)
+    second = page.locator(".workshop-transcript .sentence").nth(1)
+    second.click()
+    expect(second).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".workshop-transcript .sentence").nth(2)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-selected-words] q")).to_have_text(
+        "Funding forms were the hardest part."
+    )
