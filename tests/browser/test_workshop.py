@@ -475,6 +475,13 @@ def test_a_workshop_link_is_shown_once_with_a_button_that_copies_it(
     assert_accessible(page)
     page.reload()
     expect(page.locator("#new-link")).to_have_count(0)
+    plain = new_page(java_script_enabled=False)  # No script, no copying: no button that fails.
+    sign_in_as(sign_in, plain, team.facilitator)
+    plain.goto(f"{live_server.url}/workshops/{workshop.pk}/")
+    plain.get_by_label("Name to show").fill("Kim")
+    plain.get_by_role("button", name="Make a workshop link").click()
+    expect(plain.locator("#new-link")).to_be_visible()
+    expect(plain.get_by_role("button", name="Copy the link")).to_be_hidden()
 
 
 def test_a_click_on_a_sentence_makes_it_the_keyboards_place(
