@@ -14,6 +14,17 @@ from tests.factories import ALL_SCOPES, highlight_phrase, make_story
 pytestmark = pytest.mark.django_db
 
 
+def workshop_with(team, transcript: str):
+    """A story with this transcript that may be used in sense-making, in a workshop of its own."""
+    story = make_story(
+        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=transcript
+    )
+    workshop = services.create_workshop(
+        project=team.project, title="W", by=team.facilitator, stories=[story]
+    )
+    return story, workshop
+
+
 def words(story, phrase):
     text = story.transcripts.get(is_current=True).text
     start = text.index(phrase)
@@ -183,12 +194,7 @@ def test_saving_a_highlight_costs_the_same_for_long_transcripts_and_many_quotes(
 
     def cost(paragraphs, existing):
         text = "\n\n".join(f"Dee: Paragraph {n} about co-production." for n in range(paragraphs))
-        story = make_story(
-            team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=text
-        )
-        workshop = services.create_workshop(
-            project=team.project, title="W", by=team.facilitator, stories=[story]
-        )
+        story, workshop = workshop_with(team, text)
         themes = services.themes_named(team.project, ["Voice", "Power"])
         for _ in range(existing):
             services.highlight(
@@ -304,15 +310,8 @@ def test_a_story_outside_the_workshop_cannot_be_highlighted(team, workshop):
 
 
 def test_words_touching_a_redaction_cannot_be_quoted_and_others_show_it_hidden(team):
-    story = make_story(
-        team.project,
-        team.interviewer,
-        scopes=ALL_SCOPES,
-        status="submitted",
-        transcript="Dee: I told Marsha first.\n\nDee: Marsha said to bring the forms.",
-    )
-    workshop = services.create_workshop(
-        project=team.project, title="W", by=team.facilitator, stories=[story]
+    story, workshop = workshop_with(
+        team, "Dee: I told Marsha first.\n\nDee: Marsha said to bring the forms."
     )
     transcript = story.transcripts.get(is_current=True)
     first = transcript.text.index("Marsha")
@@ -334,12 +333,7 @@ def test_words_touching_a_redaction_cannot_be_quoted_and_others_show_it_hidden(t
 
 def test_offsets_count_characters_not_bytes(team):
     text = "Dee: Zoë’s café 🎉 opened.\n\nDee: Then 🌱 Siobhán planted the beans."
-    story = make_story(
-        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=text
-    )
-    workshop = services.create_workshop(
-        project=team.project, title="W", by=team.facilitator, stories=[story]
-    )
+    story, workshop = workshop_with(team, text)
     stored = story.transcripts.get(is_current=True).text
     quote = highlight_phrase(workshop, story, "Siobhán planted", by=team.facilitator)
     assert quote.text == stored[quote.char_start : quote.char_end] == "Siobhán planted"

@@ -33,6 +33,20 @@ def offsets(story, phrase):
     return text.index(phrase), text.index(phrase) + len(phrase)
 
 
+def add_short_quotes(workshop, story, count, *, by):
+    """Quote `count` short overlapping spans, tagged with one to three of the themes A, B, C."""
+    themes = services.themes_named(workshop.project, ["A", "B", "C"])
+    for number in range(count):
+        services.highlight(
+            workshop=workshop,
+            story=story,
+            char_start=number % 20,
+            char_end=number % 20 + 3,
+            themes=themes[: 1 + number % 3],
+            user=by,
+        )
+
+
 def test_a_guest_link_opens_only_its_workshop(client, team, workshop, other_workshop, story):
     response = join(client, workshop, team)
     assert response["Location"] == reverse("sensemaking:workshop", args=[workshop.pk])
@@ -210,25 +224,12 @@ def test_board_query_count_does_not_grow_with_quotes(client, team, workshop, sto
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    themes = services.themes_named(team.project, ["A", "B", "C"])
-
-    def add(count):
-        for number in range(count):
-            services.highlight(
-                workshop=workshop,
-                story=story,
-                char_start=number % 20,
-                char_end=number % 20 + 3,
-                themes=themes[: 1 + number % 3],
-                user=team.facilitator,
-            )
-
     client.force_login(team.facilitator)
     url = reverse("sensemaking:board", args=[workshop.pk])
-    add(3)
+    add_short_quotes(workshop, story, 3, by=team.facilitator)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    add(20)
+    add_short_quotes(workshop, story, 20, by=team.facilitator)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
@@ -237,16 +238,7 @@ def test_board_query_count_does_not_grow_with_quotes(client, team, workshop, sto
 def test_workshop_pages_and_saving_take_a_bounded_number_of_queries(
     client, team, workshop, story, django_assert_max_num_queries
 ):
-    themes = services.themes_named(team.project, ["A", "B", "C"])
-    for number in range(30):
-        services.highlight(
-            workshop=workshop,
-            story=story,
-            char_start=number % 20,
-            char_end=number % 20 + 3,
-            themes=themes[: 1 + number % 3],
-            user=team.facilitator,
-        )
+    add_short_quotes(workshop, story, 30, by=team.facilitator)
     client.force_login(team.facilitator)
     story_page = reverse("sensemaking:story", args=[workshop.pk, story.pk])
     pages = {
