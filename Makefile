@@ -19,11 +19,20 @@ TEST_ENV := DATABASE_URL=$(DATABASE_URL) SECRET_KEY=test-only-secret-key-for-the
 	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
 	TASK_BACKEND=django_tasks_db.DatabaseBackend
 
-# Install with apt-get whichever of the given Debian packages are missing.
+# Seconds to wait for another program (an unattended upgrade, say) to let go of apt's lock.
+APT_LOCK_WAIT ?= 900
+APT_GET := $(SUDO) apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT)
+
+# Install with apt-get whichever of the given Debian packages are missing. `apt-get install`
+# waits for the lock by itself; `apt-get update` does not, so it is retried while the lock is held.
 define apt_install
 missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get"; \
-		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
+	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get (waiting up to $(APT_LOCK_WAIT) s for apt's lock)"; \
+		waited=0; until out=$$($(APT_GET) update -q 2>&1); do \
+			if ! grep -q "Could not get lock" <<<"$$out" || [ $$waited -ge $(APT_LOCK_WAIT) ]; then echo "$$out"; exit 1; fi; \
+			[ $$waited = 0 ] && echo "Another program is using apt; waiting for it to finish."; \
+			sleep 5; waited=$$((waited + 5)); done; \
+		DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -q $$missing; fi
 endef
 
 .PHONY: help demo test lint format migrations-check worker serve system-packages system-packages-test check-postgres
@@ -53,14 +62,15 @@ check-postgres: $(BIN)/.installed-test
 		echo "Start it (for example: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start)"; \
 		echo "or set DATABASE_URL to a PostgreSQL server you can use."; exit 1; }
 
-demo: $(BIN)/.installed-runtime system-packages
+# System packages come first, so a problem with apt shows before the long pip install.
+demo: system-packages $(BIN)/.installed-runtime
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo_workshop
 	@echo "Serving corpro at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(BIN)/.installed-test system-packages-test check-postgres
+test: system-packages-test $(BIN)/.installed-test check-postgres
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run

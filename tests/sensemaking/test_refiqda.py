@@ -20,7 +20,8 @@ from tests.factories import ALL_SCOPES, highlight_phrase, make_project, make_sto
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "refi-qda"
+# The official schemas are kept in the repository (see their PROVENANCE.md).
+SCHEMAS = Path(settings.BASE_DIR) / "sensemaking" / "schemas"
 CB = "{urn:QDA-XML:codebook:1.0}"
 PR = "{urn:QDA-XML:project:1.0}"
 
