@@ -3,15 +3,15 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
-from stories import views
 from stories.api import api
 from stories.feeds import StoryFeed
 from stories.sitemaps import SITEMAPS
 from stories.urls import storyteller_patterns
+from stories.views import health, public
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", public.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("api/v1/", api.urls),
     # Not cacheable: a withdrawn story must leave the feed and sitemap on the very next request.
     path("feeds/stories.atom", never_cache(StoryFeed()), name="stories-feed"),

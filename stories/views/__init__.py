@@ -1,0 +1,1 @@
+"""Views, one module per audience: team, curation, public archive, storyteller; and health."""

@@ -1,0 +1,155 @@
+"""The curators' pages: review, publication, redaction and consent evidence."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from stories import services
+from stories.forms import RedactionForm, ReviewNoteForm
+from stories.media import stream_file
+from stories.models import Consent, Story, Transcript
+
+
+@login_required
+def review_queue(request):
+    stories = (
+        Story.objects.curated_by(request.user)
+        .awaiting_review()
+        .select_related("project", "storyteller", "interviewer", "current_consent")
+        .order_by("submitted_at")
+    )
+    return render(request, "stories/review_queue.html", {"stories": stories})
+
+
+def _curated_story(request, pk) -> Story:
+    return get_object_or_404(
+        Story.objects.curated_by(request.user).select_related("project", "current_consent"), pk=pk
+    )
+
+
+@login_required
+@require_POST
+def story_publish(request, pk):
+    story = _curated_story(request, pk)
+    try:
+        services.publish_story(story=story, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Story published.")
+    return redirect("stories:story-detail", pk=story.pk)
+
+
+@login_required
+@require_POST
+def story_feature(request, pk):
+    story = _curated_story(request, pk)
+    try:
+        services.set_featured(story=story, featured=not story.featured, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        done = "is now featured on" if story.featured else "is no longer featured on"
+        messages.success(request, f"The story {done} the home page.")
+    return redirect("stories:story-detail", pk=story.pk)
+
+
+@login_required
+def story_request_changes(request, pk):
+    story = _curated_story(request, pk)
+    form = ReviewNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_changes(story=story, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Sent back to the interviewer with your note.")
+            return redirect("stories:review-queue")
+    return render(request, "stories/review_note_form.html", {"story": story, "form": form})
+
+
+@login_required
+def transcript_redact(request, pk):
+    story = _curated_story(request, pk)
+    transcript = get_object_or_404(
+        Transcript.objects.filter(story=story, is_current=True).prefetch_related(
+            "segments", "redactions"
+        )
+    )
+    if story.status == Story.Status.WITHDRAWN:
+        raise Http404
+    form = RedactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        spans = _redaction_spans(transcript, form)
+        if spans:
+            for start, end in spans:
+                services.redact_transcript(
+                    transcript=transcript,
+                    char_start=start,
+                    char_end=end,
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            places = "1 place" if len(spans) == 1 else f"{len(spans)} places"
+            messages.success(request, f"Redacted {places}.")
+            return redirect("stories:story-detail", pk=story.pk)
+    return render(
+        request,
+        "stories/redact_form.html",
+        {
+            "story": story,
+            "form": form,
+            "segments": transcript.display_segments(reveal_redactions=True),
+        },
+    )
+
+
+def _redaction_spans(transcript: Transcript, form: RedactionForm) -> list[tuple[int, int]]:
+    """Find where the chosen words stand; add a form error if they are not there."""
+    words = form.cleaned_data["words"].strip()
+    segments = list(transcript.segments.all())
+    number = form.cleaned_data["segment"]
+    if not form.cleaned_data["everywhere"] and number > len(segments):
+        form.add_error("segment", f"The transcript has {len(segments)} paragraphs.")
+        return []
+    chosen = segments if form.cleaned_data["everywhere"] else [segments[number - 1]]
+    hidden = [(r.char_start, r.char_end) for r in transcript.redactions.all()]
+    spans, already = [], 0
+    for segment in chosen:
+        start = segment.text.find(words)
+        while start != -1:
+            span = (segment.char_start + start, segment.char_start + start + len(words))
+            if any(first <= span[0] and span[1] <= last for first, last in hidden):
+                already += 1
+            else:
+                spans.append(span)
+            start = segment.text.find(words, start + len(words))
+    if not spans:
+        where = "the transcript" if form.cleaned_data["everywhere"] else "that paragraph"
+        form.add_error(
+            "words",
+            f"Those words are already redacted in {where}."
+            if already
+            else f"Those exact words are not in {where}. Copy them from the transcript.",
+        )
+    return spans
+
+
+@login_required
+def consent_evidence(request, pk):
+    """Stream consent evidence to curators only."""
+    consent = get_object_or_404(
+        Consent.objects.filter(story__in=Story.objects.curated_by(request.user)).exclude(
+            evidence=""
+        ),
+        pk=pk,
+    )
+    return stream_file(
+        request, consent.evidence, "application/octet-stream", download=consent.evidence_filename
+    )

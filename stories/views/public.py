@@ -1,0 +1,144 @@
+"""The public archive: home, search and filters, story pages, captions and public audio.
+
+Everything starts from Story.objects.public(); nobody needs an account.
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from taggit.models import Tag
+
+from stories import archive, search
+from stories.forms import StoryFilterForm
+from stories.media import stream_file
+from stories.models import Recording, Story
+from stories.querysets import current_transcript_prefetch
+from stories.transcripts import ParsedSegment, to_webvtt
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    public = Story.objects.public().select_related("storyteller").prefetch_related("tags")
+    return render(
+        request,
+        "stories/home.html",
+        {
+            "featured": public.filter(featured=True).order_by("-published_at")[:4],
+            "recent": public.order_by("-published_at")[:6],
+            "topics": archive.topics()[:20],
+        },
+    )
+
+
+def about(request):
+    return render(request, "stories/about.html")
+
+
+def story_list(request, tag_slug: str | None = None):
+    """Search and filter public stories; a topic page is this list with its topic fixed."""
+    form = StoryFilterForm(request.GET or None)
+    filters = form.filters()
+    tag = None
+    if tag_slug:
+        tag = get_object_or_404(Tag, slug=tag_slug)
+        filters["tag"] = tag_slug
+    query = filters.pop("q", "")
+    stories = archive.apply_filters(Story.objects.public(), filters)
+    results = search.search(stories, query) if query else stories.order_by("-published_at")
+    page = Paginator(
+        results.select_related("storyteller", "current_consent").prefetch_related("tags"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    found = search.snippets(shown, query)
+    for story in shown:
+        story.snippet = found.get(story.pk)
+    suggestion = search.did_you_mean(query, stories) if query and page.paginator.count < 3 else None
+    facet_counts = archive.facets(results if query else stories, filters)
+    if tag:
+        del facet_counts["tag"]
+    return render(
+        request,
+        "stories/story_list.html",
+        {
+            "form": form,
+            "tag": tag,
+            "query": query,
+            "filters": filters,
+            "has_filters": bool(set(filters) - {"tag"}) if tag else bool(filters),
+            "page": page,
+            "stories": shown,
+            "facets": facet_counts,
+            "suggestion": suggestion,
+            "querystring": _querystring(request, exclude="page"),
+        },
+    )
+
+
+def _querystring(request, exclude: str) -> str:
+    params = request.GET.copy()
+    params.pop(exclude, None)
+    return params.urlencode()
+
+
+def _public_story(pk: int) -> Story:
+    return get_object_or_404(
+        Story.objects.public()
+        .select_related("storyteller", "current_consent")
+        .prefetch_related("tags", current_transcript_prefetch(), "recordings"),
+        pk=pk,
+    )
+
+
+def public_story(request, pk):
+    story = _public_story(pk)
+    transcript = story.current_transcripts[0] if story.current_transcripts else None
+    show_text = transcript is not None and story.allows("publish_transcript")
+    recordings = (
+        [r for r in story.recordings.all() if r.state == Recording.State.READY]
+        if story.allows("publish_audio")
+        else []
+    )
+    return render(
+        request,
+        "stories/public_story.html",
+        {
+            "story": story,
+            "segments": transcript.display_segments() if show_text else [],
+            "recording": recordings[0] if recordings else None,
+            "has_captions": bool(recordings and show_text and transcript.has_timings),
+            "start_at": request.GET.get("t", "").isdigit() and request.GET["t"],
+            "related": archive.related(story),
+        },
+    )
+
+
+def public_captions(request, pk):
+    """Serve WebVTT captions made from the redacted transcript of a public story."""
+    story = _public_story(pk)
+    transcript = story.current_transcripts[0] if story.current_transcripts else None
+    if not (transcript and transcript.has_timings and story.allows("publish_transcript")):
+        raise Http404
+    cues = [
+        ParsedSegment(
+            text="".join(text for text, _redacted in row["parts"]),
+            speaker=row["segment"].speaker,
+            start=row["segment"].start_seconds,
+            end=row["segment"].end_seconds,
+        )
+        for row in transcript.display_segments()
+    ]
+    response = HttpResponse(to_webvtt(cues), content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def public_recording(request, pk):
+    """Stream a recording of a public story whose storyteller agreed to publish the audio."""
+    recording = get_object_or_404(
+        Recording.objects.filter(
+            story__in=archive.with_public_audio(Story.objects.public()), state=Recording.State.READY
+        ),
+        pk=pk,
+    )
+    return stream_file(request, recording.file, recording.media_type)

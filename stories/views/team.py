@@ -1,0 +1,444 @@
+"""The project team's pages: gathering stories, storytellers, consent, recordings and transcripts.
+
+For peer interviewers, facilitators and curators of a story's project. Each view reads
+permission → object → form → service.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from stories import services
+from stories.forms import (
+    ConsentForm,
+    RecordingForm,
+    SegmentFormSet,
+    StoryForm,
+    StorytellerForm,
+    TranscriptForm,
+)
+from stories.media import (
+    EVIDENCE_FORMATS_TEXT,
+    EVIDENCE_TYPES,
+    MediaError,
+    SizeLimitUploadHandler,
+    inspect_upload,
+    stream_file,
+)
+from stories.models import (
+    Consent,
+    Membership,
+    Project,
+    Recording,
+    Segment,
+    Story,
+    Storyteller,
+    StorytellerLink,
+    Transcript,
+)
+from stories.querysets import current_transcript_prefetch, project_ids_for
+from stories.transcripts import (
+    ParsedSegment,
+    ParsedTranscript,
+    TranscriptError,
+    parse_plain_text,
+    parse_transcript_file,
+)
+
+
+def _project(user, slug: str, *roles: str) -> Project:
+    return get_object_or_404(Project.objects.for_member(user, *roles), slug=slug)
+
+
+@login_required
+def dashboard(request):
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("project")
+        .order_by("project__name", "role")
+    )
+    projects: dict[Project, set[str]] = {}
+    for membership in memberships:
+        projects.setdefault(membership.project, set()).add(membership.role)
+    my_stories = (
+        Story.objects.visible_to(request.user)
+        .filter(
+            Q(interviewer=request.user)
+            | Q(project__in=project_ids_for(request.user, "curator", "facilitator"))
+        )
+        .select_related("storyteller", "project")
+        .order_by("-updated_at")
+    )
+    by_status = {status: [] for status, _ in Story.Status.choices}
+    for story in my_stories:
+        by_status[story.status].append(story)
+    review_count = Story.objects.curated_by(request.user).awaiting_review().count()
+    return render(
+        request,
+        "stories/dashboard.html",
+        {
+            "projects": projects,
+            "by_status": [(label, by_status[status]) for status, label in Story.Status.choices],
+            "has_stories": any(by_status.values()),
+            "review_count": review_count,
+        },
+    )
+
+
+@login_required
+def storyteller_list(request, slug):
+    project = _project(request.user, slug, "curator", "interviewer")
+    storytellers = (
+        Storyteller.objects.visible_to(request.user)
+        .filter(project=project)
+        .annotate(story_count=Count("stories"))
+    )
+    return render(
+        request, "stories/storyteller_list.html", {"project": project, "storytellers": storytellers}
+    )
+
+
+@login_required
+def storyteller_create(request, slug):
+    project = _project(request.user, slug, "curator", "interviewer")
+    form = StorytellerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        storyteller = services.add_storyteller(
+            project=project,
+            by=request.user,
+            credit_preference=form.cleaned_data["credit_preference"],
+            credit_name=form.cleaned_data["credit_name"],
+            demographics=form.demographics(),
+            contact=form.contact(),
+        )
+        messages.success(request, f"Storyteller {storyteller.code} added.")
+        return redirect(
+            f"{reverse('stories:story-create', args=[slug])}?storyteller={storyteller.pk}"
+        )
+    return render(request, "stories/storyteller_form.html", {"project": project, "form": form})
+
+
+@login_required
+@never_cache  # It may show a private link once; Back must not show it again.
+def storyteller_detail(request, pk):
+    storyteller = get_object_or_404(
+        Storyteller.objects.visible_to(request.user).select_related("project"), pk=pk
+    )
+    is_curator = "curator" in storyteller.project.roles_of(request.user)
+    stories = Story.objects.visible_to(request.user).filter(storyteller=storyteller)
+    links = storyteller.links.all()
+    return render(
+        request,
+        "stories/storyteller_detail.html",
+        {
+            "storyteller": storyteller,
+            "is_curator": is_curator,
+            "contact": getattr(storyteller, "contact", None) if is_curator else None,
+            "stories": stories,
+            "links": links,
+            "new_link": request.session.pop("new_storyteller_link", None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def storyteller_link_create(request, pk):
+    storyteller = get_object_or_404(Storyteller.objects.visible_to(request.user), pk=pk)
+    _link, token = services.create_storyteller_link(storyteller=storyteller, by=request.user)
+    # Shown once on the next page, then gone: only the token's hash is stored.
+    request.session["new_storyteller_link"] = request.build_absolute_uri(
+        reverse("storyteller:enter", args=[token])
+    )
+    return redirect("stories:storyteller-detail", pk=storyteller.pk)
+
+
+@login_required
+@require_POST
+def storyteller_link_revoke(request, pk):
+    link = get_object_or_404(
+        StorytellerLink.objects.filter(
+            storyteller__in=Storyteller.objects.visible_to(request.user)
+        ).select_related("storyteller__project"),
+        pk=pk,
+    )
+    services.revoke_storyteller_link(link=link, by=request.user)
+    messages.success(request, "The private link no longer works.")
+    return redirect("stories:storyteller-detail", pk=link.storyteller_id)
+
+
+@login_required
+def story_create(request, slug):
+    project = _project(request.user, slug, "curator", "interviewer")
+    storytellers = Storyteller.objects.visible_to(request.user).filter(project=project)
+    initial = {"storyteller": request.GET.get("storyteller")}
+    form = StoryForm(request.POST or None, storytellers=storytellers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        story = services.create_story(
+            storyteller=data["storyteller"],
+            by=request.user,
+            tags=data["tags"],
+            title=data["title"],
+            summary=data["summary"],
+            recorded_on=data["recorded_on"],
+            place=data["place"],
+            language=data["language"],
+        )
+        messages.success(request, "Story started. Next, record the storyteller’s consent.")
+        return redirect("stories:consent-record", pk=story.pk)
+    return render(
+        request,
+        "stories/story_form.html",
+        {"project": project, "form": form, "has_storytellers": storytellers.exists()},
+    )
+
+
+@login_required
+def story_detail(request, pk):
+    story = get_object_or_404(
+        Story.objects.visible_to(request.user)
+        .select_related("project", "storyteller", "interviewer", "current_consent")
+        .prefetch_related(
+            "tags",
+            current_transcript_prefetch(),
+            Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
+            "recordings",
+        ),
+        pk=pk,
+    )
+    roles = story.project.roles_of(request.user)
+    is_curator = "curator" in roles
+    can_edit = Story.objects.editable_by(request.user).filter(pk=story.pk).exists()
+    transcript = story.current_transcripts[0] if story.current_transcripts else None
+    withdrawn = story.status == Story.Status.WITHDRAWN
+    return render(
+        request,
+        "stories/story_detail.html",
+        {
+            "story": story,
+            "is_curator": is_curator,
+            "can_edit": can_edit,
+            "withdrawn": withdrawn,
+            "transcript": transcript,
+            "segments": (
+                transcript.display_segments(reveal_redactions=is_curator)
+                if transcript and not withdrawn
+                else []
+            ),
+            "recordings": [] if withdrawn else story.recordings.all(),
+            "consents": story.consents.all(),
+            "audit_events": story.audit_events.select_related("actor")[:50] if is_curator else [],
+        },
+    )
+
+
+def _editable_story(request, pk) -> Story:
+    return get_object_or_404(
+        Story.objects.editable_by(request.user).select_related(
+            "project", "storyteller", "current_consent"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def story_edit(request, pk):
+    story = _editable_story(request, pk)
+    form = StoryForm(request.POST or None, instance=story)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.update_story(story=story, by=request.user, tags=data.pop("tags"), **data)
+        messages.success(request, "Story details saved.")
+        return redirect(story)
+    return render(
+        request, "stories/story_form.html", {"project": story.project, "form": form, "story": story}
+    )
+
+
+@login_required
+def consent_record(request, pk):
+    story = _editable_story(request, pk)
+    current = story.current_consent
+    initial = {"method": current.method} if current else {}
+    initial.update({scope: True for scope in current.granted_scopes} if current else {})
+    form = ConsentForm(
+        request.POST or None, request.FILES or None, initial=initial, storyteller=story.storyteller
+    )
+    if request.method == "POST" and form.is_valid():
+        evidence = form.cleaned_data.get("evidence")
+        try:
+            if evidence:
+                inspect_upload(
+                    evidence,
+                    accepted=EVIDENCE_TYPES,
+                    formats_text=EVIDENCE_FORMATS_TEXT,
+                    max_bytes=settings.EVIDENCE_MAX_BYTES,
+                )
+            services.record_consent(
+                story=story,
+                scopes=form.scopes(),
+                method=form.cleaned_data["method"],
+                obtained_on=form.cleaned_data["obtained_on"],
+                obtained_by=request.user,
+                recorded_by=request.user,
+                evidence=evidence,
+                reason=form.cleaned_data["reason"],
+            )
+        except MediaError as error:
+            form.add_error("evidence", str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Consent recorded.")
+            return redirect(story)
+    return render(request, "stories/consent_form.html", {"story": story, "form": form})
+
+
+@csrf_exempt
+@login_required
+def recording_upload(request, pk):
+    # The size limit must be in place before the body is read, so CSRF is checked after it.
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request, settings.RECORDING_MAX_BYTES))
+    return _recording_upload(request, pk)
+
+
+@csrf_protect
+def _recording_upload(request, pk):
+    story = _editable_story(request, pk)
+    form = RecordingForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        too_large=getattr(request, "upload_too_large", False),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.upload_recording(
+                story=story, upload=form.cleaned_data["file"], by=request.user
+            )
+        except MediaError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, "Recording uploaded. We are checking it now.")
+            return redirect(story)
+    return render(
+        request,
+        "stories/recording_form.html",
+        {"story": story, "form": form, "max_bytes": settings.RECORDING_MAX_BYTES},
+    )
+
+
+@login_required
+def transcript_upload(request, pk):
+    story = _editable_story(request, pk)
+    form = TranscriptForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload, text = form.cleaned_data["file"], form.cleaned_data["text"]
+        try:
+            if upload:
+                parsed = parse_transcript_file(upload.read(), upload.name)
+            else:
+                parsed = parse_plain_text(text)
+        except TranscriptError as error:
+            form.add_error("file" if upload else "text", str(error))
+        else:
+            services.add_transcript(
+                story=story,
+                parsed=parsed,
+                by=request.user,
+                origin=Transcript.Origin.UPLOADED if upload else Transcript.Origin.PASTED,
+                original_filename=upload.name if upload else "",
+            )
+            messages.success(request, f"Transcript saved: {len(parsed.segments)} paragraphs.")
+            return redirect(story)
+    return render(request, "stories/transcript_form.html", {"story": story, "form": form})
+
+
+@login_required
+def transcript_edit(request, pk):
+    story = _editable_story(request, pk)
+    transcript = get_object_or_404(
+        Transcript.objects.filter(story=story, is_current=True).prefetch_related("segments")
+    )
+    segments = list(transcript.segments.all())
+    initial = [{"speaker": s.speaker, "text": s.text} for s in segments]
+    formset = SegmentFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        edited = _edited_segments(segments, formset.cleaned_data)
+        if not edited:
+            formset._non_form_errors = formset.error_class(
+                ["A transcript needs at least one paragraph. To start again, upload a new one."]
+            )
+        else:
+            services.add_transcript(
+                story=story,
+                parsed=ParsedTranscript(
+                    segments=edited,
+                    has_timings=transcript.has_timings,
+                    source_format=transcript.source_format,
+                ),
+                by=request.user,
+                origin=Transcript.Origin.EDITED,
+            )
+            messages.success(request, "Transcript saved. The earlier version is kept.")
+            return redirect(story)
+    return render(
+        request,
+        "stories/transcript_edit.html",
+        {
+            "story": story,
+            "transcript": transcript,
+            "rows": zip(formset.forms, segments, strict=False),
+            "formset": formset,
+        },
+    )
+
+
+def _edited_segments(segments: list[Segment], rows: list[dict]) -> list[ParsedSegment]:
+    """Keep each paragraph's timing; an emptied paragraph is removed."""
+    edited = []
+    for segment, row in zip(segments, rows, strict=False):
+        text = " ".join(row.get("text", "").split())
+        if text:
+            edited.append(
+                ParsedSegment(
+                    text=text,
+                    speaker=row.get("speaker", "").strip(),
+                    start=segment.start_seconds,
+                    end=segment.end_seconds,
+                )
+            )
+    return edited
+
+
+@login_required
+@require_POST
+def story_submit(request, pk):
+    story = _editable_story(request, pk)
+    try:
+        services.submit_story(story=story, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Story submitted. A curator will review it.")
+    return redirect(story)
+
+
+@login_required
+def recording_file(request, pk):
+    """Stream a recording to a team member who may see its story."""
+    recording = get_object_or_404(
+        Recording.objects.filter(
+            story__in=Story.objects.visible_to(request.user).exclude(status="withdrawn")
+        ),
+        pk=pk,
+    )
+    return stream_file(request, recording.file, recording.media_type)
