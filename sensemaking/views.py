@@ -273,14 +273,14 @@ def workshop_story(request, pk, story_pk):
     """Listen to a story and read its transcript, with everyone's quotes; highlight here."""
     workshop, visitor = _workshop(request, pk)
     story = _story_in(workshop, story_pk)
-    # The text is read only if quotes need re-anchoring or the cached markup is rebuilt.
+    # The text is read only if the cached markup is rebuilt. Quotes were re-anchored when the
+    # transcript changed (sensemaking.consequences), not here: a GET writes nothing.
     transcript = (
         Transcript.objects.filter(story=story, is_current=True)
         .defer("text")
         .prefetch_related("redactions")
         .first()
     )
-    services.reanchor_quotes(story=story, current=transcript)
     recording = story.recordings.filter(state=Recording.State.READY).first()
     form = HighlightForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and transcript:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stories import choices, search
+from stories.consequences import Change, announce
 from stories.media import (
     RECORDING_FORMATS_TEXT,
     RECORDING_TYPES,
@@ -198,6 +199,7 @@ def _save_consent(consent: Consent, story: Story) -> None:
         raise
     story.current_consent = consent
     story.save(update_fields=["current_consent", "status", "updated_at"])
+    announce(Change.CONSENT, story_id=story.pk)
 
 
 @transaction.atomic
@@ -383,6 +385,7 @@ def add_transcript(
         _carry_redactions(previous, transcript)
     search.index_transcript(transcript)
     story.save(update_fields=["updated_at"])
+    announce(Change.TRANSCRIPT, story_id=story.pk)
     audit(
         action=AuditEvent.Action.TRANSCRIPT_SAVED,
         project=story.project,
@@ -451,6 +454,7 @@ def publish_story(*, story: Story, by) -> Story:
     story.published_at = timezone.now()
     story.review_note = ""
     story.save(update_fields=["status", "published_at", "review_note", "updated_at"])
+    announce(Change.PUBLICATION, story_id=story.pk)
     audit(
         action=AuditEvent.Action.STORY_PUBLISHED,
         project=story.project,
@@ -519,6 +523,7 @@ def redact_transcript(
     search.index_transcript(transcript)
     story = transcript.story
     story.save(update_fields=["updated_at"])
+    announce(Change.REDACTION, story_id=story.pk)
     audit(
         action=AuditEvent.Action.TRANSCRIPT_REDACTED,
         project=story.project,
