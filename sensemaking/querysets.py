@@ -3,7 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
-from stories.querysets import consent_allows, project_ids_for
+from stories.access import PERSONAL_USES, USES, Use
+from stories.querysets import project_ids_for
 
 # The project roles that run workshops and write reports.
 RUNNERS = ("facilitator", "curator")
@@ -30,20 +31,29 @@ class WorkshopQuerySet(models.QuerySet):
 
 
 class QuoteQuerySet(models.QuerySet):
+    def usable_for(self, use: Use, user=None) -> "QuoteQuerySet":
+        """Return the quotes this use may show, by their story's consent at this request.
+
+        Files that go to one person (the team's data files) hold only quotes from stories that
+        person may open. The board, reports, every export and the extracts start here.
+        """
+        quotes = self.filter(USES[use].condition(prefix="story__"))
+        if use in PERSONAL_USES:
+            story = self.model._meta.get_field("story").related_model
+            quotes = quotes.filter(story__in=story.objects.visible_to(user).values("pk"))
+        return quotes
+
     def usable_in_sensemaking(self) -> "QuoteQuerySet":
         """Return quotes whose story's current consent still allows sense-making."""
-        return self.filter(consent_allows("use_sensemaking", prefix="story__current_consent"))
+        return self.usable_for(Use.SENSEMAKING)
 
     def withdrawn_from_sensemaking(self) -> "QuoteQuerySet":
         """Return quotes whose story no longer allows sense-making (shown without text)."""
-        return self.exclude(consent_allows("use_sensemaking", prefix="story__current_consent"))
+        return self.exclude(USES[Use.SENSEMAKING].condition(prefix="story__"))
 
     def usable_in_reports(self) -> "QuoteQuerySet":
-        """Return quotes whose story's current consent allows quoting in reports."""
-        return self.filter(
-            consent_allows("quote_anonymous", prefix="story__current_consent")
-            | consent_allows("quote_credited", prefix="story__current_consent")
-        )
+        """Return quotes a report may print: consent to sense-making and to quoting."""
+        return self.usable_for(Use.REPORT)
 
 
 class ReportQuerySet(models.QuerySet):

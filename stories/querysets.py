@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from stories.access import USES, Part, Role, Surface, Use, rule
+
 
 def project_ids_for(user, *roles: str) -> models.QuerySet:
     """Return a subquery of the ids of projects where the user holds one of these roles."""
@@ -52,18 +54,33 @@ def consent_allows(*scopes: str, prefix: str = "current_consent") -> Q:
     return condition
 
 
+def _team_reach(role: Role) -> Q:
+    return rule(Surface.TEAM, role, Part.SUMMARY).condition()
+
+
 class StoryQuerySet(models.QuerySet):
     def public(self) -> "StoryQuerySet":
         """Return the stories anyone may see: published, with consent to publish something."""
-        return self.filter(self._public_condition())
+        return self.filter(rule(Surface.PUBLIC, Role.ANYONE, Part.SUMMARY).condition())
 
     def visible_to(self, user) -> "StoryQuerySet":
-        """Return the stories this user may see, by role in each project and by consent."""
+        """Return the stories this user may open on the team's pages, by role and consent.
+
+        Only the story's own project: everyone else sees what the public sees, on the public
+        pages (`public()`). Which parts of a story each role sees is `stories.access`.
+        """
         if not user.is_authenticated:
-            return self.public()
+            return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(self._member_condition(user) | self._public_condition()).distinct()
+        return self.filter(
+            (Q(project__in=project_ids_for(user, "curator")) & _team_reach(Role.CURATOR))
+            | (
+                Q(project__in=project_ids_for(user, "interviewer"), interviewer=user)
+                & _team_reach(Role.INTERVIEWER)
+            )
+            | (Q(project__in=project_ids_for(user, "facilitator")) & _team_reach(Role.FACILITATOR))
+        )
 
     def editable_by(self, user) -> "StoryQuerySet":
         """Return the stories whose details, recordings and transcripts this user may change."""
@@ -97,25 +114,7 @@ class StoryQuerySet(models.QuerySet):
 
     def usable_in_sensemaking(self) -> "StoryQuerySet":
         """Return the stories whose consent allows use in sense-making workshops."""
-        return self.filter(consent_allows("use_sensemaking")).exclude(
-            status__in=["draft", "withdrawn"]
-        )
-
-    def _member_condition(self, user) -> Q:
-        return (
-            Q(project__in=project_ids_for(user, "curator"))
-            | Q(project__in=project_ids_for(user, "interviewer"), interviewer=user)
-            | (
-                Q(project__in=project_ids_for(user, "facilitator"))
-                & Q(status__in=["submitted", "published"])
-                & consent_allows("use_sensemaking")
-            )
-        )
-
-    def _public_condition(self) -> Q:
-        return Q(status="published") & (
-            consent_allows("publish_transcript") | consent_allows("publish_audio")
-        )
+        return self.filter(USES[Use.SENSEMAKING].condition())
 
 
 class StorytellerQuerySet(models.QuerySet):

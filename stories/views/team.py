@@ -8,14 +8,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from stories import services
+from stories import access, services
+from stories.access import Surface
 from stories.forms import (
     ConsentForm,
     RecordingForm,
@@ -203,39 +205,50 @@ def story_create(request, slug):
 
 @login_required
 def story_detail(request, pk):
-    story = get_object_or_404(
+    story = (
         Story.objects.visible_to(request.user)
         .select_related("project", "storyteller", "interviewer", "current_consent")
-        .prefetch_related(
-            "tags",
-            current_transcript_prefetch(),
-            Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
-            "recordings",
-        ),
-        pk=pk,
+        .filter(pk=pk)
+        .first()
     )
-    roles = story.project.roles_of(request.user)
-    is_curator = "curator" in roles
-    can_edit = Story.objects.editable_by(request.user).filter(pk=story.pk).exists()
-    transcript = story.current_transcripts[0] if story.current_transcripts else None
-    withdrawn = story.status == Story.Status.WITHDRAWN
+    if story is None:
+        # Outside the story's project a person sees what the public sees, and nothing more.
+        if Story.objects.public().filter(pk=pk).exists():
+            return redirect("stories:public-story", pk=pk)
+        raise Http404
+    roles = access.team_roles(request.user, story)
+    parts = access.parts_for(story, surface=Surface.TEAM, roles=roles)
+    # Only the parts this person may see are read at all.
+    prefetch_related_objects(
+        [story],
+        "tags",
+        *([current_transcript_prefetch()] if parts.transcript else []),
+        *(["recordings"] if parts.audio else []),
+        *(
+            [Prefetch("consents", queryset=Consent.objects.select_related("recorded_by"))]
+            if parts.consent_history
+            else []
+        ),
+    )
+    transcript = (
+        story.current_transcripts[0] if parts.transcript and story.current_transcripts else None
+    )
     return render(
         request,
         "stories/story_detail.html",
         {
             "story": story,
-            "is_curator": is_curator,
-            "can_edit": can_edit,
-            "withdrawn": withdrawn,
+            "parts": parts,
+            "is_curator": access.Role.CURATOR in roles,
+            "can_edit": Story.objects.editable_by(request.user).filter(pk=story.pk).exists(),
+            "withdrawn": story.status == Story.Status.WITHDRAWN,
             "transcript": transcript,
             "segments": (
-                transcript.display_segments(reveal_redactions=is_curator)
-                if transcript and not withdrawn
-                else []
+                transcript.display_segments(reveal_redactions=parts.redacted) if transcript else []
             ),
-            "recordings": [] if withdrawn else story.recordings.all(),
-            "consents": story.consents.all(),
-            "audit_events": story.audit_events.select_related("actor")[:50] if is_curator else [],
+            "recordings": story.recordings.all() if parts.audio else [],
+            "consents": story.consents.all() if parts.consent_history else [],
+            "audit_events": story.audit_events.select_related("actor")[:50] if parts.audit else [],
         },
     )
 
@@ -434,11 +447,17 @@ def story_submit(request, pk):
 
 @login_required
 def recording_file(request, pk):
-    """Stream a recording to a team member who may see its story."""
+    """Stream a recording to a team member whose role lets them hear its story."""
     recording = get_object_or_404(
-        Recording.objects.filter(
-            story__in=Story.objects.visible_to(request.user).exclude(status="withdrawn")
+        Recording.objects.filter(story__in=Story.objects.visible_to(request.user)).select_related(
+            "story__project", "story__current_consent"
         ),
         pk=pk,
     )
+    story = recording.story
+    parts = access.parts_for(
+        story, surface=Surface.TEAM, roles=access.team_roles(request.user, story)
+    )
+    if not parts.audio:
+        raise Http404
     return stream_file(request, recording.file, recording.media_type)
