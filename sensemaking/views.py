@@ -5,11 +5,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from sensemaking.forms import (
 from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, WorkshopGuest
 from sensemaking.querysets import RUNNERS
 from stories import choices
+from stories.access import USES, Use
 from stories.media import stream_file
 from stories.models import Project, Recording, Story, Transcript
 
@@ -63,7 +65,8 @@ class Visitor:
 
     user: object | None
     guest: WorkshopGuest | None
-    is_facilitator: bool
+    is_facilitator: bool  # runs the workshop: a facilitator or curator of its project
+    is_curator: bool = False
 
     @property
     def name(self) -> str:
@@ -88,12 +91,15 @@ def _whole_number(value: str | None) -> int | None:
 def _workshop(request, pk: int) -> tuple[Workshop, Visitor]:
     """Return the workshop if this visitor may take part in it; 404 otherwise."""
     if request.user.is_authenticated:
-        # Two small queries cost less than one that the ORM takes longer to build.
         workshop = get_object_or_404(Workshop.objects.select_related("project"), pk=pk)
-        runs = workshop.is_run_by(request.user)
+        # The visitor's roles answer Workshop.is_run_by() and whether they curate, at once.
+        roles = workshop.project.roles_of(request.user)
+        runs = bool(roles & set(RUNNERS))
         if not runs and not workshop.has_participant(request.user):
             raise Http404
-        return workshop, Visitor(user=request.user, guest=None, is_facilitator=runs)
+        return workshop, Visitor(
+            user=request.user, guest=None, is_facilitator=runs, is_curator="curator" in roles
+        )
     guest = _guest(request)
     if guest is None or guest.workshop_id != pk:
         raise Http404
@@ -421,13 +427,21 @@ def board(request, pk):
     story_filter = request.GET.get("story", "")
     if (story_pk := _whole_number(story_filter)) is not None:
         quotes = quotes.filter(story_id=story_pk)
+    # Only curators may filter by storytellers' special-category answers (the storyteller form
+    # promises that only they see them), and even they see no group smaller than the threshold.
+    curates = visitor.is_curator
     applied = {}
-    if visitor.is_facilitator:
+    if curates:
         for name in BOARD_FILTERS:
             value = request.GET.get(name, "")
             if value:
                 quotes = quotes.filter(**{f"story__storyteller__{name}": value})
                 applied[name] = value
+    too_few = bool(applied) and (
+        quotes.values("story__storyteller").distinct().count() < settings.REPORT_SMALL_NUMBER
+    )
+    if too_few:
+        quotes = quotes.none()
     themes = list(
         Theme.objects.filter(project=workshop.project).prefetch_related(
             Prefetch("findings", queryset=Finding.objects.filter(workshop=workshop))
@@ -471,7 +485,7 @@ def board(request, pk):
         quote.pk: quote
         for quote in _prepared(
             list(
-                quotes.filter(pk__in=wanted)
+                _with_reportable(quotes.filter(pk__in=wanted))
                 .select_related(None)
                 .select_related("created_by", "created_by_guest", "story")
                 .only(*BOARD_QUOTE_FIELDS)
@@ -541,10 +555,21 @@ def board(request, pk):
             "stories": _workshop_stories(workshop),
             "story_filter": story_filter,
             "theme_filter": chosen,
-            "filter_choices": _filter_choices(applied) if visitor.is_facilitator else [],
+            "filter_choices": _filter_choices(applied) if curates else [],
             "applied": applied,
+            "too_few": too_few,
+            "small_number": settings.REPORT_SMALL_NUMBER,
             "finding_form": FindingForm(),
         },
+    )
+
+
+def _with_reportable(quotes):
+    """Say of each quote whether a report may print it, so facilitators know when choosing."""
+    return quotes.annotate(
+        reportable=ExpressionWrapper(
+            USES[Use.REPORT].condition(prefix="story__"), output_field=BooleanField()
+        )
     )
 
 
@@ -674,7 +699,7 @@ def finding_create(request, pk, theme_pk):
     form = FindingForm(request.POST)
     chosen = [_whole_number(value) for value in request.POST.getlist("quotes")]
     ids = [quote_pk for quote_pk in chosen if quote_pk is not None]
-    quotes = list(_quotes_for(workshop).filter(pk__in=ids))
+    quotes = list(_with_reportable(_quotes_for(workshop).filter(pk__in=ids)))
     if not form.is_valid():
         # Shown again with its message beside the words, and the quotes chosen still ticked.
         return render(
