@@ -5,6 +5,7 @@ request; files made in the background (the PDF, audio extracts) are served only 
 they were made from is still what the report may show.
 """
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.contrib import messages
@@ -20,14 +21,14 @@ from django.views.decorators.http import require_POST
 
 from sensemaking import exports, refiqda, services
 from sensemaking.forms import CodebookImportForm, NewReportForm, ReportForm
-from sensemaking.models import Report, ReportFile, ReportVersion
+from sensemaking.models import Quote, Report, ReportFile, ReportVersion
 from sensemaking.querysets import RUNNERS
 from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
 from sensemaking.tasks import cut_clip, render_report_pdf
+from stories.access import Use
 from stories.forms import HTML_TAG
 from stories.media import stream_file
-from stories.models import Project, Story
-from stories.querysets import consent_allows
+from stories.models import Project
 
 
 def _report(request, slug: str) -> Report:
@@ -285,35 +286,48 @@ def report_docx(request, slug, number):
     )
 
 
+def _for_person(compiled: CompiledReport, user, use: Use) -> CompiledReport:
+    """Narrow a report's quotes to the ones a file made for this person may hold."""
+    allowed = set(
+        Quote.objects.usable_for(use, user)
+        .filter(pk__in=[quote.id for quote in compiled.quotes])
+        .values_list("pk", flat=True)
+    )
+    return replace(
+        compiled,
+        quotes=[quote for quote in compiled.quotes if quote.id in allowed],
+        quote_objects=[quote for quote in compiled.quote_objects if quote.pk in allowed],
+    )
+
+
 @never_cache
 @login_required
 def report_data(request, slug, number, kind):
-    """Quotes as CSV or XLSX, and the coded project as REFI-QDA: for the project team only."""
+    """Quotes as CSV or XLSX, and the coded project as REFI-QDA: for the project team only.
+
+    Each file holds only quotes from stories the person downloading may open; the project file
+    carries whole transcripts and recordings, so only stories also kept for research go in.
+    """
     report = _team_report(request, slug)
     compiled = compile_report(_version(request, report, number))
     base_url = request.build_absolute_uri("/")
     if kind == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        exports.quotes_csv(compiled, response, base_url=base_url)
+        exports.quotes_csv(
+            _for_person(compiled, request.user, Use.DATA), response, base_url=base_url
+        )
         response["Content-Disposition"] = f'attachment; filename="{_filename(compiled, "csv")}"'
         response["Cache-Control"] = "private, no-store"
         return response
     if kind == "xlsx":
         return _download(
-            exports.quotes_xlsx(compiled, base_url=base_url),
+            exports.quotes_xlsx(_for_person(compiled, request.user, Use.DATA), base_url=base_url),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             _filename(compiled, "xlsx"),
         )
     if kind == "qdpx":
         response = HttpResponse(content_type="application/zip")
-        # The project file carries whole transcripts and recordings, not only quotes: only
-        # stories this person may open, and that are kept for research, go in.
-        allowed = set(
-            Story.objects.visible_to(request.user)
-            .filter(consent_allows("archive_research"))
-            .values_list("pk", flat=True)
-        )
-        quotes = [quote for quote in compiled.quote_objects if quote.story_id in allowed]
+        quotes = _for_person(compiled, request.user, Use.PROJECT_EXPORT).quote_objects
         refiqda.project_qdpx(project=report.project, quotes=quotes, out=response)
         response["Content-Disposition"] = f'attachment; filename="{_filename(compiled, "qdpx")}"'
         response["Cache-Control"] = "private, no-store"
