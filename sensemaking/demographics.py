@@ -52,6 +52,17 @@ How small numbers are kept private (threshold N, 5 unless the caller says otherw
 This is checked, not proved: for many small random populations the tests list every
 population that would publish exactly the same table and find at least two values for each
 hidden row.
+
+How figures stay the same between versions (`fixed_figures`)
+Suppression protects one table, but two tables counted from populations that differ by one
+person would give that person's answers away. So figures are counted when a report version is
+saved, stored with it, and never recounted on a visit. When a version is saved again, the
+figures are counted again only if the storytellers they would cover differ, by at least N
+people joined plus left, from every population whose tables anyone in the project was ever
+shown; otherwise the figures already shown are kept. Any two sets of figures anyone can see
+are then identical, or differ by the answers of at least N people at once. Figures with no
+tables ("fewer than N storytellers", or none yet) show no answers, so they never hold back a
+later count.
 """
 
 from __future__ import annotations
@@ -59,7 +70,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -192,6 +203,25 @@ class Demographics:
     def table(self, field: str) -> Table:
         return next(table for table in self.tables if table.field == field)
 
+    def as_json(self) -> dict:
+        """Return the figures as JSON-ready data, to store with a report version."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Demographics:
+        """Rebuild figures stored by `as_json`."""
+        tables = tuple(
+            Table(
+                **{
+                    **table,
+                    "rows": tuple(Row(**row) for row in table["rows"]),
+                    "notes": tuple(table["notes"]),
+                }
+            )
+            for table in data["tables"]
+        )
+        return cls(total=data["total"], threshold=data["threshold"], tables=tables)
+
 
 def who_shared(
     storytellers: Iterable[object], *, threshold: int = DEFAULT_THRESHOLD
@@ -204,6 +234,49 @@ def who_shared(
         return Demographics(total=0, threshold=threshold, tables=())
     tables = tuple(tabulate(people, q.field, threshold=threshold) for q in QUESTIONS)
     return Demographics(total=len(people), threshold=threshold, tables=tables)
+
+
+def fixed_figures(
+    people: Mapping[int, object],
+    *,
+    previous: Mapping | None,
+    earlier: Iterable[Mapping],
+    threshold: int = DEFAULT_THRESHOLD,
+    counted_on: str,
+) -> dict:
+    """Return the figures a report version stores: counted afresh only when that is safe.
+
+    `people` maps storyteller ids to storytellers; `previous` is what the version (or the one it
+    starts from) stored; `earlier` is what every version in the project stored, `previous` too.
+    """
+    population = set(people)
+    counted = list(previous["counted"]) if previous else []
+    shown = {}
+    for snapshot in earlier:
+        for count in snapshot["counted"]:
+            shown.setdefault(frozenset(count["storytellers"]), count)
+    near = sorted(
+        (len(ids ^ population), -index, count)
+        for index, (ids, count) in enumerate(shown.items())
+        if len(ids ^ population) < threshold
+    )
+    if not near:
+        figures = who_shared(people.values(), threshold=threshold)
+        count = {
+            "storytellers": sorted(population),
+            "counted_on": counted_on,
+            "figures": figures.as_json(),
+        }
+        if figures.tables:
+            counted.append(count)
+        return {"shown": count, "counted": counted}
+    if previous and previous["shown"]["figures"]["tables"]:
+        return dict(previous)
+    # Figures already shown elsewhere in the project are as safe to show again as our own.
+    nearest = near[0][2]
+    if nearest not in counted:
+        counted.append(nearest)
+    return {"shown": nearest, "counted": counted}
 
 
 def tabulate(

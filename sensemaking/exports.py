@@ -92,7 +92,7 @@ def report_docx(compiled: CompiledReport) -> bytes:
     acknowledgements = next((s[2] for s in compiled.sections if s[0] == ACKNOWLEDGEMENTS), "")
     for _, heading, text in opening:
         _add_section(document, heading, text)
-    _add_who(document, compiled.who, compiled.who_in_version)
+    _add_who(document, compiled.who, compiled.who_note)
     _add_findings(document, compiled)
     for _, heading, text in closing:
         _add_section(document, heading, text)
@@ -143,17 +143,8 @@ def _add_paragraphs(document, text: str) -> None:
             document.add_paragraph(block.strip())
 
 
-WHO_IN_LATEST = (
-    "Figures about the storytellers are given only in the latest version of this report "
-    "(version {version}), so that versions cannot be compared to learn about one person."
-)
-
-
-def _add_who(document, who: Demographics, in_version: str) -> None:
+def _add_who(document, who: Demographics, note: str) -> None:
     document.add_heading("Who shared their stories?", level=1)
-    if in_version:
-        document.add_paragraph(WHO_IN_LATEST.format(version=in_version))
-        return
     if who.total == 0:
         document.add_paragraph("No stories are part of this report yet.")
         return
@@ -163,6 +154,7 @@ def _add_who(document, who: Demographics, in_version: str) -> None:
         )
         return
     document.add_paragraph(f"{who.total_display} shared their stories.")
+    document.add_paragraph(note)
     for table in who.tables:
         document.add_heading(table.heading, level=2)
         if not table.hidden:

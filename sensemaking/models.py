@@ -293,6 +293,15 @@ class ReportVersion(models.Model):
         editable=False,
         help_text="Themes, findings and quote ids, frozen when the version is published.",
     )
+    who_shared = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            'The "who shared their stories" figures as shown, fixed when the version is '
+            "saved, and every earlier count they were checked against."
+        ),
+    )
     lock_version = models.PositiveIntegerField(default=1, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(

@@ -4,17 +4,23 @@ A draft reads its workshops' themes, findings and key quotes as they are now; pu
 freezes that content (ids and statements) into the version. Consent is applied here, on every
 compile, for drafts and published versions alike: a quote whose storyteller withdrew quote
 consent disappears from every version and every output on the next request.
+
+The "who shared their stories" figures are the exception: they are counted when a version is
+saved (`fix_figures`) and only read here, so that no visit, withdrawal or new version shows
+figures that differ by fewer than the small number of people.
 """
 
 import hashlib
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from itertools import zip_longest
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from sensemaking import demographics
 from sensemaking.models import (
@@ -27,7 +33,7 @@ from sensemaking.models import (
     Workshop,
 )
 from sensemaking.services import hide_redacted_words
-from stories.models import REDACTED, Recording, Story, Storyteller
+from stories.models import REDACTED, Consent, Recording, Story, Storyteller
 from stories.querysets import consent_allows
 
 ANONYMOUS = "Anonymous storyteller"
@@ -89,11 +95,9 @@ class CompiledReport:
     interviewers: list[str]
     facilitators: list[str]
     co_authors: list[str]
-    removed: int  # quotes this version had that consent no longer allows
-    removed_ids: set[int] = field(default_factory=set)
-    # Set on an earlier published version: "who shared" figures appear only in the latest, so
-    # that two versions cannot be compared to learn about the people between them.
-    who_in_version: str = ""
+    removed: int  # quotes this version had whose storytellers have since stopped quoting
+    not_allowed_ids: set[int] = field(default_factory=set)  # every quote consent now keeps out
+    who_counted_on: object = None  # the date the "who shared" figures were counted
     fingerprint: str = field(default="")
 
     @property
@@ -103,6 +107,21 @@ class CompiledReport:
             (table, demographics.bar_chart_svg(table, id_prefix=f"chart-{self.version.pk}"))
             for table in self.who.tables
         ]
+
+    @property
+    def who_note(self) -> str:
+        """Say in plain words how the "who shared" figures are protected."""
+        if self.who_counted_on is None:
+            return ""
+        n = self.who.threshold
+        return (
+            f"These figures were counted on {dateformat.format(self.who_counted_on, 'j F Y')}. "
+            f"They are counted again only when at least {n} storytellers have joined or left, "
+            f"so no one person's answers can be worked out by comparing versions of this "
+            f"report, or this page before and after someone withdraws. Answers given by fewer "
+            f"than {n} storytellers are not shown, nor are figures that would let them be "
+            f"worked out."
+        )
 
     @property
     def key_quotes(self) -> list[ReportQuote]:
@@ -235,24 +254,8 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         )
         for theme in content["themes"]
     ]
-    storytellers = list(
-        Storyteller.objects.filter(
-            consent_allows(prefix="stories__current_consent"),
-            stories__in=content["stories"],
-        ).distinct()
-    )
-    who_in_version = ""
-    if version.is_published:
-        latest = (
-            ReportVersion.objects.published()
-            .filter(report_id=version.report_id)
-            .order_by("-major", "-minor")
-            .values_list("major", "minor")
-            .first()
-        )
-        if latest != (version.major, version.minor):
-            who_in_version = f"{latest[0]}.{latest[1]}"
-            storytellers = []
+    not_allowed = shown_ids - by_id.keys()
+    figures = version.who_shared["shown"] if version.who_shared else None
     value_headings, value_rows = _value_table(version.value_table)
     compiled = CompiledReport(
         version=version,
@@ -266,7 +269,9 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         ],
         value_headings=value_headings,
         value_rows=value_rows,
-        who=demographics.who_shared(storytellers, threshold=settings.REPORT_SMALL_NUMBER),
+        who=demographics.Demographics.from_json(figures["figures"])
+        if figures
+        else demographics.Demographics(total=0, threshold=settings.REPORT_SMALL_NUMBER, tables=()),
         themes=themes,
         quotes=quotes,
         quote_objects=rows,
@@ -282,12 +287,55 @@ def compile_report(version: ReportVersion) -> CompiledReport:
             )
         ),
         co_authors=[line.strip() for line in version.co_authors.splitlines() if line.strip()],
-        removed=len(shown_ids - by_id.keys()),
-        removed_ids=shown_ids - by_id.keys(),
-        who_in_version=who_in_version,
+        removed=_withdrawn(not_allowed),
+        not_allowed_ids=not_allowed,
+        who_counted_on=date.fromisoformat(figures["counted_on"]) if figures else None,
     )
-    compiled.fingerprint = _fingerprint(compiled, storytellers)
+    compiled.fingerprint = _fingerprint(compiled)
     return compiled
+
+
+def _withdrawn(quote_ids: set[int]) -> int:
+    """Count the quotes whose storyteller once allowed quoting in reports and no longer does.
+
+    A quote never allowed was never in the report, so it was not removed at anyone's request.
+    """
+    if not quote_ids:
+        return 0
+    once_allowed = Consent.objects.filter(Q(quote_anonymous=True) | Q(quote_credited=True))
+    return (
+        Quote.objects.filter(pk__in=quote_ids, story__consents__in=once_allowed).distinct().count()
+    )
+
+
+def counted_storytellers(story_ids) -> dict[int, Storyteller]:
+    """Return the storytellers "who shared" would count: those of the stories, not withdrawn."""
+    return {
+        storyteller.pk: storyteller
+        for storyteller in Storyteller.objects.filter(
+            consent_allows(prefix="stories__current_consent"), stories__in=story_ids
+        ).distinct()
+    }
+
+
+def fix_figures(version: ReportVersion, *, story_ids, previous: dict | None) -> dict:
+    """Return the "who shared" figures to store with a version being saved (see demographics).
+
+    The caller holds a lock on the project, so two reports saved at once cannot both count.
+    """
+    earlier = (
+        ReportVersion.objects.filter(report__project=version.report.project_id)
+        .filter(who_shared__isnull=False)
+        .order_by("pk")
+        .values_list("who_shared", flat=True)
+    )
+    return demographics.fixed_figures(
+        counted_storytellers(story_ids),
+        previous=previous,
+        earlier=[*earlier, *([previous] if previous else [])],
+        threshold=settings.REPORT_SMALL_NUMBER,
+        counted_on=timezone.localdate().isoformat(),
+    )
 
 
 def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
@@ -370,14 +418,14 @@ def _value_table(table: dict) -> tuple[list[str], list[list[str]]]:
     return headings, rows
 
 
-def _fingerprint(compiled: CompiledReport, storytellers: list[Storyteller]) -> str:
+def _fingerprint(compiled: CompiledReport) -> str:
     """Name the compiled data, so a file made before a withdrawal is never served again."""
     data = {
         "version": [compiled.version.pk, compiled.version.updated_at.isoformat()],
         "sections": [compiled.sections, compiled.value_headings, compiled.value_rows],
         "themes": [asdict(theme) for theme in compiled.themes],
         "quotes": [[q.id, q.text, q.credit, q.public_url, q.themes] for q in compiled.quotes],
-        "storytellers": sorted(storyteller.pk for storyteller in storytellers),
+        "removed": compiled.removed,
         "credits": compiled.storyteller_credits,
         "names": [compiled.interviewers, compiled.facilitators],
         "who": repr(compiled.who),
@@ -396,7 +444,7 @@ def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
     """
     quotes = [quote for quote in compiled.key_quotes if quote.audio_allowed]
     # Extracts that may no longer be played are deleted, not only hidden.
-    not_allowed = compiled.removed_ids | {
+    not_allowed = compiled.not_allowed_ids | {
         quote.id for quote in compiled.key_quotes if not quote.audio_allowed
     }
     for clip in ReportClip.objects.filter(quote_id__in=not_allowed):

@@ -550,6 +550,20 @@ def _report_slug(title: str) -> str:
     return slug
 
 
+def _fix_figures(version: ReportVersion, story_ids, previous: dict | None) -> bool:
+    """Store the version's "who shared" figures; return whether they changed."""
+    from sensemaking.reports import fix_figures  # reports reads services; avoid a cycle
+
+    # One report at a time per project: two counting at once could each miss the other's.
+    list(Project.objects.select_for_update().filter(pk=version.report.project_id).values("pk"))
+    version.who_shared = fix_figures(version, story_ids=story_ids, previous=previous)
+    return previous is None or version.who_shared["shown"] != previous["shown"]
+
+
+def _workshop_story_ids(workshops) -> list[int]:
+    return list(Story.objects.filter(workshops__in=workshops).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def create_report(*, project: Project, title: str, by) -> ReportVersion:
     """Start a report on the project's workshops; its first draft will be version 1.0."""
@@ -557,7 +571,10 @@ def create_report(*, project: Project, title: str, by) -> ReportVersion:
     version = ReportVersion(report=report, title=title.strip(), created_by=by)
     version.full_clean()
     version.save()
-    version.workshops.set(project.workshops.all())
+    workshops = list(project.workshops.all())
+    version.workshops.set(workshops)
+    _fix_figures(version, _workshop_story_ids(workshops), previous=None)
+    version.save(update_fields=["who_shared"])
     audit(action=AuditEvent.Action.REPORT_CREATED, project=project, actor=by, report=report.slug)
     return version
 
@@ -585,11 +602,13 @@ def edit_report(
             **{name: getattr(latest, name) for name in REPORT_FIELDS},
         )
         draft.change_note = ""
+        draft.who_shared = latest.who_shared
     for name, value in fields.items():
         if name not in REPORT_FIELDS:
             raise TypeError(f"{name} is not a report field")
         setattr(draft, name, value.strip() if isinstance(value, str) else value)
     draft.lock_version = draft.lock_version + 1 if draft.pk else 1
+    changed = _fix_figures(draft, _workshop_story_ids(workshops), previous=draft.who_shared)
     draft.full_clean()
     draft.save()
     draft.workshops.set(workshops)
@@ -599,6 +618,7 @@ def edit_report(
         actor=by,
         report=report.slug,
         version=draft.number,
+        figures_changed=changed,
     )
     return draft
 
@@ -622,6 +642,7 @@ def publish_report(*, version: ReportVersion, by) -> ReportVersion:
             "There is nothing to publish yet: write findings or mark key quotes in the "
             "report's workshops first."
         )
+    changed = _fix_figures(version, version.content["stories"], previous=version.who_shared)
     version.status = ReportVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = by
@@ -634,5 +655,6 @@ def publish_report(*, version: ReportVersion, by) -> ReportVersion:
         actor=by,
         report=version.report.slug,
         version=version.number,
+        figures_changed=changed,
     )
     return version

@@ -390,26 +390,6 @@ def test_the_coded_project_holds_only_stories_the_person_may_open(client, publis
     assert not any(name.startswith("sources/") for name in archive.namelist())
 
 
-def test_only_the_latest_version_says_who_shared_their_stories(client, published, team):
-    services.edit_report(
-        report=published.report,
-        based_on=f"{published.pk}:{published.lock_version}",
-        by=team.facilitator,
-        workshops=list(published.workshops.all()),
-        change_note="New words.",
-    )
-    draft = published.report.versions.get(status="draft")
-    services.publish_report(version=draft, by=team.curator)
-    older = page(client, "report-version", published.report.slug, "1.0").content.decode()
-    assert "given only in the latest version" in older
-    assert "storytellers shared their stories" not in older
-    docx = Document(io.BytesIO(page(client, "report-docx", published.report.slug, "1.0").content))
-    assert any("latest version" in p.text for p in docx.paragraphs)
-    latest = page(client, "report", published.report.slug).content.decode()
-    assert "given only in the latest version" not in latest
-    assert "storytellers shared their stories" in latest
-
-
 def test_the_pdf_draws_the_charts_of_who_shared_their_stories(client, team):
     stories = [
         make_story(
