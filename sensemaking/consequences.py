@@ -1,6 +1,9 @@
 """What sense-making does when a story changes (see stories.consequences)."""
 
+from django.db.models import Q
+
 from sensemaking import services
+from sensemaking.models import ReportVersion
 from stories.consequences import Change
 from stories.consequences import register as listen_for
 from stories.models import Story
@@ -9,8 +12,24 @@ from stories.models import Story
 def register() -> None:
     """Listen for the story changes sense-making must follow."""
     listen_for(Change.TRANSCRIPT, reanchor_quotes)
+    for change in Change:
+        listen_for(change, refresh_reports)
 
 
 def reanchor_quotes(*, story_id: int) -> None:
     """Move quotes to the same words in a story's new transcript, or flag them for review."""
     services.reanchor_quotes(story=Story(pk=story_id))
+
+
+def refresh_reports(*, story_id: int) -> None:
+    """Delete the PDFs and extracts a story's reports may no longer show, and make new ones."""
+    from sensemaking.reports import refresh_outputs  # reports imports services
+
+    versions = ReportVersion.objects.filter(
+        Q(status=ReportVersion.Status.DRAFT, workshops__stories=story_id)
+        | Q(status=ReportVersion.Status.PUBLISHED, report__project__stories=story_id)
+    ).distinct()
+    for version in versions.select_related("report"):
+        if version.is_published and story_id not in version.content.get("stories", []):
+            continue
+        refresh_outputs(version)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from sensemaking.forms import CodebookImportForm, NewReportForm, ReportForm
 from sensemaking.models import Quote, Report, ReportFile, ReportVersion
 from sensemaking.querysets import RUNNERS
 from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
-from sensemaking.tasks import cut_clip, render_report_pdf
+from sensemaking.tasks import render_report_pdf
 from stories.access import Use
 from stories.forms import HTML_TAG
 from stories.media import stream_file
@@ -112,9 +112,6 @@ def report_detail(request, slug, number=None):
     version = _version(request, report, number)
     compiled = compile_report(version)
     clips = key_quote_clips(compiled)
-    for clip in clips:
-        if not clip.file and not clip.error:
-            cut_clip.enqueue(clip.pk)
     versions = list(
         ReportVersion.objects.visible_to(request.user)
         .filter(report=report)
@@ -221,50 +218,37 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 PDF_PATIENCE = timedelta(minutes=10)
 
 
-def _delete_stale_pdfs(version: ReportVersion, keep: ReportFile) -> None:
-    """Delete PDFs made from data the report may no longer show (before a withdrawal)."""
-    for stale in ReportFile.objects.filter(version=version).exclude(pk=keep.pk):
-        stale.file.delete(save=False)
-        stale.delete()
-
-
 @never_cache
 def report_pdf(request, slug, number):
-    """Serve the PDF made from the report as it may be shown now, or show its progress."""
+    """Serve the PDF made from the report as it may be shown now, or show its progress.
+
+    Asking for a PDF is a POST (the report page's button); a GET only reads, so following or
+    reloading the address never starts work.
+    """
     report = _report(request, slug)
     version = _version(request, report, number)
     compiled = compile_report(version)
-    try:
-        pdf, created = ReportFile.objects.get_or_create(
-            version=version, kind=ReportFile.Kind.PDF, fingerprint=compiled.fingerprint
-        )
-    except IntegrityError:  # another request made it a moment ago
-        pdf, created = (
-            ReportFile.objects.get(
-                version=version, kind=ReportFile.Kind.PDF, fingerprint=compiled.fingerprint
-            ),
-            False,
-        )
-    _delete_stale_pdfs(version, keep=pdf)
-    if pdf.state in (ReportFile.State.QUEUED, ReportFile.State.RUNNING) and (
-        pdf.updated_at < timezone.now() - PDF_PATIENCE
-    ):
-        pdf.state = ReportFile.State.FAILED
-        pdf.error = "Making the PDF stopped before it finished (the task worker may have stopped)."
-        ReportFile.objects.filter(pk=pdf.pk).update(state=pdf.state, error=pdf.error)
-    if request.method == "POST" and pdf.state == ReportFile.State.FAILED:
-        ReportFile.objects.filter(pk=pdf.pk).update(
-            state=ReportFile.State.QUEUED, error="", progress=0, step=""
-        )
-        created = True
-    if created:
-        render_report_pdf.enqueue(pdf.pk, request.build_absolute_uri("/"))
-        pdf.refresh_from_db()
-    if pdf.state == ReportFile.State.READY and pdf.file:
+    pdf = ReportFile.objects.filter(
+        version=version, kind=ReportFile.Kind.PDF, fingerprint=compiled.fingerprint
+    ).first()
+    if request.method == "POST":
+        _ask_for_pdf(request, version, compiled, pdf)
+        return redirect("sensemaking:report-pdf", slug=report.slug, number=version.number)
+    if pdf and pdf.state == ReportFile.State.READY and pdf.file:
         return stream_file(
             request, pdf.file, "application/pdf", download=_filename(compiled, "pdf")
         )
+    if (
+        pdf
+        and pdf.state != ReportFile.State.FAILED
+        and pdf.updated_at < timezone.now() - PDF_PATIENCE
+    ):
+        # Shown as failed, so it can be asked for again (the task worker may have stopped).
+        pdf.state = ReportFile.State.FAILED
+        pdf.error = "Making the PDF stopped before it finished (the task worker may have stopped)."
     if request.GET.get("format") == "json":
+        if pdf is None:
+            return JsonResponse({"state": "none", "progress": 0, "step": "", "error": ""})
         return JsonResponse(
             {"state": pdf.state, "progress": pdf.progress, "step": pdf.step, "error": pdf.error}
         )
@@ -273,6 +257,29 @@ def report_pdf(request, slug, number):
         "sensemaking/report_pdf_progress.html",
         {"report": report, "version": version, "pdf": pdf},
     )
+
+
+def _ask_for_pdf(request, version, compiled, pdf: ReportFile | None) -> None:
+    """Queue the PDF of the report as it may be shown now, unless it is made or being made."""
+    stuck = pdf is not None and (
+        pdf.state == ReportFile.State.FAILED
+        or (pdf.state != ReportFile.State.READY and pdf.updated_at < timezone.now() - PDF_PATIENCE)
+    )
+    if pdf is None:
+        try:
+            with transaction.atomic():
+                pdf = ReportFile.objects.create(
+                    version=version, kind=ReportFile.Kind.PDF, fingerprint=compiled.fingerprint
+                )
+        except IntegrityError:  # another request asked for it a moment ago
+            return
+    elif stuck:
+        ReportFile.objects.filter(pk=pdf.pk).update(
+            state=ReportFile.State.QUEUED, error="", progress=0, step=""
+        )
+    else:
+        return
+    render_report_pdf.enqueue(pdf.pk, request.build_absolute_uri("/"))
 
 
 @never_cache

@@ -15,9 +15,11 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import partial
 from itertools import zip_longest
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -28,6 +30,7 @@ from sensemaking.models import (
     Quote,
     QuoteTheme,
     ReportClip,
+    ReportFile,
     ReportVersion,
     Theme,
     Workshop,
@@ -436,20 +439,9 @@ def _fingerprint(compiled: CompiledReport) -> str:
 CLIP_LONGEST = 90.0  # seconds; an extract, not the story
 
 
-def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
-    """Return the audio extracts of key quotes whose storytellers allow published audio.
-
-    Rows are made for extracts not yet cut (the caller queues the cutting); a quote whose
-    consent no longer allows audio is simply not in the list, so its extract is never served.
-    """
+def _wanted_clips(compiled: CompiledReport) -> dict[tuple, ReportQuote]:
+    """The extracts this report may play: (quote id, start, end) of each allowed key quote."""
     quotes = [quote for quote in compiled.key_quotes if quote.audio_allowed]
-    # Extracts that may no longer be played are deleted, not only hidden.
-    not_allowed = compiled.not_allowed_ids | {
-        quote.id for quote in compiled.key_quotes if not quote.audio_allowed
-    }
-    for clip in ReportClip.objects.filter(quote_id__in=not_allowed):
-        clip.file.delete(save=False)
-        clip.delete()
     with_audio = set(
         Recording.objects.filter(
             story__in={quote.story_id for quote in quotes}, state=Recording.State.READY
@@ -462,23 +454,55 @@ def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
         end = quote.end_seconds if quote.end_seconds is not None else quote.start_seconds
         end = min(max(end, quote.start_seconds + 1), quote.start_seconds + CLIP_LONGEST)
         wanted[(quote.id, quote.start_seconds, end)] = quote
+    return wanted
 
-    def existing() -> dict:
-        rows = ReportClip.objects.filter(quote_id__in=[quote.id for quote in wanted.values()])
-        return {(clip.quote_id, clip.start_seconds, clip.end_seconds): clip for clip in rows}
 
-    clips = existing()
-    missing = [
-        ReportClip(quote_id=key[0], start_seconds=key[1], end_seconds=key[2])
-        for key in wanted
-        if key not in clips
-    ]
-    if missing:
-        ReportClip.objects.bulk_create(missing, ignore_conflicts=True)
-        clips = existing()
+def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
+    """Return the audio extracts made so far of key quotes that may be played now.
+
+    Reads only: the extracts are made, and those no longer allowed deleted, by
+    `refresh_outputs` when a report or a story changes.
+    """
+    wanted = _wanted_clips(compiled)
+    clips = {
+        (clip.quote_id, clip.start_seconds, clip.end_seconds): clip
+        for clip in ReportClip.objects.filter(quote_id__in=[quote.id for quote in wanted.values()])
+    }
     result = []
     for key, quote in wanted.items():
-        clip = clips[key]
-        clip.report_quote = quote
-        result.append(clip)
+        if key in clips:
+            clips[key].report_quote = quote
+            result.append(clips[key])
     return result
+
+
+def refresh_outputs(version: ReportVersion) -> None:
+    """Make what a version may now show and delete what it may no longer show.
+
+    Deletes PDFs made from other data (before a withdrawal or an edit) and extracts no longer
+    allowed, files included, and queues the cutting of extracts not yet made. Called when a
+    report or one of its stories changes, never by a page view.
+    """
+    from sensemaking.tasks import cut_clip  # the tasks module imports this one
+
+    compiled = compile_report(version)
+    for stale in ReportFile.objects.filter(version=version).exclude(
+        fingerprint=compiled.fingerprint
+    ):
+        stale.file.delete(save=False)
+        stale.delete()
+    wanted = _wanted_clips(compiled)
+    allowed = {quote.id for quote in wanted.values()}
+    not_allowed = compiled.not_allowed_ids | {
+        quote.id for quote in compiled.key_quotes if quote.id not in allowed
+    }
+    for clip in ReportClip.objects.filter(quote_id__in=not_allowed):
+        clip.file.delete(save=False)
+        clip.delete()
+    ReportClip.objects.bulk_create(
+        [ReportClip(quote_id=key[0], start_seconds=key[1], end_seconds=key[2]) for key in wanted],
+        ignore_conflicts=True,
+    )
+    for clip in key_quote_clips(compiled):
+        if not clip.file and not clip.error:
+            transaction.on_commit(partial(cut_clip.enqueue, clip.pk))

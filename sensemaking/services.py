@@ -6,6 +6,7 @@ saved first the edit is refused with the newer version, never silently overwritt
 
 import secrets
 from datetime import date, timedelta
+from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -294,11 +295,23 @@ def _link_themes(quote: Quote, themes: list[Theme]) -> None:
     )
 
 
+@transaction.atomic
 def mark_key_quote(*, quote: Quote, is_key: bool) -> Quote:
     """Mark a quote as key to its themes, or not; saying the same twice changes nothing."""
     Quote.objects.filter(pk=quote.pk).update(is_key=is_key)
     quote.is_key = is_key
+    # Drafts presenting this workshop now have other key quotes, so other extracts.
+    for version in ReportVersion.objects.filter(
+        status=ReportVersion.Status.DRAFT, workshops=quote.workshop_id
+    ):
+        transaction.on_commit(partial(_refresh_outputs, version))
     return quote
+
+
+def _refresh_outputs(version: ReportVersion) -> None:
+    from sensemaking.reports import refresh_outputs  # reports reads services; avoid a cycle
+
+    refresh_outputs(version)
 
 
 @transaction.atomic
@@ -620,6 +633,7 @@ def edit_report(
         version=draft.number,
         figures_changed=changed,
     )
+    transaction.on_commit(partial(_refresh_outputs, draft))
     return draft
 
 
@@ -657,4 +671,5 @@ def publish_report(*, version: ReportVersion, by) -> ReportVersion:
         version=version.number,
         figures_changed=changed,
     )
+    transaction.on_commit(partial(_refresh_outputs, version))
     return version

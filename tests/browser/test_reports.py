@@ -317,7 +317,7 @@ def test_without_javascript_the_report_offers_no_print_button(new_page, live_ser
     page = new_page(java_script_enabled=False)
     page.goto(report_url(live_server, published))
     downloads = page.get_by_role("navigation", name="Download this report")
-    expect(downloads.get_by_role("link", name="PDF")).to_be_visible()
+    expect(downloads.get_by_role("button", name="PDF")).to_be_visible()
     expect(downloads.get_by_role("button", name="Print")).to_be_hidden()
 
 
@@ -326,7 +326,7 @@ def test_the_pdf_page_follows_the_worker_and_downloads_the_pdf(
 ):
     page = new_page()
     page.goto(report_url(live_server, published))
-    page.get_by_role("link", name="PDF").click()
+    page.get_by_role("button", name="PDF").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Making the PDF of “Value of co-production”"
     )
@@ -367,6 +367,9 @@ def test_a_failed_pdf_is_explained_and_can_be_tried_again(
     page = new_page()
     url = f"{report_url(live_server, published)}v1.0/report.pdf"
     page.goto(url)
+    expect(page.get_by_role("progressbar")).to_have_count(0)  # opening the address starts nothing
+    page.get_by_role("button", name="Make the PDF").click()
+    expect(page.get_by_role("progressbar")).to_be_visible()
     pdf = ReportFile.objects.get()
     ReportFile.objects.filter(pk=pdf.pk).update(
         state=ReportFile.State.FAILED, error="The PDF could not be made: out of paper"

@@ -160,8 +160,13 @@ def test_html_in_report_fields_is_refused_and_nothing_changes(client, reported, 
     assert reported.version.purpose == ""
 
 
-def test_the_pdf_has_every_theme_and_chart_and_loses_withdrawn_quotes(client, published, story):
+def test_the_pdf_has_every_theme_and_chart_and_loses_withdrawn_quotes(
+    client, published, story, django_capture_on_commit_callbacks
+):
     url = reverse("sensemaking:report-pdf", args=[published.report.slug, "1.0"])
+    assert b"Make the PDF" in client.get(url).content
+    assert not ReportFile.objects.exists()  # reading the address starts nothing
+    assert client.post(url).status_code == 302
     response = client.get(url)
     assert response.status_code == 200 and b"Making the PDF" in response.content
     pdf = ReportFile.objects.get()
@@ -171,14 +176,18 @@ def test_the_pdf_has_every_theme_and_chart_and_loses_withdrawn_quotes(client, pu
     text = pdf_text(response)
     for words in ("Having a voice", "People felt heard.", QUOTE, "Who shared their stories?"):
         assert words in text
-    story_services.change_consent_scopes(
-        story=story,
-        scopes={**ALL_SCOPES, "quote_anonymous": False, "quote_credited": False},
-        by=story.interviewer,
-    )
-    response = client.get(url)
-    assert b"Making the PDF" in response.content  # the old file is never served again
-    render_report_pdf.call(ReportFile.objects.exclude(pk=pdf.pk).get().pk, "http://testserver/")
+    stored = Path(ReportFile.objects.get().file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        story_services.change_consent_scopes(
+            story=story,
+            scopes={**ALL_SCOPES, "quote_anonymous": False, "quote_credited": False},
+            by=story.interviewer,
+        )
+    # The withdrawal itself deleted the old file; it is never served again.
+    assert not ReportFile.objects.exists() and not stored.exists()
+    assert b"Make the PDF" in client.get(url).content
+    client.post(url)
+    render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
     text = pdf_text(client.get(url))
     assert QUOTE not in text
     assert "removed at the storyteller" in text
@@ -200,7 +209,7 @@ CLIP_VTT = b"""WEBVTT
 
 
 @pytest.fixture
-def spoken(team, media_files):
+def spoken(team, media_files, django_capture_on_commit_callbacks):
     """A published report whose key quote has times and a recording, so it has an extract."""
     story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
     story_services.add_transcript(
@@ -221,7 +230,8 @@ def spoken(team, media_files):
     (theme,) = services.themes_named(team.project, ["Having a voice"])
     highlight_phrase(workshop, story, QUOTE, [theme], by=team.facilitator, key=True)
     version = services.create_report(project=team.project, title="Voices", by=team.facilitator)
-    version = services.publish_report(version=version, by=team.curator)
+    with django_capture_on_commit_callbacks(execute=True):  # publishing makes the extract rows
+        version = services.publish_report(version=version, by=team.curator)
     return SimpleNamespace(story=story, version=version, slug=version.report.slug)
 
 
@@ -242,9 +252,11 @@ def outputs(client, slug) -> dict[str, str]:
     return found
 
 
-def test_key_quotes_with_audio_consent_become_a_playlist_of_extracts(client, spoken, team):
+def test_key_quotes_with_audio_consent_become_a_playlist_of_extracts(
+    client, spoken, team, django_capture_on_commit_callbacks
+):
     html = page(client, "report", spoken.slug).content.decode()
-    assert "still being prepared" in html  # the page queued the extract
+    assert "still being prepared" in html  # publishing queued the extract
     (clip,) = ReportClip.objects.all()
     cut_clip.call(clip.pk)
     html = page(client, "report", spoken.slug).content.decode()
@@ -253,10 +265,12 @@ def test_key_quotes_with_audio_consent_become_a_playlist_of_extracts(client, spo
     response = client.get(url)
     assert response["Content-Type"] == "audio/mpeg"
     assert b"".join(response.streaming_content)[:3] in (b"ID3", b"\xff\xfb", b"\xff\xf3")
-    story_services.change_consent_scopes(
-        story=spoken.story, scopes={**ALL_SCOPES, "publish_audio": False}, by=team.curator
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        story_services.change_consent_scopes(
+            story=spoken.story, scopes={**ALL_SCOPES, "publish_audio": False}, by=team.curator
+        )
     assert client.get(url).status_code == 404
+    assert not ReportClip.objects.exists()  # deleted by the change itself, file and all
     html = page(client, "report", spoken.slug).content.decode()
     assert "<audio" not in html and QUOTE in html  # the words may still be quoted
 
@@ -311,8 +325,9 @@ def test_a_codebook_round_trips_through_the_codebook_page(client, published, tea
     assert other.themes.count() == 1
 
 
-def test_an_extract_is_deleted_once_its_words_are_redacted(client, spoken, team):
-    page(client, "report", spoken.slug)
+def test_an_extract_is_deleted_once_its_words_are_redacted(
+    client, spoken, team, django_capture_on_commit_callbacks
+):
     (clip,) = ReportClip.objects.all()
     cut_clip.call(clip.pk)
     clip.refresh_from_db()
@@ -321,9 +336,11 @@ def test_an_extract_is_deleted_once_its_words_are_redacted(client, spoken, team)
     assert stored.exists() and client.get(url).status_code == 200
     transcript = spoken.story.transcripts.get(is_current=True)
     start = transcript.text.index("gave me")
-    story_services.redact_transcript(
-        transcript=transcript, char_start=start, char_end=start + 7, reason="", by=team.curator
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        story_services.redact_transcript(
+            transcript=transcript, char_start=start, char_end=start + 7, reason="", by=team.curator
+        )
+    assert not ReportClip.objects.exists() and not stored.exists()
     html = page(client, "report", spoken.slug).content.decode()
     assert "<audio" not in html
     assert client.get(url).status_code == 404
@@ -338,13 +355,13 @@ def test_no_extract_is_made_from_a_story_not_yet_published(client, reported, tea
 
 def test_a_pdf_left_unfinished_can_be_asked_for_again(client, published):
     url = reverse("sensemaking:report-pdf", args=[published.report.slug, "1.0"])
-    client.get(url)
+    client.post(url)
     ReportFile.objects.update(
         state=ReportFile.State.RUNNING, updated_at=timezone.now() - timedelta(hours=1)
     )
     response = client.get(url)
     assert "stopped before it finished" in response.content.decode()
-    assert client.post(url).status_code == 200
+    assert client.post(url).status_code == 302
     pdf = ReportFile.objects.get()
     assert pdf.state == ReportFile.State.QUEUED
     render_report_pdf.call(pdf.pk, "http://testserver/")
@@ -413,7 +430,7 @@ def test_the_pdf_draws_the_charts_of_who_shared_their_stories(client, team):
     version = services.create_report(project=team.project, title="Ten", by=team.facilitator)
     version = services.publish_report(version=version, by=team.curator)
     url = reverse("sensemaking:report-pdf", args=[version.report.slug, "1.0"])
-    client.get(url)
+    client.post(url)
     render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
     text = pdf_text(client.get(url))
     assert "Storytellers' gender" in text
