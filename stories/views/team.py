@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from stories import services
+from stories import media, services
 from stories.forms import (
     ConsentForm,
     RecordingForm,
@@ -434,11 +434,14 @@ def story_submit(request, pk):
 
 @login_required
 def recording_file(request, pk):
-    """Stream a recording to a team member who may see its story."""
+    """Stream a recording to a team member who may see its story: the original to curators."""
     recording = get_object_or_404(
         Recording.objects.filter(
             story__in=Story.objects.visible_to(request.user).exclude(status="withdrawn")
-        ),
+        ).select_related("story__project"),
         pk=pk,
     )
-    return stream_file(request, recording.file, recording.media_type)
+    heard = media.file_to_hear(recording, listener=request.user)
+    if heard is None:
+        return media.not_ready_response(recording)
+    return stream_file(request, heard.file, heard.media_type)
