@@ -356,3 +356,89 @@ def test_workshop_guests_and_members_hear_the_copy_others_get_nothing(client, te
     )
     client.get(reverse("sensemaking:join", args=[token]))
     assert body(client.get(url)) == copy
+
+
+# ---- Redacting "everywhere" reaches the story's title, summary and place -------------------
+
+
+def published_with_details(team, words: str) -> Story:
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    services.update_story(
+        story=story,
+        by=team.interviewer,
+        tags=["housing"],
+        title=f"Life at {words}",
+        summary=f"Sam remembers {words} and the people there.",
+        place=words,
+    )
+    services.publish_story(story=story, by=team.curator)
+    return story
+
+
+def public_texts(client, story) -> dict[str, str]:
+    client.logout()
+    feed = client.get(reverse("stories-feed")).content.decode()
+    return {
+        "page": client.get(reverse("stories:public-story", args=[story.pk])).content.decode(),
+        "api": client.get(f"/api/v1/stories/{story.pk}").content.decode(),
+        "api list": client.get("/api/v1/stories").content.decode(),
+        "feed": feed,
+        "search": client.get("/api/v1/search", {"q": "Brook"}).content.decode(),
+    }
+
+
+def test_redacting_everywhere_covers_title_summary_and_place(client, team):
+    story = published_with_details(team, "14 Brook Lane")
+    for surface, text in public_texts(client, story).items():
+        assert "14 Brook Lane" in text, surface  # So the check below can fail.
+    client.force_login(team.curator)
+    response = client.post(
+        reverse("stories:transcript-redact", args=[story.pk]),
+        {"words": "14 Brook Lane", "everywhere": "on", "reason": "An address"},
+        follow=True,
+    )
+    assert (
+        "Redacted 1 place in the transcript, and in the story’s title, summary and place."
+        in response.content.decode()
+    )
+    texts = public_texts(client, story)
+    for surface, text in texts.items():
+        assert "14 Brook Lane" not in text, surface
+        assert "Brook" not in text, surface
+    assert "Life at [redacted]" in texts["page"]
+    assert "Life at [redacted]" in texts["api"]
+    assert "Life at [redacted]" in texts["feed"]
+    assert "Sam remembers [redacted] and the people there." in texts["feed"]
+
+
+def test_redacting_one_paragraph_leaves_the_story_details_alone(client, team):
+    story = published_with_details(team, "14 Brook Lane")
+    client.force_login(team.curator)
+    response = client.post(
+        reverse("stories:transcript-redact", args=[story.pk]),
+        {"words": "14 Brook Lane", "segment": "3", "reason": ""},
+        follow=True,
+    )
+    assert "Redacted 1 place in the transcript." in response.content.decode()
+    story.refresh_from_db()
+    assert story.title == "Life at 14 Brook Lane"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recordings_from_before_copies_existed_get_one_from_the_command(
+    client, team, tagged, run_worker
+):
+    from django.core.management import call_command
+
+    story = timed_story(team)
+    recording = make_playable(upload(story, tagged["mp3"], team.interviewer))
+    services.publish_story(story=story, by=team.curator)
+    recording.listener_copy.delete(save=False)
+    Recording.objects.filter(pk=recording.pk).update(
+        listener_copy="", listener_copy_key="", listener_copy_state="pending"
+    )
+    url = reverse("stories:public-recording", args=[recording.pk])
+    assert client.get(url).status_code == 503
+    call_command("make_listener_copies", stdout=io.StringIO())
+    run_worker()
+    assert client.get(url).status_code == 200
