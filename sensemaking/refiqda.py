@@ -23,6 +23,7 @@ from django.utils import timezone
 from lxml import etree
 
 from sensemaking.models import Quote, QuoteTheme, Theme
+from stories.media import COPY_EXTENSION, Heard, file_to_hear
 from stories.models import REDACTED, AuditEvent, Project, Recording, Story, Transcript
 from stories.querysets import current_transcript_prefetch
 from stories.services import audit
@@ -44,22 +45,14 @@ MAX_CODEBOOK_BYTES = 5 * 1024**2  # Codebooks are small; refuse anything that co
 MAX_INTERNAL_FILE_BYTES = 2**31 - 1  # REFI-QDA 1.5 section 8.5.
 COPY_CHUNK_BYTES = 1024**2
 
-# File extensions for the media types stories.media accepts.
-MEDIA_EXTENSIONS = {
-    "audio/mpeg": "mp3",
-    "audio/mp4": "m4a",
-    "audio/aac": "aac",
-    "audio/x-wav": "wav",
-    "audio/ogg": "ogg",
-    "audio/x-flac": "flac",
-    "video/webm": "webm",
-    "video/mp4": "mp4",
-}
-
 NO_THEMES = "This project has no themes to export yet."
 RECORDING_TOO_LARGE = (
     "The recording was left out: it is larger than the 2 GB that REFI-QDA allows inside a "
     "project file."
+)
+RECORDING_NOT_READY = (
+    "The recording was left out: its copy with redacted words silenced is not ready. "
+    "Download the project again in a few minutes."
 )
 
 
@@ -429,14 +422,9 @@ class _ExportedText:
 @dataclass(frozen=True)
 class _Media:
     recording: Recording
+    heard: Heard
     size: int
-    extension: str
-
-    @property
-    def has_picture(self) -> bool:
-        if self.recording.codecs:
-            return any(stream.get("type") == "video" for stream in self.recording.codecs)
-        return self.recording.media_type.startswith("video/")
+    extension: str = COPY_EXTENSION
 
 
 def _stories(project: Project, story_ids: set[int]) -> list[Story]:
@@ -458,12 +446,15 @@ def _stories(project: Project, story_ids: set[int]) -> list[Story]:
 
 
 def _first_media(story: Story) -> _Media | None:
-    """Return the story's first ready recording whose file is really there."""
+    """Return the clean copy of the story's first ready recording, if it may be heard now.
+
+    Never the original: the copy has no metadata and its redacted words are silent.
+    """
+    transcript = story.current_transcripts[0] if story.current_transcripts else None
     for recording in story.ready_recordings:
-        storage, name = recording.file.storage, recording.file.name
-        extension = MEDIA_EXTENSIONS.get(recording.media_type)
-        if name and extension and storage.exists(name):
-            return _Media(recording, storage.size(name), extension)
+        heard = file_to_hear(recording, transcript=transcript)
+        if heard is not None and heard.file.storage.exists(heard.file.name):
+            return _Media(recording, heard, heard.file.storage.size(heard.file.name))
     return None
 
 
@@ -475,7 +466,8 @@ def project_qdpx(*, project: Project, quotes, origin: str = ORIGIN, out: BinaryI
     "[redacted]" as on the public pages. Quotes on an older transcript version (stale, flagged
     needs_review) are left out, as are quotes that would select only redacted words; a quote
     that overlaps a redaction selects the whole "[redacted]" marker, never the hidden words.
-    The story's first ready recording goes with it, synchronised by segment start times.
+    The clean copy of the story's first ready recording goes with it (no metadata, redacted
+    words silenced), synchronised by segment start times.
     """
     quotes = [quote for quote in quotes if not quote.needs_review]
     prefetch_related_objects(
@@ -580,6 +572,8 @@ class _ProjectWriter:
             case = _add(self.cases, "Case", guid=case_guid, name=story.storyteller.code)
         _add(case, "SourceRef", targetGUID=source_guid)
         media = _first_media(story)
+        if media is None and story.ready_recordings:
+            _add(source, "Description", RECORDING_NOT_READY)
         if media and media.size > MAX_INTERNAL_FILE_BYTES:
             _add(source, "Description", RECORDING_TOO_LARGE)
             media = None
@@ -636,7 +630,7 @@ class _ProjectWriter:
         # With the size known up front zipfile would pick ZIP64 itself; say so explicitly.
         info.file_size = media.size
         with (
-            recording.file.storage.open(recording.file.name, "rb") as source,
+            media.heard.file.storage.open(media.heard.file.name, "rb") as source,
             self.archive.open(
                 info, "w", force_zip64=media.size * 1.05 > zipfile.ZIP64_LIMIT
             ) as target,
@@ -646,7 +640,7 @@ class _ProjectWriter:
         media_guid = self.guid("recording", recording.pk)
         element = _add(
             self.sources,
-            "VideoSource" if media.has_picture else "AudioSource",
+            "AudioSource",
             guid=media_guid,
             name=f"{name}.{media.extension}",
             path=f"internal://{media_file}.{media.extension}",

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from sensemaking.models import ReportClip, ReportFile
-from stories.media import local_path
+from stories.media import CopyStatus, copy_status, file_to_hear, local_path
 from stories.models import Recording
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,10 @@ def render_report_pdf(file_id: int, base_url: str) -> str:
 
 @task()
 def cut_clip(clip_id: int) -> str:
-    """Cut a key quote's extract from its story's recording with ffmpeg, as MP3."""
+    """Cut a key quote's extract, as MP3, from the clean copy of its story's recording.
+
+    Never from the original: the copy has no metadata and its redacted words are silent.
+    """
     clip = ReportClip.objects.select_related("quote").filter(pk=clip_id).first()
     if clip is None or clip.file:
         return "done"
@@ -79,12 +82,24 @@ def cut_clip(clip_id: int) -> str:
     if recording is None:
         ReportClip.objects.filter(pk=clip.pk).update(error="The story has no playable recording.")
         return "no recording"
-    with local_path(recording.file) as source, tempfile.TemporaryDirectory() as folder:
+    heard = file_to_hear(recording)
+    if heard is None:
+        if copy_status(recording) == CopyStatus.PREPARING:
+            return "waiting"  # No error, so the next view of the report asks again.
+        ReportClip.objects.filter(pk=clip.pk).update(
+            error="The story's recording has no copy that may be heard."
+        )
+        return "no copy"
+    with local_path(heard.file) as source, tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "clip.mp3"
         command = [
             settings.FFMPEG_BINARY, "-nostdin", "-v", "error",
             "-ss", f"{clip.start_seconds:.3f}", "-to", f"{clip.end_seconds:.3f}",
-            "-i", source, "-vn", "-ac", "1", "-c:a", "libmp3lame", "-q:a", "5",
+            "-i", source, "-map", "0:a:0", "-vn",
+            "-map_metadata", "-1", "-map_chapters", "-1",
+            "-fflags", "+bitexact", "-flags:a", "+bitexact",
+            "-ac", "1", "-c:a", "libmp3lame", "-q:a", "5",
+            "-id3v2_version", "0", "-write_id3v1", "0",
             str(target),
         ]  # fmt: skip
         try:

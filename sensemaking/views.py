@@ -31,7 +31,7 @@ from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, Work
 from sensemaking.querysets import RUNNERS
 from stories import choices
 from stories.access import USES, Use
-from stories.media import stream_file
+from stories.media import file_to_hear, not_ready_response, stream_file
 from stories.models import Project, Recording, Story, Transcript
 
 GUEST_SESSION_KEY = "workshop_guest_id"
@@ -410,13 +410,16 @@ def workshop_updates(request, pk):
 
 
 def workshop_media(request, pk, story_pk):
-    """Stream a workshop story's recording to the people taking part."""
+    """Stream the clean copy of a workshop story's recording to the people taking part."""
     workshop, _visitor = _workshop(request, pk)
     story = _story_in(workshop, story_pk)
     recording = get_object_or_404(
         Recording.objects.filter(story=story, state=Recording.State.READY).order_by("pk")[:1]
     )
-    return stream_file(request, recording.file, recording.media_type)
+    heard = file_to_hear(recording)
+    if heard is None:
+        return not_ready_response(recording)
+    return stream_file(request, heard.file, heard.media_type)
 
 
 @never_cache

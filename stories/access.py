@@ -39,7 +39,7 @@ class Part(StrEnum):
     TRANSCRIPT = "transcript"
     REDACTED = "redacted"  # the words redacted from the transcript, marked as such
     AUDIO = "audio"  # what the recording says
-    VIDEO = "video"  # the picture of a video recording
+    VIDEO = "video"  # the picture of a video recording (the clean copy has none)
     ORIGINAL = "original"  # the uploaded recording file itself, with whatever it carries
     FILE_NAMES = "file_names"  # names the uploaded files had, which may name people
     CONSENT = "consent"  # the scopes granted now
@@ -138,7 +138,6 @@ POLICY: dict[tuple[Surface, Role], dict[Part, Rule]] = {
         Part.SUMMARY: ALWAYS,
         Part.TRANSCRIPT: NOT_WITHDRAWN,
         Part.AUDIO: NOT_WITHDRAWN,
-        Part.VIDEO: NOT_WITHDRAWN,
         Part.FILE_NAMES: NOT_WITHDRAWN,
         Part.CONSENT: ALWAYS,
         Part.CONSENT_HISTORY: ALWAYS,

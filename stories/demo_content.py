@@ -866,7 +866,8 @@ Storyteller: If you're not prepared to change anything, don't call it co-product
             "publish_audio": True,
             "method": "verbal",
         },
-        "with_recording": True,
+        # Its redaction could not be silenced in audio: the pasted transcript has no timings.
+        "with_recording": False,
         "redact": "14 Brook Lane",
         "transcript": """Interviewer: Robin, thanks for meeting me here. Where do you want to start?
 

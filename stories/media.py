@@ -1,4 +1,5 @@
-"""Check uploaded files by their content, and read recordings' facts with ffprobe."""
+"""Check uploaded files by their content, read recordings' facts with ffprobe, and decide
+which file each listener hears: the original for curators, a clean copy for everyone else."""
 
 import hashlib
 import json
@@ -8,11 +9,16 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 
 import filetype
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db.models import Prefetch
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+
+from stories.models import Recording, Segment, Transcript
 
 # Media types decided from the file's first bytes, with the names people know them by.
 RECORDING_TYPES = {
@@ -217,3 +223,170 @@ def local_path(field_file):
         shutil.copyfileobj(source, copy)
         copy.flush()
         yield copy.name
+
+
+# Listeners hear MP3: every browser and old phone plays it, a byte range from anywhere decodes
+# (no index to move to the front, as AAC-in-M4A needs), and QDA tools import it. Mono 64 kbit/s
+# is plenty for speech and light on a weak connection. Changing this changes every copy's key.
+COPY_FORMAT = "mp3-mono-64k-1"
+COPY_MEDIA_TYPE = "audio/mpeg"
+COPY_EXTENSION = "mp3"
+COPY_TIMEOUT = 60 * 60  # seconds for ffmpeg to make one copy of a long interview
+# Caption times are often a little early or late, so silence a little either side.
+SILENCE_MARGIN = 0.25
+
+UNPLACEABLE = (
+    "Words are redacted in a transcript without timings, so we cannot tell where they are "
+    "said in the recording and cannot silence them. Upload a timed transcript (WebVTT or SRT) "
+    "so the audio can be published."
+)
+PREPARING = "The recording is being prepared. Try again in a minute."
+NOT_AVAILABLE = "The recording is not available."
+
+
+class CopyStatus(StrEnum):
+    READY = "ready"
+    PREPARING = "preparing"
+    FAILED = "failed"
+    UNPLACEABLE = "unplaceable"
+
+
+def silenced_spans(transcript) -> list[tuple[float, float]] | None:
+    """Return the times to silence for a transcript's redactions, or None if one can't be placed.
+
+    Cue times are kept per segment, not per word, so a redaction silences every segment it
+    touches, whole. A redaction in a segment without times cannot be placed.
+    """
+    if transcript is None:
+        return []
+    redactions = list(transcript.redactions.all())
+    if not redactions:
+        return []
+    spans = []
+    segments = list(transcript.segments.all())
+    for redaction in redactions:
+        for segment in segments:
+            if segment.char_end <= redaction.char_start or redaction.char_end <= segment.char_start:
+                continue
+            if segment.start_seconds is None or segment.end_seconds is None:
+                return None
+            spans.append(
+                (
+                    round(max(0.0, segment.start_seconds - SILENCE_MARGIN), 3),
+                    round(segment.end_seconds + SILENCE_MARGIN, 3),
+                )
+            )
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def copy_key(spans: list[tuple[float, float]]) -> str:
+    """Name a copy by its format and the spans it silences, so a stale copy never matches."""
+    return hashlib.sha256(json.dumps([COPY_FORMAT, spans]).encode()).hexdigest()
+
+
+def current_transcript(story_id: int) -> Transcript | None:
+    """Return a story's current transcript with the segments and redactions placing needs."""
+    return (
+        Transcript.objects.filter(story_id=story_id, is_current=True)
+        .prefetch_related(
+            Prefetch("segments", queryset=Segment.objects.defer("search_vector", "public_text")),
+            "redactions",
+        )
+        .first()
+    )
+
+
+_FETCH = object()
+
+
+def copy_status(recording: Recording, *, transcript=_FETCH) -> CopyStatus:
+    """Say whether the recording's clean copy may be heard now, and if not, why.
+
+    Pass the story's current transcript (segments and redactions prefetched) to save queries.
+    """
+    if recording.state == Recording.State.FAILED:
+        return CopyStatus.FAILED
+    if transcript is _FETCH:
+        transcript = current_transcript(recording.story_id)
+    spans = silenced_spans(transcript)
+    if spans is None:
+        return CopyStatus.UNPLACEABLE
+    if recording.state != Recording.State.READY or recording.listener_copy_key != copy_key(spans):
+        return CopyStatus.PREPARING
+    if recording.listener_copy_state == Recording.CopyState.FAILED:
+        return CopyStatus.FAILED
+    if recording.listener_copy_state == Recording.CopyState.READY and recording.listener_copy:
+        return CopyStatus.READY
+    return CopyStatus.PREPARING
+
+
+@dataclass(frozen=True)
+class Heard:
+    file: FieldFile
+    media_type: str
+
+
+def file_to_hear(
+    recording: Recording, *, original: bool = False, transcript=_FETCH
+) -> Heard | None:
+    """Return the file a listener may hear, or None while none is ready.
+
+    `original` is for those whose role lets them hear the file as uploaded (curators, on the
+    team page: stories.access Part.ORIGINAL); everyone else, everywhere, hears the clean copy,
+    and only while it matches the current redactions.
+    """
+    if original:
+        return Heard(recording.file, recording.media_type)
+    if copy_status(recording, transcript=transcript) != CopyStatus.READY:
+        return None
+    return Heard(recording.listener_copy, COPY_MEDIA_TYPE)
+
+
+def not_ready_response(recording: Recording) -> HttpResponse:
+    """Answer a player asking for a copy that is not ready: wait a minute, or it is not there."""
+    if copy_status(recording) == CopyStatus.PREPARING:
+        response = HttpResponse(PREPARING, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "60"
+    else:
+        response = HttpResponse(NOT_AVAILABLE, status=404, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def silence_filter(spans: list[tuple[float, float]]) -> str:
+    """Return an ffmpeg audio filter that silences these spans (or passes sound through)."""
+    if not spans:
+        return "anull"
+    between = "+".join(f"between(t,{start:.3f},{end:.3f})" for start, end in spans)
+    return f"volume=0:enable='{between}'"
+
+
+def make_clean_copy(source: str, target: str, spans: list[tuple[float, float]]) -> None:
+    """Write the first audio stream as MP3 with no metadata and these spans silenced.
+
+    Raise MediaError if ffmpeg cannot make it.
+    """
+    command = [
+        settings.FFMPEG_BINARY, "-nostdin", "-v", "error", "-y", "-i", source,
+        "-map", "0:a:0", "-vn", "-sn", "-dn",  # sound only: no picture, cover art or subtitles
+        "-map_metadata", "-1", "-map_chapters", "-1",
+        "-fflags", "+bitexact", "-flags:a", "+bitexact",  # no encoder name or version
+        "-af", silence_filter(spans),
+        "-ac", "1", "-c:a", "libmp3lame", "-b:a", "64k",
+        "-id3v2_version", "0", "-write_id3v1", "0",
+        "-f", "mp3", target,
+    ]  # fmt: skip
+    try:
+        subprocess.run(command, capture_output=True, timeout=COPY_TIMEOUT, check=True)
+    except FileNotFoundError as error:
+        raise MediaError("ffmpeg is not installed on the server.") from error
+    except subprocess.TimeoutExpired as error:
+        raise MediaError("Making the copy for listeners took too long.") from error
+    except subprocess.CalledProcessError as error:
+        raise MediaError("The copy for listeners could not be made from this recording.") from error

@@ -343,10 +343,17 @@ class Consent(models.Model):
 
 
 class Recording(models.Model):
+    """An uploaded recording, kept as recorded for curators, and its clean copy for listeners."""
+
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be checked"
         READY = "ready", "Ready"
         FAILED = "failed", "Could not be read"
+
+    class CopyState(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be made"
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="recordings")
     file = models.FileField(upload_to=private_upload_path, max_length=200)
@@ -358,6 +365,23 @@ class Recording(models.Model):
     codecs = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
     error = models.TextField(blank=True)
+    listener_copy = models.FileField(
+        "copy for listeners",
+        upload_to=private_upload_path,
+        blank=True,
+        max_length=200,
+        help_text="Audio only, every metadata field removed, redacted words silenced.",
+    )
+    listener_copy_key = models.CharField(
+        max_length=64, blank=True, help_text="Names what the copy was made from."
+    )
+    listener_copy_state = models.CharField(
+        "copy for listeners",
+        max_length=20,
+        choices=CopyState.choices,
+        default=CopyState.PENDING,
+    )
+    listener_copy_error = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

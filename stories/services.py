@@ -14,10 +14,14 @@ from stories.consequences import Change, announce
 from stories.media import (
     RECORDING_FORMATS_TEXT,
     RECORDING_TYPES,
+    UNPLACEABLE,
     MediaError,
+    current_transcript,
     inspect_upload,
+    silenced_spans,
 )
 from stories.models import (
+    REDACTED,
     AuditEvent,
     Consent,
     Project,
@@ -279,7 +283,7 @@ class DuplicateRecording(MediaError):
 
 @transaction.atomic
 def upload_recording(*, story: Story, upload, by) -> Recording:
-    """Store a recording under a generated name and queue it to be probed."""
+    """Store a recording under a generated name and queue it to be probed, then copied clean."""
     from stories.tasks import probe_recording
 
     facts = inspect_upload(
@@ -439,7 +443,10 @@ def submit_story(*, story: Story, by) -> Story:
 
 @transaction.atomic
 def publish_story(*, story: Story, by) -> Story:
-    """Publish a submitted story, only if its consent allows something to be published."""
+    """Publish a submitted story, only if its consent allows something to be published.
+
+    Audio is refused while a redaction cannot be placed in time, as it could not be silenced.
+    """
     story = _lock(story)
     if story.status != Story.Status.SUBMITTED:
         raise ValidationError("Only a story submitted for review can be published.")
@@ -450,6 +457,8 @@ def publish_story(*, story: Story, by) -> Story:
             "The storyteller’s consent does not allow publishing anything this story has: "
             "it needs consent to publish the transcript or the audio, and that content uploaded."
         )
+    if publishes_audio and silenced_spans(current_transcript(story.pk)) is None:
+        raise ValidationError(f"The audio can’t be published. {UNPLACEABLE}")
     story.status = Story.Status.PUBLISHED
     story.published_at = timezone.now()
     story.review_note = ""
@@ -535,6 +544,35 @@ def redact_transcript(
         reason=reason,
     )
     return redaction
+
+
+DETAIL_FIELDS = ("title", "summary", "place")
+
+
+@transaction.atomic
+def redact_story_details(*, story: Story, words: str, by) -> list[str]:
+    """Replace these words with "[redacted]" in the story's title, summary and place.
+
+    These are shown wherever the story is (pages, API, feed, search, sitemap), so a redaction
+    "everywhere" must reach them too. Return the names of the fields changed.
+    """
+    story = _lock(story)
+    changed = [name for name in DETAIL_FIELDS if words and words in getattr(story, name)]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(story, name, getattr(story, name).replace(words, REDACTED))
+    story.full_clean()
+    story.save(update_fields=[*changed, "updated_at"])
+    search.index_story(story)
+    audit(
+        action=AuditEvent.Action.TRANSCRIPT_REDACTED,
+        project=story.project,
+        actor=by,
+        story=story,
+        fields=changed,
+    )
+    return changed
 
 
 def hash_token(token: str) -> str:

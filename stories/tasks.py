@@ -1,8 +1,22 @@
 """Background work on gathered stories, run by the task worker (in-process in the demo)."""
 
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
 from django.tasks import task
 
-from stories.media import MediaError, local_path, probe_media
+from stories.media import (
+    UNPLACEABLE,
+    MediaError,
+    copy_key,
+    current_transcript,
+    local_path,
+    make_clean_copy,
+    probe_media,
+    silenced_spans,
+)
 from stories.models import Recording
 
 
@@ -25,4 +39,87 @@ def probe_recording(recording_id: int) -> str:
     recording.state = Recording.State.READY
     recording.error = ""
     recording.save(update_fields=["duration_seconds", "codecs", "state", "error"])
+    make_listener_copy.enqueue(recording.pk)
     return recording.state
+
+
+@task()
+def make_listener_copy(recording_id: int) -> str:
+    """Make the copy everyone but curators hears: sound only, no metadata, redactions silenced."""
+    recording = Recording.objects.filter(pk=recording_id, state=Recording.State.READY).first()
+    if recording is None:
+        return "gone"
+    spans = silenced_spans(current_transcript(recording.story_id))
+    if spans is None:
+        discard_listener_copy(recording, error=UNPLACEABLE)
+        return "unplaceable"
+    key = copy_key(spans)
+    if (
+        recording.listener_copy_key == key
+        and recording.listener_copy_state == Recording.CopyState.READY
+        and recording.listener_copy
+    ):
+        return "current"
+    Recording.objects.filter(pk=recording.pk).update(
+        listener_copy_key=key,
+        listener_copy_state=Recording.CopyState.PENDING,
+        listener_copy_error="",
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "copy.mp3"
+        try:
+            with local_path(recording.file) as source:
+                make_clean_copy(source, str(target), spans)
+        except MediaError as error:
+            Recording.objects.filter(pk=recording.pk, listener_copy_key=key).update(
+                listener_copy_state=Recording.CopyState.FAILED, listener_copy_error=str(error)
+            )
+            return "failed"
+        return _store_copy(recording.pk, key, target)
+
+
+@transaction.atomic
+def _store_copy(recording_id: int, key: str, made: Path) -> str:
+    recording = Recording.objects.select_for_update().get(pk=recording_id)
+    if recording.listener_copy_key != key:
+        return "superseded"  # The redactions changed while it was being made; a newer task runs.
+    old = recording.listener_copy.name
+    with made.open("rb") as handle:
+        recording.listener_copy.save("copy", File(handle), save=False)
+    recording.listener_copy_state = Recording.CopyState.READY
+    recording.save(update_fields=["listener_copy", "listener_copy_state"])
+    if old:
+        storage = recording.listener_copy.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return "made"
+
+
+def discard_listener_copy(recording: Recording, *, error: str) -> None:
+    """Delete a copy that may no longer be heard, and say why no new one can be made."""
+    if recording.listener_copy:
+        recording.listener_copy.delete(save=False)
+    recording.listener_copy_key = ""
+    recording.listener_copy_state = Recording.CopyState.FAILED
+    recording.listener_copy_error = error
+    recording.save(
+        update_fields=[
+            "listener_copy",
+            "listener_copy_key",
+            "listener_copy_state",
+            "listener_copy_error",
+        ]
+    )
+
+
+def refresh_listener_copies(*, story_id: int) -> None:
+    """After a redaction or a new transcript, stop the stale copies and queue new ones."""
+    spans = silenced_spans(current_transcript(story_id))
+    key = None if spans is None else copy_key(spans)
+    for recording in Recording.objects.filter(story_id=story_id, state=Recording.State.READY):
+        if key is None:
+            discard_listener_copy(recording, error=UNPLACEABLE)
+        elif recording.listener_copy_key != key:
+            Recording.objects.filter(pk=recording.pk).update(
+                listener_copy_state=Recording.CopyState.PENDING, listener_copy_error=""
+            )
+            make_listener_copy.enqueue(recording.pk)

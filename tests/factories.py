@@ -126,3 +126,13 @@ def highlight_phrase(workshop, story, phrase: str, themes=(), *, by=None, guest=
         Quote.objects.filter(pk=quote.pk).update(is_key=True)
         quote.is_key = True
     return quote
+
+
+def make_playable(recording):
+    """Probe a recording and make its clean copy for listeners now, as the worker would."""
+    from stories.tasks import make_listener_copy, probe_recording
+
+    probe_recording.call(recording.pk)
+    make_listener_copy.call(recording.pk)
+    recording.refresh_from_db()
+    return recording

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from stories import services
 from stories.forms import RedactionForm, ReviewNoteForm
-from stories.media import stream_file
+from stories.media import UNPLACEABLE, current_transcript, silenced_spans, stream_file
 from stories.models import Consent, Story, Transcript
 
 
@@ -88,16 +89,30 @@ def transcript_redact(request, pk):
     if request.method == "POST" and form.is_valid():
         spans = _redaction_spans(transcript, form)
         if spans:
-            for start, end in spans:
-                services.redact_transcript(
-                    transcript=transcript,
-                    char_start=start,
-                    char_end=end,
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
+            with transaction.atomic():
+                for start, end in spans:
+                    services.redact_transcript(
+                        transcript=transcript,
+                        char_start=start,
+                        char_end=end,
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+                fields = (
+                    services.redact_story_details(
+                        story=story, words=form.cleaned_data["words"].strip(), by=request.user
+                    )
+                    if form.cleaned_data["everywhere"]
+                    else []
                 )
             places = "1 place" if len(spans) == 1 else f"{len(spans)} places"
-            messages.success(request, f"Redacted {places}.")
+            also = f", and in the story’s {_listed(fields)}" if fields else ""
+            messages.success(request, f"Redacted {places} in the transcript{also}.")
+            if story.recordings.exists() and silenced_spans(current_transcript(story.pk)) is None:
+                stopped = (
+                    " Nobody but curators can hear the recording now." if story.is_public else ""
+                )
+                messages.warning(request, f"{UNPLACEABLE}{stopped}")
             return redirect("stories:story-detail", pk=story.pk)
     return render(
         request,
@@ -108,6 +123,10 @@ def transcript_redact(request, pk):
             "segments": transcript.display_segments(reveal_redactions=True),
         },
     )
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _redaction_spans(transcript: Transcript, form: RedactionForm) -> list[tuple[int, int]]:

@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from stories import archive, search
 from stories.forms import StoryFilterForm
-from stories.media import stream_file
+from stories.media import CopyStatus, copy_status, file_to_hear, not_ready_response, stream_file
 from stories.models import Recording, Story
 from stories.querysets import current_transcript_prefetch
 from stories.transcripts import ParsedSegment, to_webvtt
@@ -99,14 +99,18 @@ def public_story(request, pk):
         if story.allows("publish_audio")
         else []
     )
+    # Listeners hear the clean copy only; while it is being made, the page says so.
+    status = copy_status(recordings[0], transcript=transcript) if recordings else None
+    recording = recordings[0] if status == CopyStatus.READY else None
     return render(
         request,
         "stories/public_story.html",
         {
             "story": story,
             "segments": transcript.display_segments() if show_text else [],
-            "recording": recordings[0] if recordings else None,
-            "has_captions": bool(recordings and show_text and transcript.has_timings),
+            "recording": recording,
+            "audio_preparing": status == CopyStatus.PREPARING,
+            "has_captions": bool(recording and show_text and transcript.has_timings),
             "start_at": request.GET.get("t", "").isdigit() and request.GET["t"],
             "related": archive.related(story),
         },
@@ -134,11 +138,14 @@ def public_captions(request, pk):
 
 
 def public_recording(request, pk):
-    """Stream a recording of a public story whose storyteller agreed to publish the audio."""
+    """Stream the clean copy of a public story's recording, if its storyteller agreed to it."""
     recording = get_object_or_404(
         Recording.objects.filter(
             story__in=archive.with_public_audio(Story.objects.public()), state=Recording.State.READY
         ),
         pk=pk,
     )
-    return stream_file(request, recording.file, recording.media_type)
+    heard = file_to_hear(recording)
+    if heard is None:
+        return not_ready_response(recording)
+    return stream_file(request, heard.file, heard.media_type)

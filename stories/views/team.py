@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from stories import access, services
+from stories import access, media, services
 from stories.access import Surface
 from stories.forms import (
     ConsentForm,
@@ -447,7 +447,8 @@ def story_submit(request, pk):
 
 @login_required
 def recording_file(request, pk):
-    """Stream a recording to a team member whose role lets them hear its story."""
+    """Stream a recording to a team member whose role lets them hear it: the original to
+    curators, the clean copy to everyone else."""
     recording = get_object_or_404(
         Recording.objects.filter(story__in=Story.objects.visible_to(request.user)).select_related(
             "story__project", "story__current_consent"
@@ -460,4 +461,7 @@ def recording_file(request, pk):
     )
     if not parts.audio:
         raise Http404
-    return stream_file(request, recording.file, recording.media_type)
+    heard = media.file_to_hear(recording, original=parts.original)
+    if heard is None:
+        return media.not_ready_response(recording)
+    return stream_file(request, heard.file, heard.media_type)

@@ -8,10 +8,9 @@ from playwright.sync_api import expect
 
 from stories import services
 from stories.models import Transcript
-from stories.tasks import probe_recording
 from stories.transcripts import parse_transcript_file
 from tests.browser.conftest import wait_until
-from tests.factories import ALL_SCOPES, make_story
+from tests.factories import ALL_SCOPES, make_playable, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +59,7 @@ def story(team, tmp_path):
         recording = services.upload_recording(
             story=story, upload=File(handle, name="allotment.ogg"), by=team.interviewer
         )
-    probe_recording.call(recording.pk)
+    make_playable(recording)
     services.submit_story(story=story, by=team.interviewer)
     services.publish_story(story=story, by=team.curator)
     return story

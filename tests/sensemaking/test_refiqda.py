@@ -16,7 +16,7 @@ from sensemaking.models import Quote, Theme
 from stories import services as story_services
 from stories.models import AuditEvent, Recording, Transcript
 from stories.transcripts import parse_plain_text, parse_transcript_file
-from tests.factories import ALL_SCOPES, highlight_phrase, make_project, make_story
+from tests.factories import ALL_SCOPES, highlight_phrase, make_playable, make_project, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -97,14 +97,13 @@ def coded_texts(archive, root) -> dict[str, str]:
 
 
 def add_ready_recording(story, path, *, by) -> Recording:
-    """Upload a real file; mark it ready as the worker would (the worker is tested elsewhere)."""
+    """Upload a real file and make it ready, with its copy for listeners, as the worker would."""
     with path.open("rb") as handle:
         recording = story_services.upload_recording(
             story=story, upload=File(handle, name=path.name), by=by
         )
-    Recording.objects.filter(pk=recording.pk).update(
-        state=Recording.State.READY, duration_seconds=1.0
-    )
+    make_playable(recording)
+    Recording.objects.filter(pk=recording.pk).update(duration_seconds=1.0)
     recording.refresh_from_db()
     return recording
 
@@ -547,14 +546,21 @@ def test_recording_goes_in_as_audio_with_sync_points_in_milliseconds(
         by=team.interviewer,
         origin=Transcript.Origin.UPLOADED,
     )
-    add_ready_recording(story, media_files["mp3"], by=team.interviewer)
+    recording = add_ready_recording(story, media_files["mp3"], by=team.interviewer)
     services.set_workshop_stories(workshop=workshop, stories=[story], by=team.facilitator)
     quote(workshop, story, "changed everything", [codebook["heard"]])
     redact(team, story, "Jo Pratt")
+    _archive, root = export(team.project)
+    (source,) = root.iter(f"{PR}TextSource")
+    assert root.find(f"{PR}Sources/{PR}AudioSource") is None  # Its copy is stale now.
+    assert "not ready" in source.find(f"{PR}Description").text
 
+    recording = make_playable(recording)
     archive, root = export(team.project)
     (audio,) = root.iter(f"{PR}AudioSource")
-    assert internal(archive, audio.get("path")) == media_files["mp3"].read_bytes()
+    exported = internal(archive, audio.get("path"))
+    assert exported == recording.listener_copy.read()
+    assert exported != media_files["mp3"].read_bytes()
     assert audio.get("path").endswith(".mp3")
     (transcript,) = audio.findall(f"{PR}Transcript")
     (source,) = root.iter(f"{PR}TextSource")
@@ -570,24 +576,25 @@ def test_recording_goes_in_as_audio_with_sync_points_in_milliseconds(
     assert refs == {source.get("guid"), audio.get("guid")}
 
 
-def test_recording_whose_file_is_missing_is_left_out(team, codebook, workshop, story, media_files):
+def test_recording_whose_copy_is_missing_is_left_out(team, codebook, workshop, story, media_files):
     recording = add_ready_recording(story, media_files["wav"], by=team.interviewer)
-    recording.file.storage.delete(recording.file.name)
+    recording.listener_copy.storage.delete(recording.listener_copy.name)
     quote(workshop, story, "gave me a voice", [codebook["heard"]])
     _archive, root = export(team.project)
     assert root.find(f"{PR}Sources/{PR}AudioSource") is None
     assert root.find(f"{PR}Sources/{PR}TextSource") is not None
 
 
-def test_recording_with_pictures_goes_in_as_video(team, codebook, workshop, story, media_files):
+def test_recording_with_pictures_goes_in_as_sound_only(
+    team, codebook, workshop, story, media_files
+):
     recording = add_ready_recording(story, media_files["mp4"], by=team.interviewer)
-    Recording.objects.filter(pk=recording.pk).update(
-        codecs=[{"type": "video", "codec": "h264"}, {"type": "audio", "codec": "aac"}]
-    )
+    assert {"type": "video", "codec": "h264"} in recording.codecs
     quote(workshop, story, "gave me a voice", [codebook["heard"]])
     archive, root = export(team.project)
-    (video,) = root.iter(f"{PR}VideoSource")
-    assert internal(archive, video.get("path")) == media_files["mp4"].read_bytes()
+    assert root.find(f"{PR}Sources/{PR}VideoSource") is None
+    (audio,) = root.iter(f"{PR}AudioSource")
+    assert internal(archive, audio.get("path")) == recording.listener_copy.read()
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from stories import services
-from tests.factories import ALL_SCOPES, make_story
+from tests.factories import ALL_SCOPES, make_playable, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,7 @@ def test_recording_and_evidence_files_are_permission_checked(client, team, story
         recording = services.upload_recording(
             story=story, upload=File(handle, name="talk.mp3"), by=team.interviewer
         )
+    make_playable(recording)
     url = reverse("stories:recording-file", args=[recording.pk])
     assert status_for(client, team.interviewer, url) == 200
     assert status_for(client, team.interviewer2, url) == 404

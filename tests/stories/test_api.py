@@ -10,7 +10,7 @@ from django.urls import reverse
 from stories import services
 from stories.models import Recording, Story, Transcript
 from stories.transcripts import parse_plain_text
-from tests.factories import ALL_SCOPES, TRANSCRIPT, make_story, make_storyteller
+from tests.factories import ALL_SCOPES, TRANSCRIPT, make_playable, make_story, make_storyteller
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +51,12 @@ PRIVATE_CONTACT = {
 
 
 def add_ready_recording(story: Story, path, *, by) -> Recording:
-    """Upload a real file; mark it ready as the worker would (the worker is tested elsewhere)."""
+    """Upload a real file and make it ready, with its copy for listeners, as the worker would."""
     with path.open("rb") as handle:
         recording = services.upload_recording(story=story, upload=File(handle, name="a.mp3"), by=by)
-    recording.state = Recording.State.READY
+    make_playable(recording)
+    Recording.objects.filter(pk=recording.pk).update(duration_seconds=1.0)
     recording.duration_seconds = 1.0
-    recording.save()
     return recording
 
 

@@ -5,9 +5,9 @@ from django.core.files import File
 from django.urls import reverse
 
 from stories import services
-from stories.models import Recording, Transcript
+from stories.models import Transcript
 from stories.transcripts import parse_transcript_file
-from tests.factories import ALL_SCOPES, make_story, make_storyteller
+from tests.factories import ALL_SCOPES, make_playable, make_story, make_storyteller
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +228,7 @@ def timed_story(team, media_files):
         recording = services.upload_recording(
             story=story, upload=File(handle, name="talk.mp3"), by=team.interviewer
         )
-    Recording.objects.filter(pk=recording.pk).update(state="ready", duration_seconds=1.0)
+    make_playable(recording)
     return story
 
 
@@ -244,15 +244,20 @@ def test_captions_are_generated_from_the_redacted_transcript(client, team, timed
     assert body.startswith("WEBVTT")
     assert "00:00:00.400 --> 00:00:00.900" in body
     assert "<v Dee>She said the [redacted] was closed &amp; nobody listened." in body
-    page = client.get(reverse("stories:public-story", args=[timed_story.pk])).content.decode()
+    story_url = reverse("stories:public-story", args=[timed_story.pk])
+    page = client.get(story_url).content.decode()
+    assert "The recording is being prepared. Try again in a minute." in page  # Copy is stale.
+    assert "<audio" not in page
+    make_playable(timed_story.recordings.get())
+    page = client.get(story_url).content.decode()
     assert '<track kind="captions"' in page
     assert 'data-seek="0.4"' in page
 
 
-def test_media_answers_byte_ranges_so_players_can_seek(client, timed_story, media_files):
+def test_media_answers_byte_ranges_so_players_can_seek(client, timed_story):
     recording = timed_story.recordings.get()
     url = reverse("stories:public-recording", args=[recording.pk])
-    content = media_files["mp3"].read_bytes()
+    content = recording.listener_copy.read()
     whole = client.get(url)
     assert whole["Accept-Ranges"] == "bytes"
     assert b"".join(whole.streaming_content) == content
