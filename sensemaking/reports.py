@@ -36,6 +36,7 @@ from sensemaking.models import (
     Workshop,
 )
 from sensemaking.services import hide_redacted_words
+from stories.access import USES, Use
 from stories.models import REDACTED, Consent, Recording, Story, Storyteller
 from stories.querysets import consent_allows
 
@@ -381,8 +382,7 @@ def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
                 public_url=url,
                 # Extracts are public audio: only from published stories that allow it, and
                 # never of words redacted since (the recording itself is not redacted).
-                audio_allowed=story.pk in public
-                and story.allows("publish_audio")
+                audio_allowed=USES[Use.EXTRACT].allows_story(story)
                 and quote.start_seconds is not None
                 and REDACTED not in quote.display_text,
             )
@@ -393,14 +393,14 @@ def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
 def quote_credit(story: Story) -> str:
     """Credit a quote as its storyteller chose, and only by name if consent allows credit."""
     storyteller = story.storyteller
-    if story.allows("quote_credited") and storyteller.credit_preference != "anonymous":
+    if USES[Use.CREDIT].allows_story(story) and storyteller.credit_preference != "anonymous":
         return storyteller.credit_name
     return ANONYMOUS
 
 
 def _storyteller_credits(story_ids: list[int]) -> list[str]:
     storytellers = Storyteller.objects.filter(
-        consent_allows("quote_credited", prefix="stories__current_consent"),
+        USES[Use.CREDIT].condition(prefix="stories__"),
         stories__in=story_ids,
     ).exclude(credit_preference="anonymous")
     return sorted(set(storytellers.values_list("credit_name", flat=True)), key=str.casefold)

@@ -86,6 +86,10 @@ class Rule:
             not self.any_of or any(getattr(consent, scope) for scope in self.any_of)
         )
 
+    def allows_story(self, story) -> bool:
+        """Whether this story, as it is now, may show it (reads story.current_consent)."""
+        return self.allows(story.status, story.current_consent)
+
     def condition(self, prefix: str = "") -> Q:
         """The same rule as a database condition on stories (prefix: the path to the story)."""
         condition = Q() if self.states == Status.ALL else Q(**{f"{prefix}status__in": self.states})
@@ -236,6 +240,7 @@ class Use(StrEnum):
     DATA = "data"  # the team's data files of a report's quotes (CSV, Excel)
     PROJECT_EXPORT = "project_export"  # whole transcripts and recordings in REFI-QDA
     EXTRACT = "extract"  # an audio extract of a key quote, which is public audio
+    CREDIT = "credit"  # the storyteller's credit name beside their quotes and in the credits
 
 
 QUOTING = ("quote_anonymous", "quote_credited")
@@ -248,6 +253,7 @@ USES: dict[Use, Rule] = {
         IN_WORKSHOPS.states, all_of=("use_sensemaking", "archive_research"), any_of=QUOTING
     ),
     Use.EXTRACT: Rule(PUBLISHED, all_of=("use_sensemaking", "publish_audio"), any_of=QUOTING),
+    Use.CREDIT: Rule(NOT_WITHDRAWN.states, all_of=("quote_credited",)),
 }
 # The uses whose files go to a person, not the public: only stories they may open go in.
 PERSONAL_USES = frozenset({Use.DATA, Use.PROJECT_EXPORT})

@@ -14,7 +14,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from taggit.models import Tag
 
-from stories import archive, search
+from stories import access, archive, search
 from stories.models import Recording, Story, Transcript
 from stories.querysets import current_transcript_prefetch
 
@@ -30,6 +30,11 @@ api = NinjaAPI(
         "Transcripts have redactions applied."
     ),
 )
+
+
+def public_parts(story: Story) -> access.Parts:
+    """The parts of a story the public may see (the same for everyone)."""
+    return access.parts_for(story, surface=access.Surface.PUBLIC, roles=())
 
 
 def _absolute(request: HttpRequest, name: str, pk: int) -> str:
@@ -60,11 +65,11 @@ class StoryOut(Schema):
 
     @staticmethod
     def resolve_has_audio(story: Story) -> bool:
-        return story.allows("publish_audio") and story.has_ready_recording
+        return public_parts(story).audio and story.has_ready_recording
 
     @staticmethod
     def resolve_has_transcript(story: Story) -> bool:
-        return story.allows("publish_transcript") and story.has_current_transcript
+        return public_parts(story).transcript and story.has_current_transcript
 
     @staticmethod
     def resolve_url(story: Story, context) -> str:
@@ -96,7 +101,7 @@ class StoryDetailOut(StoryOut):
     @staticmethod
     def resolve_transcript(story: Story) -> list[dict] | None:
         transcript = story.current_transcripts[0] if story.current_transcripts else None
-        if transcript is None or not story.allows("publish_transcript"):
+        if transcript is None or not public_parts(story).transcript:
             return None
         return [
             {
@@ -111,7 +116,7 @@ class StoryDetailOut(StoryOut):
 
     @staticmethod
     def resolve_audio(story: Story, context) -> list[dict]:
-        if not story.allows("publish_audio"):
+        if not public_parts(story).audio:
             return []
         return [
             {

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from stories import choices
+from stories import access, choices
 from stories.querysets import (
     ProjectQuerySet,
     StoryQuerySet,
@@ -241,16 +241,12 @@ class Story(models.Model):
     def consent(self) -> "Consent | None":
         return self.current_consent
 
-    def allows(self, scope: str) -> bool:
-        """Return whether the current consent allows this scope."""
-        consent = self.current_consent
-        return bool(consent and not consent.withdrawn and getattr(consent, scope))
-
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and (
-            self.allows("publish_transcript") or self.allows("publish_audio")
-        )
+        """Whether anyone may see this story on the public pages (stories.access)."""
+        return access.rule(
+            access.Surface.PUBLIC, access.Role.ANYONE, access.Part.SUMMARY
+        ).allows_story(self)
 
 
 class Consent(models.Model):

@@ -15,8 +15,8 @@ from django.db.models import Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from stories.access import Part, Role, Surface, rule
 from stories.models import SearchTerm, Segment, Story, Transcript
-from stories.querysets import consent_allows
 
 WORD = re.compile(r"[^\W\d_][\w'’-]{2,59}", re.UNICODE)
 START, STOP = "\x01", "\x02"
@@ -74,7 +74,7 @@ def index_story(story: Story) -> None:
 
 
 def _text_searchable() -> Q:
-    return consent_allows("publish_transcript")
+    return rule(Surface.PUBLIC, Role.ANYONE, Part.TRANSCRIPT).condition()
 
 
 def search(stories, query: str):
@@ -193,7 +193,8 @@ def snippets(stories: list[Story], query: str) -> dict[int, SafeString]:
     query = query.strip()
     if not query or not stories:
         return {}
-    text_ids = [story.pk for story in stories if story.allows("publish_transcript")]
+    public_text = rule(Surface.PUBLIC, Role.ANYONE, Part.TRANSCRIPT)
+    text_ids = [story.pk for story in stories if public_text.allows_story(story)]
     if uses_postgres():
         found = _headlines(text_ids, [story.pk for story in stories], query)
     else:

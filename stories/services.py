@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from stories import choices, search
+from stories import access, choices, search
 from stories.consequences import Change, announce
 from stories.media import (
     RECORDING_FORMATS_TEXT,
@@ -450,8 +450,14 @@ def publish_story(*, story: Story, by) -> Story:
     story = _lock(story)
     if story.status != Story.Status.SUBMITTED:
         raise ValidationError("Only a story submitted for review can be published.")
-    publishes_text = story.allows("publish_transcript") and story.transcripts.exists()
-    publishes_audio = story.allows("publish_audio") and story.recordings.exists()
+    # What the public would be shown once it is published.
+    public = access.parts_for(
+        Story(status=Story.Status.PUBLISHED, current_consent=story.current_consent),
+        surface=access.Surface.PUBLIC,
+        roles=(),
+    )
+    publishes_text = public.transcript and story.transcripts.exists()
+    publishes_audio = public.audio and story.recordings.exists()
     if not (publishes_text or publishes_audio):
         raise ValidationError(
             "The storyteller’s consent does not allow publishing anything this story has: "

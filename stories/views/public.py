@@ -8,7 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from stories import archive, search
+from stories import access, archive, search
+from stories.access import Surface
 from stories.forms import StoryFilterForm
 from stories.media import CopyStatus, copy_status, file_to_hear, not_ready_response, stream_file
 from stories.models import Recording, Story
@@ -93,10 +94,11 @@ def _public_story(pk: int) -> Story:
 def public_story(request, pk):
     story = _public_story(pk)
     transcript = story.current_transcripts[0] if story.current_transcripts else None
-    show_text = transcript is not None and story.allows("publish_transcript")
+    parts = access.parts_for(story, surface=Surface.PUBLIC, roles=())
+    show_text = transcript is not None and parts.transcript
     recordings = (
         [r for r in story.recordings.all() if r.state == Recording.State.READY]
-        if story.allows("publish_audio")
+        if parts.audio
         else []
     )
     # Listeners hear the clean copy only; while it is being made, the page says so.
@@ -121,7 +123,8 @@ def public_captions(request, pk):
     """Serve WebVTT captions made from the redacted transcript of a public story."""
     story = _public_story(pk)
     transcript = story.current_transcripts[0] if story.current_transcripts else None
-    if not (transcript and transcript.has_timings and story.allows("publish_transcript")):
+    shown = access.parts_for(story, surface=Surface.PUBLIC, roles=())
+    if not (transcript and transcript.has_timings and shown.transcript):
         raise Http404
     cues = [
         ParsedSegment(

@@ -90,10 +90,10 @@ def test_changing_scopes_needs_confirmation_then_takes_effect(client, story, tok
     assert "Check your changes" in confirm.content.decode()
     assert "Now no" in confirm.content.decode()
     story.refresh_from_db()
-    assert story.allows("publish_audio")  # Nothing changed before confirmation.
+    assert story.current_consent.publish_audio  # Nothing changed before confirmation.
     client.post(url, {**choices, "confirmed": "yes"})
     story.refresh_from_db()
-    assert not story.allows("publish_audio")
+    assert not story.current_consent.publish_audio
     assert story.current_consent.channel == "storyteller"
 
 

@@ -61,7 +61,7 @@ def test_withdrawing_one_publish_scope_keeps_the_other(team):
     services.change_consent_scopes(story=story, scopes={**ALL_SCOPES, "publish_audio": False})
     story.refresh_from_db()
     assert story in Story.objects.public()
-    assert not story.allows("publish_audio")
+    assert not story.current_consent.publish_audio
     services.change_consent_scopes(
         story=story, scopes={**ALL_SCOPES, "publish_audio": False, "publish_transcript": False}
     )
