@@ -1,7 +1,8 @@
 """The public JSON API at /api/v1/: published stories, their consented content and topics.
 
 Everything starts from Story.objects.public(). A transcript is shown only with consent to publish
-it, and always with redactions applied; audio only with consent to publish it.
+it, and always with redactions applied; audio only with consent to publish it. Filters and search
+go through stories.archive.find(), so a sector filter never singles out a few storytellers.
 """
 
 from datetime import date, datetime

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from stories import services
+from stories import archive, services
 from stories.models import Story
 from tests.factories import ALL_SCOPES, make_story, make_storyteller
 
@@ -83,12 +83,13 @@ def test_a_sector_is_offered_and_listed_only_with_n_storytellers_either_side(
     justice = tell(team, having, "Courtroom", sectors=["criminal_justice"])
     tell(team, without, "Kitchen table")
 
-    archive = page(client)
+    unfiltered = page(client)
     filtered = page(client, sector="criminal_justice")
     count, ids = api_ids(client, sector="criminal_justice")
 
     if shown:
-        assert offered("Criminal justice", having) in archive
+        assert offered("Criminal justice", having) in unfiltered
+        assert "a sector is listed only when at least 5 of them named it" in unfiltered
         assert f"{having} stories" in filtered
         assert all(story.title in filtered for story in justice)
         assert "Kitchen table" not in filtered
@@ -96,7 +97,7 @@ def test_a_sector_is_offered_and_listed_only_with_n_storytellers_either_side(
         assert WITHHELD.format(n=5) not in filtered
         assert (count, ids) == (having, {story.pk for story in justice})
     else:
-        assert "Criminal justice" not in archive
+        assert "Criminal justice" not in unfiltered
         assert WITHHELD.format(n=5) in filtered
         assert "Courtroom" not in filtered
         assert "Kitchen table" not in filtered
@@ -132,9 +133,9 @@ def test_the_small_number_comes_from_the_setting(client, team, settings):
     tell(team, 3, "Courtroom", sectors=["criminal_justice"])
     tell(team, 2, "Drop-in", sectors=["housing"])
     tell(team, 1, "Kitchen table")
-    archive = page(client)
-    assert offered("Criminal justice", 3) in archive
-    assert "Housing" not in archive
+    unfiltered = page(client)
+    assert offered("Criminal justice", 3) in unfiltered
+    assert "Housing" not in unfiltered
     housing = page(client, sector="housing")
     assert WITHHELD.format(n=3) in housing
     assert "Drop-in" not in housing
@@ -271,6 +272,11 @@ def test_a_suggestion_says_nothing_about_a_withheld_sector(client, courts):
     assert "Did you mean" in without
     assert "Did you mean" in with_sector
     assert "Hull home" not in with_sector
+
+
+def test_a_filter_must_be_declared_before_it_can_be_used(team):
+    with pytest.raises(ValueError, match="Unknown filters: gender"):
+        archive.find(Story.objects.public(), {"gender": "woman"})
 
 
 # ---- The API --------------------------------------------------------------------------------
