@@ -1,12 +1,14 @@
 """The public JSON API at /api/v1/: published stories, their consented content and topics.
 
 Everything starts from Story.objects.public(). A transcript is shown only with consent to publish
-it, and always with redactions applied; audio only with consent to publish it.
+it, and always with redactions applied; audio only with consent to publish it. Filters and search
+go through stories.archive.find(), so a sector filter never singles out a few storytellers.
 """
 
 from datetime import date, datetime
+from typing import Literal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,7 +16,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from taggit.models import Tag
 
-from stories import access, archive, search
+from stories import access, archive, choices, search
 from stories.models import Recording, Story, Transcript
 from stories.querysets import current_transcript_prefetch
 
@@ -138,35 +140,33 @@ class TagOut(Schema):
         return tag.count
 
 
+SECTOR_CODES = tuple(code for code, _label in choices.SECTORS if code != choices.PREFER_NOT[0])
+
+
 class StoryFilters(Schema):
     tag: str | None = Field(None, description="A topic's slug or name.")
-    sector: str | None = Field(None, description="A sector the storyteller named, such as housing.")
+    sector: Literal[SECTOR_CODES] | None = Field(
+        None,
+        description="A sector storytellers named, such as housing. To protect their privacy, "
+        "no stories are given if fewer than REPORT_SMALL_NUMBER (5 unless set otherwise) of the "
+        "storytellers matching the other filters named it, or fewer than that did not.",
+    )
     place: str | None = Field(None, description="The place, in any letter case.")
     year: int | None = Field(None, description="The year the story was recorded.")
     language: str | None = Field(None, description="A language code, such as en or cy.")
     has_audio: bool | None = Field(None, description="Whether the audio can be heard.")
 
-    def apply(self, stories):
-        """Narrow public stories to the ones matching every filter given."""
-        if self.tag:
-            tags = Tag.objects.filter(Q(slug=self.tag) | Q(name__iexact=self.tag))
-            stories = stories.filter(pk__in=Story.objects.filter(tags__in=tags).values("pk"))
-        if self.sector:
-            stories = stories.in_sector(self.sector)
-        if self.place:
-            stories = stories.filter(place__iexact=self.place)
-        if self.year is not None:
-            stories = stories.filter(recorded_on__year=self.year)
-        if self.language:
-            stories = stories.filter(language=self.language)
-        if self.has_audio is not None:
-            audible = archive.with_public_audio(Story.objects.public()).values("pk")
-            stories = (
-                stories.filter(pk__in=audible)
-                if self.has_audio
-                else stories.exclude(pk__in=audible)
-            )
-        return stories
+    def given(self) -> dict:
+        """Return the filters given, named as stories.archive.find() names them."""
+        filters = {
+            "tag": self.tag,
+            "sector": self.sector,
+            "place": self.place,
+            "year": self.year,
+            "language": self.language,
+            "audio": self.has_audio,
+        }
+        return {name: value for name, value in filters.items() if value not in (None, "")}
 
 
 def public_stories():
@@ -190,7 +190,9 @@ def public_stories():
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_stories(request, filters: Query[StoryFilters]):
     """List public stories, newest published first."""
-    return filters.apply(public_stories()).order_by("-published_at", "-pk")
+    return archive.find(
+        public_stories(), filters.given(), ordering=("-published_at", "-pk")
+    ).stories
 
 
 @api.get("/stories/{story_id}", response=StoryDetailOut, tags=["stories"])
@@ -243,4 +245,4 @@ class SearchPagination(PageNumberPagination):
 @paginate(SearchPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def search_stories(request, q: str, filters: Query[StoryFilters]):
     """Search public stories: "quoted phrases", -word to exclude, or; best matches first."""
-    return search.search(filters.apply(public_stories()), q)
+    return archive.find(public_stories(), filters.given(), q).stories

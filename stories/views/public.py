@@ -45,17 +45,21 @@ def story_list(request, tag_slug: str | None = None):
         tag = get_object_or_404(Tag, slug=tag_slug)
         filters["tag"] = tag_slug
     query = filters.pop("q", "")
-    stories = archive.apply_filters(Story.objects.public(), filters)
-    results = search.search(stories, query) if query else stories.order_by("-published_at")
+    found = archive.find(Story.objects.public(), filters, query)
     page = Paginator(
-        results.select_related("storyteller", "current_consent").prefetch_related("tags"), PAGE_SIZE
+        found.stories.select_related("storyteller", "current_consent").prefetch_related("tags"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    found = search.snippets(shown, query)
+    snippets = search.snippets(shown, query)
     for story in shown:
-        story.snippet = found.get(story.pk)
-    suggestion = search.did_you_mean(query, stories) if query and page.paginator.count < 3 else None
-    facet_counts = archive.facets(results if query else stories, filters)
+        story.snippet = snippets.get(story.pk)
+    # Suggestions are checked against the stories before fact filters, so that whether one is
+    # offered says nothing about the storytellers a fact filter picks out.
+    suggestion = (
+        search.did_you_mean(query, found.narrowed) if query and page.paginator.count < 3 else None
+    )
+    facet_counts = archive.facets(found)
     if tag:
         del facet_counts["tag"]
     return render(
@@ -71,14 +75,19 @@ def story_list(request, tag_slug: str | None = None):
             "stories": shown,
             "facets": facet_counts,
             "suggestion": suggestion,
-            "querystring": _querystring(request, exclude="page"),
+            "withheld": found.withheld,
+            "small_number": archive.small_number(),
+            "fact_titles": " and ".join(archive.FACT_FILTERS[name].title for name in found.facts),
+            "querystring": _querystring(request, exclude=["page"]),
+            "without_facts": _querystring(request, exclude=["page", *found.facts]),
         },
     )
 
 
-def _querystring(request, exclude: str) -> str:
+def _querystring(request, exclude: list[str]) -> str:
     params = request.GET.copy()
-    params.pop(exclude, None)
+    for name in exclude:
+        params.pop(name, None)
     return params.urlencode()
 
 

@@ -147,15 +147,26 @@ def test_filters_and_their_counts_cover_public_stories_only(client, team, archiv
     assert "Chasing funding" not in leeds
 
 
-def test_sector_filter(client, team):
-    teller = make_storyteller(team.project, team.interviewer, demographics={"sectors": ["housing"]})
-    story = make_story(
-        team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", storyteller=teller
-    )
-    services.publish_story(story=story, by=team.curator)
-    publish(team, title="Elsewhere", transcript="Al: hello")
+def test_sector_filter_lists_the_stories_of_storytellers_who_named_it(client, team):
+    named = []
+    for number in range(5):
+        teller = make_storyteller(
+            team.project, team.interviewer, demographics={"sectors": ["housing"]}
+        )
+        story = make_story(
+            team.project,
+            team.interviewer,
+            scopes=ALL_SCOPES,
+            status="submitted",
+            storyteller=teller,
+            title=f"Waiting list {number}",
+        )
+        services.publish_story(story=story, by=team.curator)
+        named.append(story)
+    for number in range(5):
+        publish(team, title=f"Elsewhere {number}", transcript="Al: hello")
     page = client.get(reverse("stories:story-list"), {"sector": "housing"}).content.decode()
-    assert story.title in page
+    assert all(story.title in page for story in named)
     assert "Elsewhere" not in page
 
 
