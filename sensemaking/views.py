@@ -31,7 +31,7 @@ from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, Work
 from sensemaking.querysets import RUNNERS
 from stories import choices
 from stories.access import USES, Use
-from stories.media import file_to_hear, not_ready_response, stream_file
+from stories.media import copy_status, file_to_hear, not_ready_response, stream_file
 from stories.models import Project, Recording, Story, Transcript
 
 GUEST_SESSION_KEY = "workshop_guest_id"
@@ -314,6 +314,8 @@ def workshop_story(request, pk, story_pk):
             if transcript
             else [],
             "recording": recording,
+            # Participants hear the clean copy only; while it is being made, the page says so.
+            "listening": copy_status(recording, transcript=transcript) if recording else None,
             "quotes": sorted(latest, key=lambda quote: (quote.char_start, quote.pk)),
             "quote_total": len(offsets),
             "quotes_json": [

@@ -17,6 +17,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from taggit.models import Tag
 
 from stories import access, archive, choices, search
+from stories.media import COPY_MEDIA_TYPE, CopyStatus, copy_status
 from stories.models import Recording, Story, Transcript
 from stories.querysets import current_transcript_prefetch
 
@@ -120,13 +121,16 @@ class StoryDetailOut(StoryOut):
     def resolve_audio(story: Story, context) -> list[dict]:
         if not public_parts(story).audio:
             return []
+        transcript = story.current_transcripts[0] if story.current_transcripts else None
+        # Listeners hear the clean copy, and only once it matches the current redactions.
         return [
             {
                 "url": _absolute(context["request"], "stories:public-recording", recording.pk),
-                "media_type": recording.media_type,
+                "media_type": COPY_MEDIA_TYPE,
                 "duration_seconds": recording.duration_seconds,
             }
             for recording in story.ready_recordings
+            if copy_status(recording, transcript=transcript) == CopyStatus.READY
         ]
 
 
@@ -179,9 +183,7 @@ def public_stories():
             has_current_transcript=Exists(
                 Transcript.objects.filter(story=OuterRef("pk"), is_current=True)
             ),
-            has_ready_recording=Exists(
-                Recording.objects.filter(story=OuterRef("pk"), state=Recording.State.READY)
-            ),
+            has_ready_recording=Exists(archive.audible().filter(story=OuterRef("pk"))),
         )
     )
 

@@ -12,21 +12,30 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Count, Q
 from taggit.models import Tag, TaggedItem
 
 from stories import choices, search
+from stories.access import Part, Role, Surface, rule
 from stories.models import Recording, Story
-from stories.querysets import StoryQuerySet, consent_allows
+from stories.querysets import StoryQuerySet
 
 SECTOR_LABELS = dict(choices.SECTORS)
 LANGUAGE_LABELS = dict(choices.LANGUAGES)
 
 
+def audible() -> models.QuerySet:
+    """Return the recordings whose clean copy for listeners is ready (see stories.media)."""
+    return Recording.objects.filter(
+        state=Recording.State.READY, listener_copy_state=Recording.CopyState.READY
+    )
+
+
 def with_public_audio(stories):
-    """Return the stories whose audio may be heard: consent to publish it and a ready recording."""
-    ready = Recording.objects.filter(state=Recording.State.READY).values("story_id")
-    return stories.filter(consent_allows("publish_audio"), pk__in=ready)
+    """Return the stories whose audio may be heard: consent to publish it and a ready copy."""
+    public_audio = rule(Surface.PUBLIC, Role.ANYONE, Part.AUDIO).condition()
+    return stories.filter(public_audio, pk__in=audible().values("story_id"))
 
 
 def _with_topic(stories, tag: str):

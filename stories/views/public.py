@@ -153,7 +153,10 @@ def public_recording(request, pk):
     """Stream the clean copy of a public story's recording, if its storyteller agreed to it."""
     recording = get_object_or_404(
         Recording.objects.filter(
-            story__in=archive.with_public_audio(Story.objects.public()), state=Recording.State.READY
+            story__in=Story.objects.public().filter(
+                access.rule(Surface.PUBLIC, access.Role.ANYONE, access.Part.AUDIO).condition()
+            ),
+            state=Recording.State.READY,
         ),
         pk=pk,
     )

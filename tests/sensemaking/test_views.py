@@ -3,12 +3,21 @@
 import json
 
 import pytest
+from django.core.files import File
 from django.urls import reverse
 
 from sensemaking import services
 from sensemaking.models import Finding, Quote, Theme
 from stories import services as story_services
-from tests.factories import ALL_SCOPES, highlight_phrase, make_member, make_project, make_story
+from stories.models import Recording
+from tests.factories import (
+    ALL_SCOPES,
+    highlight_phrase,
+    make_member,
+    make_playable,
+    make_project,
+    make_story,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -523,3 +532,18 @@ def test_an_empty_finding_is_explained_beside_it_and_keeps_the_quotes_chosen(
     assert response.status_code == 302
     (finding,) = Finding.objects.all()
     assert sorted(finding.quotes.values_list("pk", flat=True)) == sorted(q.pk for q in chosen)
+
+
+def test_the_workshop_player_waits_for_the_clean_copy(client, team, workshop, story, media_files):
+    with media_files["mp3"].open("rb") as handle:
+        recording = story_services.upload_recording(
+            story=story, upload=File(handle, name="talk.mp3"), by=team.interviewer
+        )
+    make_playable(recording)
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:story", args=[workshop.pk, story.pk])
+    assert 'id="story-audio"' in client.get(url).content.decode()
+    Recording.objects.filter(pk=recording.pk).update(listener_copy_state="pending")
+    html = client.get(url).content.decode()
+    assert 'id="story-audio"' not in html
+    assert "The recording is being prepared" in html
