@@ -85,7 +85,7 @@ def cut_clip(clip_id: int) -> str:
     heard = file_to_hear(recording)
     if heard is None:
         if copy_status(recording) == CopyStatus.PREPARING:
-            return "waiting"  # No error, so the next view of the report asks again.
+            return "waiting"  # Asked for again once the copy is made (Change.LISTENER_COPY).
         ReportClip.objects.filter(pk=clip.pk).update(
             error="The story's recording has no copy that may be heard."
         )

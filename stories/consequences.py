@@ -22,6 +22,7 @@ class Change(StrEnum):
     TRANSCRIPT = "transcript"  # a new transcript version
     REDACTION = "redaction"
     PUBLICATION = "publication"
+    LISTENER_COPY = "listener_copy"  # a new clean copy of a recording, for everyone but curators
 
 
 Handler = Callable[..., None]

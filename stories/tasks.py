@@ -7,6 +7,7 @@ from django.core.files import File
 from django.db import transaction
 from django.tasks import task
 
+from stories.consequences import Change, announce
 from stories.media import (
     UNPLACEABLE,
     MediaError,
@@ -91,6 +92,7 @@ def _store_copy(recording_id: int, key: str, made: Path) -> str:
     if old:
         storage = recording.listener_copy.storage
         transaction.on_commit(lambda: storage.delete(old))
+    announce(Change.LISTENER_COPY, story_id=recording.story_id)
     return "made"
 
 

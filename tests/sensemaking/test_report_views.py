@@ -21,6 +21,7 @@ from sensemaking.reports import compile_report, key_quote_clips
 from sensemaking.tasks import cut_clip, render_report_pdf
 from stories import services as story_services
 from stories.models import Membership, Transcript
+from stories.tasks import make_listener_copy
 from stories.transcripts import parse_transcript_file
 from tests.factories import (
     ALL_SCOPES,
@@ -451,3 +452,28 @@ def test_report_pages_read_a_fixed_number_of_queries(
     # as on the public page, plus session, user, the team and curator checks and drafts
     with django_assert_max_num_queries(18):
         assert page(client, "report", published.report.slug).status_code == 200
+
+
+def test_extracts_are_cut_again_from_each_new_listener_copy(
+    client, spoken, team, django_capture_on_commit_callbacks
+):
+    (clip,) = ReportClip.objects.all()
+    cut_clip.call(clip.pk)
+    clip.refresh_from_db()
+    old = Path(clip.file.path)
+    transcript = spoken.story.transcripts.get(is_current=True)
+    start = transcript.text.index("services")
+    # Words redacted elsewhere in the story: the copy is remade, so the extract cut from the
+    # old copy goes at once, and none is served until it is cut again from the new one.
+    with django_capture_on_commit_callbacks(execute=True):
+        story_services.redact_transcript(
+            transcript=transcript, char_start=start, char_end=start + 8, reason="", by=team.curator
+        )
+    assert not old.exists()
+    assert "<audio" not in page(client, "report", spoken.slug).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_listener_copy.call(spoken.story.recordings.get().pk)
+    (fresh,) = ReportClip.objects.all()
+    assert not fresh.file  # queued, to be cut from the new copy
+    assert cut_clip.call(fresh.pk) == "cut"
+    assert "<audio" in page(client, "report", spoken.slug).content.decode()
