@@ -33,8 +33,6 @@ def discard_extracts(*, story_id: int) -> None:
 
 def refresh_reports(*, story_id: int) -> None:
     """Delete the PDFs and extracts a story's reports may no longer show, and make new ones."""
-    from sensemaking.reports import refresh_outputs  # reports imports services
-
     versions = ReportVersion.objects.filter(
         Q(status=ReportVersion.Status.DRAFT, workshops__stories=story_id)
         | Q(status=ReportVersion.Status.PUBLISHED, report__project__stories=story_id)
@@ -42,4 +40,4 @@ def refresh_reports(*, story_id: int) -> None:
     for version in versions.select_related("report"):
         if version.is_published and story_id not in version.content.get("stories", []):
             continue
-        refresh_outputs(version)
+        services.refresh_outputs(version)

@@ -39,6 +39,8 @@ class QuoteQuerySet(models.QuerySet):
         """
         quotes = self.filter(USES[use].condition(prefix="story__"))
         if use in PERSONAL_USES:
+            if user is None:
+                raise TypeError(f"Quotes for {use} are for one person: say who.")
             story = self.model._meta.get_field("story").related_model
             quotes = quotes.filter(story__in=story.objects.visible_to(user).values("pk"))
         return quotes

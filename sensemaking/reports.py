@@ -38,7 +38,6 @@ from sensemaking.models import (
 from sensemaking.services import hide_redacted_words
 from stories.access import USES, Use
 from stories.models import REDACTED, Consent, Recording, Story, Storyteller
-from stories.querysets import consent_allows
 
 ANONYMOUS = "Anonymous storyteller"
 
@@ -317,7 +316,7 @@ def counted_storytellers(story_ids) -> dict[int, Storyteller]:
     return {
         storyteller.pk: storyteller
         for storyteller in Storyteller.objects.filter(
-            consent_allows(prefix="stories__current_consent"), stories__in=story_ids
+            USES[Use.FIGURES].condition(prefix="stories__"), stories__in=story_ids
         ).distinct()
     }
 

@@ -304,14 +304,15 @@ def mark_key_quote(*, quote: Quote, is_key: bool) -> Quote:
     for version in ReportVersion.objects.filter(
         status=ReportVersion.Status.DRAFT, workshops=quote.workshop_id
     ):
-        transaction.on_commit(partial(_refresh_outputs, version))
+        transaction.on_commit(partial(refresh_outputs, version))
     return quote
 
 
-def _refresh_outputs(version: ReportVersion) -> None:
-    from sensemaking.reports import refresh_outputs  # reports reads services; avoid a cycle
+def refresh_outputs(version: ReportVersion) -> None:
+    """Make the report files a version may show now, and delete the rest (see reports)."""
+    from sensemaking import reports  # reports reads services; avoid a cycle
 
-    refresh_outputs(version)
+    reports.refresh_outputs(version)
 
 
 @transaction.atomic
@@ -505,21 +506,18 @@ def move_finding(*, finding: Finding, step: int) -> None:
             Finding.objects.filter(pk=sibling.pk).update(position=position)
 
 
-def reanchor_quotes(*, story: Story, current: Transcript | None = None) -> int:
+@transaction.atomic
+def reanchor_quotes(*, story: Story) -> int:
     """Move quotes on older transcript versions to the current one by their words.
 
     A quote whose words are found again points at them; one whose words are gone is flagged
-    for review, never left pointing at the wrong words. Return how many were flagged.
-    `current` saves a query when the caller has already read the current transcript.
+    for review, never left pointing at the wrong words. Return how many were flagged. Runs
+    when a transcript is saved (sensemaking.consequences).
     """
-    current = current or Transcript.objects.filter(story=story, is_current=True).first()
+    current = Transcript.objects.filter(story=story, is_current=True).first()
     if current is None:
         return 0
-    # Pages call this on every visit: the usual answer, nothing to move, costs one query.
-    if not Quote.objects.filter(story=story).exclude(transcript=current).exists():
-        return 0
-    with transaction.atomic():
-        return _reanchor(story, current)
+    return _reanchor(story, current)
 
 
 def _reanchor(story: Story, current: Transcript) -> int:
@@ -633,7 +631,7 @@ def edit_report(
         version=draft.number,
         figures_changed=changed,
     )
-    transaction.on_commit(partial(_refresh_outputs, draft))
+    transaction.on_commit(partial(refresh_outputs, draft))
     return draft
 
 
@@ -671,5 +669,5 @@ def publish_report(*, version: ReportVersion, by) -> ReportVersion:
         version=version.number,
         figures_changed=changed,
     )
-    transaction.on_commit(partial(_refresh_outputs, version))
+    transaction.on_commit(partial(refresh_outputs, version))
     return version

@@ -48,6 +48,7 @@ class Part(StrEnum):
     FACTS = "facts"  # the storyteller's answers about themselves
     CONTACT = "contact"  # how to reach the storyteller
     AUDIT = "audit"  # the story's history of changes
+    REVIEW = "review"  # what the curator asked the interviewer to change
 
 
 class Status:
@@ -115,10 +116,6 @@ IN_WORKSHOPS = Rule(
     states=frozenset({Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.PUBLISHED}),
     all_of=("use_sensemaking",),
 )
-# Facilitators open a story on the team page once it is submitted, for sense-making only.
-FOR_FACILITATORS = Rule(
-    states=frozenset({Status.SUBMITTED, Status.PUBLISHED}), all_of=("use_sensemaking",)
-)
 PUBLISHED = frozenset({Status.PUBLISHED})
 
 PUBLIC_PARTS: dict[Part, Rule] = {
@@ -145,12 +142,14 @@ POLICY: dict[tuple[Surface, Role], dict[Part, Rule]] = {
         Part.FILE_NAMES: NOT_WITHDRAWN,
         Part.CONSENT: ALWAYS,
         Part.CONSENT_HISTORY: ALWAYS,
+        Part.REVIEW: ALWAYS,
     },
+    # Facilitators open on the team page exactly the stories their workshops may use.
     (Surface.TEAM, Role.FACILITATOR): {
-        Part.SUMMARY: FOR_FACILITATORS,
-        Part.TRANSCRIPT: FOR_FACILITATORS,
-        Part.AUDIO: FOR_FACILITATORS,
-        Part.CONSENT: FOR_FACILITATORS,
+        Part.SUMMARY: IN_WORKSHOPS,
+        Part.TRANSCRIPT: IN_WORKSHOPS,
+        Part.AUDIO: IN_WORKSHOPS,
+        Part.CONSENT: IN_WORKSHOPS,
     },
     (Surface.TEAM, Role.CURATOR): {
         Part.SUMMARY: ALWAYS,
@@ -166,6 +165,7 @@ POLICY: dict[tuple[Surface, Role], dict[Part, Rule]] = {
         Part.FACTS: ALWAYS,
         Part.CONTACT: ALWAYS,
         Part.AUDIT: ALWAYS,
+        Part.REVIEW: ALWAYS,
     },
     (Surface.TEAM, Role.PARTICIPANT): {},
     (Surface.TEAM, Role.STORYTELLER): {},
@@ -215,19 +215,18 @@ def parts_for(story, *, surface: Surface, roles) -> Parts:
     )
 
 
+def once_published(consent) -> Parts:
+    """Return the parts the public would see of a story with this consent, once published."""
+    return Parts(
+        part for part, rule_ in PUBLIC_PARTS.items() if rule_.allows(Status.PUBLISHED, consent)
+    )
+
+
 def team_roles(user, story) -> set[Role]:
     """Return the roles this user holds towards a story on the team's pages."""
-    if not user.is_authenticated:
-        return set()
-    if user.is_superuser:
-        return {Role.CURATOR}
-    held = set(story.project.memberships.filter(user=user).values_list("role", flat=True))
-    roles = set()
-    if "curator" in held:
-        roles.add(Role.CURATOR)
-    if "facilitator" in held:
-        roles.add(Role.FACILITATOR)
-    if "interviewer" in held and story.interviewer_id == user.pk:
+    held = story.project.roles_of(user)  # site admins hold every role
+    roles = {role for role in (Role.CURATOR, Role.FACILITATOR) if role.value in held}
+    if "interviewer" in held and (story.interviewer_id == user.pk or user.is_superuser):
         roles.add(Role.INTERVIEWER)
     return roles
 
@@ -241,9 +240,17 @@ class Use(StrEnum):
     PROJECT_EXPORT = "project_export"  # whole transcripts and recordings in REFI-QDA
     EXTRACT = "extract"  # an audio extract of a key quote, which is public audio
     CREDIT = "credit"  # the storyteller's credit name beside their quotes and in the credits
+    FIGURES = "figures"  # counted in a report's "who shared their stories"
 
 
 QUOTING = ("quote_anonymous", "quote_credited")
+CONSENT_SCOPES = (
+    "archive_research",
+    "use_sensemaking",
+    *QUOTING,
+    "publish_transcript",
+    "publish_audio",
+)
 USES: dict[Use, Rule] = {
     Use.SENSEMAKING: IN_WORKSHOPS,
     # Quotes come from sense-making: a report prints them only while both are agreed.
@@ -254,6 +261,8 @@ USES: dict[Use, Rule] = {
     ),
     Use.EXTRACT: Rule(PUBLISHED, all_of=("use_sensemaking", "publish_audio"), any_of=QUOTING),
     Use.CREDIT: Rule(NOT_WITHDRAWN.states, all_of=("quote_credited",)),
+    # Anyone whose story is still used, whatever they agreed to: only counts are shown.
+    Use.FIGURES: Rule(NOT_WITHDRAWN.states, any_of=CONSENT_SCOPES),
 }
 # The uses whose files go to a person, not the public: only stories they may open go in.
 PERSONAL_USES = frozenset({Use.DATA, Use.PROJECT_EXPORT})

@@ -2,11 +2,10 @@
 
 Everything starts from Story.objects.public(). A transcript is shown only with consent to publish
 it, and always with redactions applied; audio only with consent to publish it. Filters and search
-go through stories.archive.find(), so a sector filter never singles out a few storytellers.
+go through stories.archive.find(): facts about the stories, never about their storytellers.
 """
 
 from datetime import date, datetime
-from typing import Literal
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest
@@ -16,7 +15,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from taggit.models import Tag
 
-from stories import access, archive, choices, search
+from stories import access, archive, search
 from stories.media import COPY_MEDIA_TYPE, CopyStatus, copy_status
 from stories.models import Recording, Story, Transcript
 from stories.querysets import current_transcript_prefetch
@@ -144,17 +143,8 @@ class TagOut(Schema):
         return tag.count
 
 
-SECTOR_CODES = tuple(code for code, _label in choices.SECTORS if code != choices.PREFER_NOT[0])
-
-
 class StoryFilters(Schema):
     tag: str | None = Field(None, description="A topic's slug or name.")
-    sector: Literal[SECTOR_CODES] | None = Field(
-        None,
-        description="A sector storytellers named, such as housing. To protect their privacy, "
-        "no stories are given if fewer than REPORT_SMALL_NUMBER (5 unless set otherwise) of the "
-        "storytellers matching the other filters named it, or fewer than that did not.",
-    )
     place: str | None = Field(None, description="The place, in any letter case.")
     year: int | None = Field(None, description="The year the story was recorded.")
     language: str | None = Field(None, description="A language code, such as en or cy.")
@@ -164,7 +154,6 @@ class StoryFilters(Schema):
         """Return the filters given, named as stories.archive.find() names them."""
         filters = {
             "tag": self.tag,
-            "sector": self.sector,
             "place": self.place,
             "year": self.year,
             "language": self.language,

@@ -336,9 +336,6 @@ class StoryFilterForm(forms.Form):
 
     q = forms.CharField(label="Search stories", max_length=200, required=False)
     tag = forms.SlugField(label="Topic", required=False)
-    sector = forms.ChoiceField(
-        label="Sector", choices=[("", "Any sector"), *choices.SECTORS[:-1]], required=False
-    )
     place = forms.CharField(label="Place", max_length=200, required=False)
     year = forms.IntegerField(label="Year recorded", min_value=1900, max_value=2100, required=False)
     language = forms.ChoiceField(

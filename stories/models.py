@@ -242,6 +242,11 @@ class Story(models.Model):
         return self.current_consent
 
     @property
+    def publishable(self) -> bool:
+        """Whether consent lets the public see something of this story once it is published."""
+        return access.once_published(self.current_consent).summary
+
+    @property
     def is_public(self) -> bool:
         """Whether anyone may see this story on the public pages (stories.access)."""
         return access.rule(

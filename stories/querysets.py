@@ -46,14 +46,6 @@ def current_transcript_prefetch() -> models.Prefetch:
     )
 
 
-def consent_allows(*scopes: str, prefix: str = "current_consent") -> Q:
-    """Return a condition: the current consent is not withdrawn and grants every given scope."""
-    condition = Q(**{f"{prefix}__withdrawn": False})
-    for scope in scopes:
-        condition &= Q(**{f"{prefix}__{scope}": True})
-    return condition
-
-
 def _team_reach(role: Role) -> Q:
     return rule(Surface.TEAM, role, Part.SUMMARY).condition()
 
@@ -104,10 +96,6 @@ class StoryQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(project__in=project_ids_for(user, "curator"))
-
-    def in_sector(self, sector: str) -> "StoryQuerySet":
-        """Return the stories whose storyteller named this sector (JSON list, any database)."""
-        return self.filter(storyteller__sectors__icontains=f'"{sector}"')
 
     def awaiting_review(self) -> "StoryQuerySet":
         return self.filter(status="submitted")

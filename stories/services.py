@@ -450,12 +450,7 @@ def publish_story(*, story: Story, by) -> Story:
     story = _lock(story)
     if story.status != Story.Status.SUBMITTED:
         raise ValidationError("Only a story submitted for review can be published.")
-    # What the public would be shown once it is published.
-    public = access.parts_for(
-        Story(status=Story.Status.PUBLISHED, current_consent=story.current_consent),
-        surface=access.Surface.PUBLIC,
-        roles=(),
-    )
+    public = access.once_published(story.current_consent)
     publishes_text = public.transcript and story.transcripts.exists()
     publishes_audio = public.audio and story.recordings.exists()
     if not (publishes_text or publishes_audio):

@@ -54,8 +54,6 @@ def story_list(request, tag_slug: str | None = None):
     snippets = search.snippets(shown, query)
     for story in shown:
         story.snippet = snippets.get(story.pk)
-    # Suggestions are checked against the stories before fact filters, so that whether one is
-    # offered says nothing about the storytellers a fact filter picks out.
     suggestion = (
         search.did_you_mean(query, found.narrowed) if query and page.paginator.count < 3 else None
     )
@@ -75,11 +73,7 @@ def story_list(request, tag_slug: str | None = None):
             "stories": shown,
             "facets": facet_counts,
             "suggestion": suggestion,
-            "withheld": found.withheld,
-            "small_number": archive.small_number(),
-            "fact_titles": " and ".join(archive.FACT_FILTERS[name].title for name in found.facts),
             "querystring": _querystring(request, exclude=["page"]),
-            "without_facts": _querystring(request, exclude=["page", *found.facts]),
         },
     )
 
@@ -153,9 +147,7 @@ def public_recording(request, pk):
     """Stream the clean copy of a public story's recording, if its storyteller agreed to it."""
     recording = get_object_or_404(
         Recording.objects.filter(
-            story__in=Story.objects.public().filter(
-                access.rule(Surface.PUBLIC, access.Role.ANYONE, access.Part.AUDIO).condition()
-            ),
+            story__in=archive.may_be_heard(Story.objects.public()),
             state=Recording.State.READY,
         ),
         pk=pk,

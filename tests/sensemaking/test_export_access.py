@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from sensemaking import services
+from sensemaking.models import Quote
 from stories import services as story_services
-from stories.models import Story
+from stories.access import Use
 from tests.factories import ALL_SCOPES, highlight_phrase, make_story
 
 pytestmark = pytest.mark.django_db
@@ -66,16 +67,9 @@ def test_a_story_withdrawn_from_sensemaking_leaves_every_data_file(
     assert "Co-production gave me a voice" in text  # the other story's quote stays
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_a_facilitators_files_hold_no_quote_from_a_story_they_may_not_open(
-    client, team, reported, second, kind
-):
-    # Sent back to its interviewer: still in the workshop, but not for facilitators to open.
-    Story.objects.filter(pk=second.pk).update(status=Story.Status.CHANGES_REQUESTED)
-    for facilitator in (team.facilitator, team.facilitator2):
-        assert OTHER not in download(client, facilitator, reported, kind)
-    for curator in (team.curator, team.curator2):
-        assert OTHER in download(client, curator, reported, kind)
+def test_quotes_for_one_persons_files_cannot_be_asked_for_without_saying_who():
+    with pytest.raises(TypeError, match="say who"):
+        Quote.objects.usable_for(Use.DATA)
 
 
 @pytest.mark.parametrize("kind", KINDS)
