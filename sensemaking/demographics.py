@@ -168,6 +168,7 @@ class Table:
     notes: tuple[str, ...]
     text_alternative: str
     age_range: str | None = None
+    rounded_to: int | None = None  # counts rounded to the nearest multiple of this
 
     @property
     def slug(self) -> str:
@@ -189,6 +190,7 @@ class Demographics:
     total: int | None
     threshold: int
     tables: tuple[Table, ...]
+    rounded_to: int | None = None
 
     @property
     def suppressed(self) -> bool:
@@ -198,7 +200,8 @@ class Demographics:
     def total_display(self) -> str:
         if self.total is None:
             return f"Fewer than {self.threshold} storytellers"
-        return f"{self.total} storyteller{'' if self.total == 1 else 's'}"
+        about = "About " if self.rounded_to else ""
+        return f"{about}{self.total} storyteller{'' if self.total == 1 else 's'}"
 
     def table(self, field: str) -> Table:
         return next(table for table in self.tables if table.field == field)
@@ -220,7 +223,12 @@ class Demographics:
             )
             for table in data["tables"]
         )
-        return cls(total=data["total"], threshold=data["threshold"], tables=tables)
+        return cls(
+            total=data["total"],
+            threshold=data["threshold"],
+            tables=tables,
+            rounded_to=data.get("rounded_to"),
+        )
 
 
 def who_shared(
@@ -234,6 +242,46 @@ def who_shared(
         return Demographics(total=0, threshold=threshold, tables=())
     tables = tuple(tabulate(people, q.field, threshold=threshold) for q in QUESTIONS)
     return Demographics(total=len(people), threshold=threshold, tables=tables)
+
+
+ROUNDING_BASE = 5
+
+
+def round_to_base(count: int, base: int = ROUNDING_BASE) -> int:
+    """Round to the nearest multiple of base, halves up (7 is 5, 8 is 10)."""
+    return (count + base // 2) // base * base
+
+
+def rounded(figures: Demographics, base: int = ROUNDING_BASE) -> Demographics:
+    """Return the figures with the total and every shown count rounded to the nearest base.
+
+    Figures are fixed per version and recounted only when enough storytellers changed; the
+    rounding is what stops two or more sets of figures being added and subtracted to isolate
+    one person: each rounded count hides where in a band of `base` the true count lies.
+    Percentages are then worked out from the rounded numbers, so everything shown agrees.
+    """
+    if figures.total is None or not figures.tables:
+        return figures
+    total = round_to_base(figures.total, base)
+    tables = []
+    for table in figures.tables:
+        rows = tuple(
+            row
+            if row.suppressed
+            else replace(
+                row,
+                count=round_to_base(row.count, base),
+                percent=percent_of(round_to_base(row.count, base), total),
+            )
+            for row in table.rows
+        )
+        tables.append(
+            _with_words(
+                replace(table, total=total, rows=rows, rounded_to=base),
+                QUESTION_BY_FIELD[table.field],
+            )
+        )
+    return replace(figures, total=total, tables=tuple(tables), rounded_to=base)
 
 
 def fixed_figures(
@@ -261,7 +309,7 @@ def fixed_figures(
         if len(ids ^ population) < threshold
     )
     if not near:
-        figures = who_shared(people.values(), threshold=threshold)
+        figures = rounded(who_shared(people.values(), threshold=threshold))
         count = {
             "storytellers": sorted(population),
             "counted_on": counted_on,
@@ -465,7 +513,15 @@ def _with_words(table: Table, question: Question) -> Table:
 
     shown = table.charted_rows
     hidden = [row for row in table.rows if row.suppressed]
-    notes.append(f"Percentages are of all {table.total} storytellers, rounded to whole numbers.")
+    if table.rounded_to:
+        notes.append(
+            f"Numbers are rounded to the nearest {table.rounded_to}, and percentages are of "
+            f"all {table.total} storytellers (also rounded), to whole numbers."
+        )
+    else:
+        notes.append(
+            f"Percentages are of all {table.total} storytellers, rounded to whole numbers."
+        )
     if table.multi:
         notes.append(
             "People could choose more than one answer, "

@@ -121,7 +121,9 @@ class CompiledReport:
             f"These figures were counted on {dateformat.format(self.who_counted_on, 'j F Y')}. "
             f"They are counted again only when at least {n} storytellers have joined or left, "
             f"so no one person's answers can be worked out by comparing versions of this "
-            f"report, or this page before and after someone withdraws. Answers given by fewer "
+            f"report, or this page before and after someone withdraws. Every number is "
+            f"rounded to the nearest {demographics.ROUNDING_BASE}, so that no combination of "
+            f"versions or reports gives one person's answers either. Answers given by fewer "
             f"than {n} storytellers are not shown, nor are figures that would let them be "
             f"worked out."
         )

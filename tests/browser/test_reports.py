@@ -230,7 +230,7 @@ def test_a_facilitator_writes_a_report_a_curator_publishes_it_and_anyone_reads_i
     expect(theme.locator(".report-quote figcaption")).to_have_text("— River")
 
     who = visitor.get_by_role("region", name="Who shared their stories?")
-    expect(who).to_contain_text("10 storytellers shared their stories.")
+    expect(who).to_contain_text("About 10 storytellers shared their stories.")
     expect(who.get_by_role("img")).to_have_count(QUESTIONS)
     expect(who.locator("svg[role=img]")).to_have_count(QUESTIONS)
     gender_chart = who.get_by_role("img", name="Storytellers' gender")

@@ -1,6 +1,7 @@
 """Fixed "who shared" figures: no two states anyone can see are differenced to learn one person."""
 
 import io
+import random
 import re
 from types import SimpleNamespace
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from docx import Document
 
 from sensemaking import demographics, services
+from sensemaking.demographics import round_to_base
 from sensemaking.models import ReportVersion
 from sensemaking.reports import compile_report, counted_storytellers
 from stories import services as story_services
@@ -105,7 +107,7 @@ def who_section(client, slug: str, number: str) -> str:
 
 
 def recount(version: ReportVersion) -> demographics.Demographics:
-    """Count the version's figures afresh, as the report did before figures were fixed."""
+    """Count the version's figures afresh and exactly, as the report did before they were fixed."""
     stories = Story.objects.filter(workshops__report_versions=version)
     if version.content:
         stories = version.content["stories"]
@@ -115,13 +117,13 @@ def recount(version: ReportVersion) -> demographics.Demographics:
 def test_one_withdrawal_changes_no_figure_of_any_version(client, twelve, team):
     slug = twelve.slug
     published_before, draft_before = figures(twelve.published), figures(twelve.draft)
-    assert published_before.total == 12 and published_before.tables
+    assert published_before.total == round_to_base(12) and published_before.tables
     assert draft_before == published_before
     public_page = who_section(client, slug, "1.0")
     client.force_login(team.facilitator)
     draft_page = who_section(client, slug, "1.1")
-    assert "12 storytellers shared their stories" in public_page
-    assert "Woman 6 50%" in public_page
+    assert "About 10 storytellers shared their stories" in public_page
+    assert "Woman 5 50%" in public_page  # six of twelve, rounded to the nearest five
 
     leaver = twelve.stories[0]
     story_services.withdraw_consent(story=leaver, reason="Changed my mind.", by=team.curator)
@@ -142,7 +144,7 @@ def test_one_withdrawal_changes_no_figure_of_any_version(client, twelve, team):
     assert who_section(client, slug, "1.1") == public_page
     docx = client.get(reverse("sensemaking:report-docx", args=[slug, "1.1"]))
     paragraphs = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
-    assert "12 storytellers shared their stories." in paragraphs
+    assert "About 10 storytellers shared their stories." in paragraphs
 
 
 def test_figures_are_counted_again_once_n_storytellers_have_joined_or_left(twelve, team):
@@ -162,8 +164,8 @@ def test_figures_are_counted_again_once_n_storytellers_have_joined_or_left(twelv
     )
     draft = save_draft(twelve.published.report, team, workshops=[twelve.workshop])
     after = figures(draft)
-    assert after != before and after == recount(draft)
-    assert after.total == 12 - 1 + N - 1
+    assert after != before and after == demographics.rounded(recount(draft))
+    assert after.total == round_to_base(12 - 1 + N - 1)
     assert figures(twelve.published) == before  # a published version keeps its own figures
     edits = AuditEvent.objects.filter(action=AuditEvent.Action.REPORT_EDITED).order_by("-pk")
     assert [event.details["figures_changed"] for event in edits[:2]] == [True, False]
@@ -177,7 +179,7 @@ def test_figures_are_never_one_person_from_any_earlier_count(twelve, team):
         workshop=twelve.workshop, stories=twelve.stories + joined, by=team.facilitator
     )
     second = figures(save_draft(twelve.published.report, team, workshops=[twelve.workshop]))
-    assert second.total == 12 + N
+    assert second.total == round_to_base(12 + N)
     # The five who joined and one of the twelve leave: six from the second count, but only one
     # person from the first, so counting again would give that person's answers away.
     for story in [*joined, twelve.stories[3]]:
@@ -206,7 +208,7 @@ def test_figures_too_few_to_show_give_way_once_enough_storytellers_shared(client
     services.set_workshop_stories(workshop=workshop, stories=stories, by=team.facilitator)
     version = save_draft(version.report, team, workshops=[workshop])
     # "Fewer than 5" showed no answers, so the fifth storyteller does not give any away.
-    assert figures(version).total == N and figures(version).tables
+    assert figures(version).total == round_to_base(N) and figures(version).tables
 
 
 def test_the_page_says_how_the_figures_are_protected(client, twelve, team):
@@ -262,3 +264,52 @@ def test_only_quotes_once_allowed_are_said_to_be_removed(client, team):
     html = client.get(reverse("sensemaking:report", args=[version.report.slug])).content.decode()
     assert compile_report(version).removed == 1
     assert "1 quote from this version was removed at the storyteller" in html
+
+
+def shown_counts(figures: demographics.Demographics) -> dict[tuple[str, str], int]:
+    return {
+        (table.field, row.value): row.count
+        for table in figures.tables
+        for row in table.rows
+        if not row.suppressed
+    }
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_combination_of_three_counts_gives_one_persons_answers(seed):
+    """The attack on fixed figures alone: P+x, P+Q and Q, each far enough from the others to be
+    counted afresh, add and subtract to x's answers. Rounding leaves every answer possible."""
+    rng = random.Random(seed)
+
+    def person():
+        return SimpleNamespace(
+            gender=rng.choice(["woman", "man"]),
+            age_band=rng.choice(["18-24", "25-34", "35-44"]),
+            sectors=[rng.choice(["housing", "community"])],
+            disability=rng.choice(["yes", "no"]),
+            ethnicity="",
+            lgbtqia="",
+            coproduction_roles=[],
+            lived_experiences=[],
+        )
+
+    p = [person() for _ in range(19)]
+    q = [person() for _ in range(20)]
+    x = person()
+
+    def counts(people, *, exact=False):
+        figures = demographics.who_shared(people, threshold=N)
+        return shown_counts(figures if exact else demographics.rounded(figures))
+
+    exact = [counts([*p, x], exact=True), counts(p + q, exact=True), counts(q, exact=True)]
+    shown = [counts([*p, x]), counts(p + q), counts(q)]
+    for cell in set(exact[0]) & set(exact[1]) & set(exact[2]):
+        field, value = cell
+        truth = demographics.count_answers([x], field)[value]
+        # Without rounding the combination is exactly x's answer...
+        assert exact[0][cell] - exact[1][cell] + exact[2][cell] == truth
+    for cell in set(shown[0]) & set(shown[1]) & set(shown[2]):
+        combined = shown[0][cell] - shown[1][cell] + shown[2][cell]
+        # ...with it, each count is known only to within two either side of what is shown, so
+        # both "has this answer" (1) and "has not" (0) stay possible.
+        assert combined - 6 <= 0 and combined + 6 >= 1, cell

@@ -397,13 +397,15 @@ def test_a_curator_says_what_changed_when_publishing_a_later_version(client, pub
     assert "Version 1.1" in html and "Added the purpose." in html
 
 
-def test_the_coded_project_holds_only_stories_the_person_may_open(client, published, story, team):
+def test_the_coded_project_holds_only_stories_kept_for_research(client, published, story, team):
     client.force_login(team.facilitator)
     archive = zipfile.ZipFile(
         io.BytesIO(page(client, "report-data", published.report.slug, "1.0", "qdpx").content)
     )
     assert any(name.startswith("sources/") for name in archive.namelist())
-    story_services.request_changes(story=story, note="Check the names.", by=team.curator)
+    story_services.change_consent_scopes(
+        story=story, scopes={**ALL_SCOPES, "archive_research": False}, by=team.curator
+    )
     archive = zipfile.ZipFile(
         io.BytesIO(page(client, "report-data", published.report.slug, "1.0", "qdpx").content)
     )
