@@ -83,9 +83,16 @@ def _guest(request) -> WorkshopGuest | None:
     return guest if guest and guest.is_active else None
 
 
+# The largest id a database column holds; a larger "id" names nothing.
+LARGEST_ID = 2**63 - 1
+
+
 def _whole_number(value: str | None) -> int | None:
-    """A query or form value as a whole number, or None if it is not one ("", "-1", "²")."""
-    return int(value) if value and value.isdecimal() else None
+    """A query or form value as an id-sized whole number, or None ("", "-1", "²", 10**30)."""
+    if not (value and value.isdecimal() and len(value) <= 19):
+        return None
+    number = int(value)
+    return number if number <= LARGEST_ID else None
 
 
 def _workshop(request, pk: int) -> tuple[Workshop, Visitor]:

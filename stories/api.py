@@ -22,6 +22,7 @@ from stories.querysets import current_transcript_prefetch
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
 
 api = NinjaAPI(
     title="corpro public API",
@@ -146,7 +147,7 @@ class TagOut(Schema):
 class StoryFilters(Schema):
     tag: str | None = Field(None, description="A topic's slug or name.")
     place: str | None = Field(None, description="The place, in any letter case.")
-    year: int | None = Field(None, description="The year the story was recorded.")
+    year: int | None = Field(None, ge=1, le=9999, description="The year the story was recorded.")
     language: str | None = Field(None, description="A language code, such as en or cy.")
     has_audio: bool | None = Field(None, description="Whether the audio can be heard.")
 
@@ -177,8 +178,16 @@ def public_stories():
     )
 
 
+class Pages(PageNumberPagination):
+    """Page numbers, bounded so that an absurd page is refused with 422, not a server error."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+
 @api.get("/stories", response=list[StoryOut], tags=["stories"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_stories(request, filters: Query[StoryFilters]):
     """List public stories, newest published first."""
     return archive.find(
@@ -203,7 +212,7 @@ def get_story(request, story_id: int):
 
 
 @api.get("/tags", response=list[TagOut], tags=["topics"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_tags(request):
     """List the topics of public stories, most used first, with their number of public stories."""
     return archive.topics()
@@ -220,7 +229,7 @@ class SearchResultOut(StoryOut):
         return getattr(story, "snippet", None)
 
 
-class SearchPagination(PageNumberPagination):
+class SearchPagination(Pages):
     """Page numbers, with snippets computed for the stories on the page only."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from taggit.models import Tag
 
 from stories import choices
 from stories.media import human_size
@@ -137,6 +138,16 @@ class StoryForm(PlainTextMixin, forms.ModelForm):
         else:
             self.fields["storyteller"].queryset = storytellers
             self.fields["storyteller"].empty_label = "Choose a storyteller"
+
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        longest = Tag._meta.get_field("name").max_length
+        too_long = [tag for tag in tags if len(tag) > longest]
+        if too_long:
+            raise ValidationError(
+                f"Each topic can be at most {longest} characters; shorten “{too_long[0][:40]}…”."
+            )
+        return tags
 
     def clean_recorded_on(self):
         recorded_on = self.cleaned_data.get("recorded_on")

@@ -547,3 +547,13 @@ def test_the_workshop_player_waits_for_the_clean_copy(client, team, workshop, st
     html = client.get(url).content.decode()
     assert 'id="story-audio"' not in html
     assert "The recording is being prepared" in html
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775808"])
+def test_an_id_too_large_for_any_row_is_ignored_not_a_server_error(client, team, workshop, number):
+    client.force_login(team.facilitator)
+    for url in (
+        reverse("sensemaking:board", args=[workshop.pk]) + f"?story={number}&theme={number}",
+        reverse("sensemaking:updates", args=[workshop.pk]) + f"?after={number}&story={number}",
+    ):
+        assert client.get(url).status_code == 200

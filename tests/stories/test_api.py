@@ -544,3 +544,17 @@ def test_audio_is_listed_as_the_clean_copy_and_only_once_it_is_ready(client, tea
     (item,) = get_json(client, "/api/v1/stories")["items"]
     assert item["has_audio"] is False
     assert get_json(client, "/api/v1/stories?has_audio=true")["items"] == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/v1/stories?page=99999999999999999999",
+        "/api/v1/stories?year=99999999999999999999",
+        "/api/v1/stories?page_size=99999999999999999999",
+        "/api/v1/search?q=heard&page=99999999999999999999",
+    ],
+)
+def test_absurd_numbers_are_refused_with_422_not_a_server_error(client, team, address):
+    publish(team)
+    assert client.get(address).status_code == 422

@@ -119,6 +119,18 @@ def test_story_with_html_title_is_refused(client, team):
     assert Story.objects.count() == 1
 
 
+def test_a_topic_longer_than_a_topic_can_be_is_refused_and_nothing_is_saved(client, team):
+    storyteller = make_story(team.project, team.interviewer).storyteller
+    client.force_login(team.interviewer)
+    response = client.post(
+        reverse("stories:story-create", args=[team.project.slug]),
+        {"storyteller": storyteller.pk, "title": "Topics", "language": "en", "tags": "x" * 101},
+    )
+    assert response.status_code == 200
+    assert "Each topic can be at most 100 characters" in response.content.decode()
+    assert Story.objects.count() == 1
+
+
 def test_cannot_pick_another_interviewers_storyteller(client, team):
     theirs = make_story(team.project, team.interviewer2).storyteller
     make_story(team.project, team.interviewer)
