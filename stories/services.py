@@ -1,6 +1,7 @@
 """State changes for stories: every consent change and publication writes an audit row."""
 
 import hashlib
+import re
 import secrets
 from datetime import date, timedelta
 
@@ -550,19 +551,26 @@ def redact_transcript(
 DETAIL_FIELDS = ("title", "summary", "place")
 
 
+def details_with(story: Story, words: str) -> list[str]:
+    """Return the names of the story's details that hold these words, in any letter case."""
+    words = words.casefold()
+    return [name for name in DETAIL_FIELDS if words and words in getattr(story, name).casefold()]
+
+
 @transaction.atomic
 def redact_story_details(*, story: Story, words: str, by) -> list[str]:
-    """Replace these words with "[redacted]" in the story's title, summary and place.
+    """Replace these words, in any letter case, with "[redacted]" in the title, summary and place.
 
     These are shown wherever the story is (pages, API, feed, search, sitemap), so a redaction
     "everywhere" must reach them too. Return the names of the fields changed.
     """
     story = _lock(story)
-    changed = [name for name in DETAIL_FIELDS if words and words in getattr(story, name)]
+    changed = details_with(story, words)
     if not changed:
         return []
+    found = re.compile(re.escape(words), re.IGNORECASE)
     for name in changed:
-        setattr(story, name, getattr(story, name).replace(words, REDACTED))
+        setattr(story, name, found.sub(REDACTED, getattr(story, name)))
     story.full_clean()
     story.save(update_fields=[*changed, "updated_at"])
     search.index_story(story)

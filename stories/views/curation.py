@@ -87,8 +87,11 @@ def transcript_redact(request, pk):
         raise Http404
     form = RedactionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        spans = _redaction_spans(transcript, form)
-        if spans:
+        words = form.cleaned_data["words"].strip()
+        everywhere = form.cleaned_data["everywhere"]
+        in_details = everywhere and bool(services.details_with(story, words))
+        spans = _redaction_spans(transcript, form, elsewhere=in_details)
+        if spans or in_details:
             with transaction.atomic():
                 for start, end in spans:
                     services.redact_transcript(
@@ -99,20 +102,14 @@ def transcript_redact(request, pk):
                         by=request.user,
                     )
                 fields = (
-                    services.redact_story_details(
-                        story=story, words=form.cleaned_data["words"].strip(), by=request.user
-                    )
-                    if form.cleaned_data["everywhere"]
+                    services.redact_story_details(story=story, words=words, by=request.user)
+                    if everywhere
                     else []
                 )
-            places = "1 place" if len(spans) == 1 else f"{len(spans)} places"
-            also = f", and in the story’s {_listed(fields)}" if fields else ""
-            messages.success(request, f"Redacted {places} in the transcript{also}.")
-            if story.recordings.exists() and silenced_spans(current_transcript(story.pk)) is None:
-                stopped = (
-                    " Nobody but curators can hear the recording now." if story.is_public else ""
-                )
-                messages.warning(request, f"{UNPLACEABLE}{stopped}")
+            done = [f"{len(spans)} place{'' if len(spans) == 1 else 's'} in the transcript"]
+            done = (done if spans else []) + ([f"the story’s {_listed(fields)}"] if fields else [])
+            messages.success(request, f"Redacted {' and '.join(done)}.")
+            _warn_where_words_remain(request, story, transcript, words)
             return redirect("stories:story-detail", pk=story.pk)
     return render(
         request,
@@ -125,12 +122,37 @@ def transcript_redact(request, pk):
     )
 
 
+def _warn_where_words_remain(request, story: Story, transcript: Transcript, words: str) -> None:
+    """Tell the curator what a redaction could not reach, so nothing is left unknowingly."""
+    speakers = sorted(
+        {
+            segment.speaker
+            for segment in transcript.segments.all()
+            if words.casefold() in segment.speaker.casefold()
+        }
+    )
+    if speakers:
+        messages.warning(
+            request,
+            f"The words are also part of a speaker’s name ({', '.join(speakers)}), which is "
+            "shown beside their lines and in the captions. Edit the transcript to change it.",
+        )
+    if story.recordings.exists() and silenced_spans(current_transcript(story.pk)) is None:
+        stopped = " Nobody but curators can hear the recording now." if story.is_public else ""
+        messages.warning(request, f"{UNPLACEABLE}{stopped}")
+
+
 def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _redaction_spans(transcript: Transcript, form: RedactionForm) -> list[tuple[int, int]]:
-    """Find where the chosen words stand; add a form error if they are not there."""
+def _redaction_spans(
+    transcript: Transcript, form: RedactionForm, *, elsewhere: bool = False
+) -> list[tuple[int, int]]:
+    """Find where the chosen words stand in the transcript.
+
+    Add a form error if they are not there, unless they are `elsewhere` in the story's details.
+    """
     words = form.cleaned_data["words"].strip()
     segments = list(transcript.segments.all())
     number = form.cleaned_data["segment"]
@@ -149,7 +171,7 @@ def _redaction_spans(transcript: Transcript, form: RedactionForm) -> list[tuple[
             else:
                 spans.append(span)
             start = segment.text.find(words, start + len(words))
-    if not spans:
+    if not spans and not elsewhere:
         where = "the transcript" if form.cleaned_data["everywhere"] else "that paragraph"
         form.add_error(
             "words",

@@ -398,7 +398,7 @@ def test_redacting_everywhere_covers_title_summary_and_place(client, team):
         follow=True,
     )
     assert (
-        "Redacted 1 place in the transcript, and in the story’s title, summary and place."
+        "Redacted 1 place in the transcript and the story’s title, summary and place."
         in response.content.decode()
     )
     texts = public_texts(client, story)
@@ -409,6 +409,41 @@ def test_redacting_everywhere_covers_title_summary_and_place(client, team):
     assert "Life at [redacted]" in texts["api"]
     assert "Life at [redacted]" in texts["feed"]
     assert "Sam remembers [redacted] and the people there." in texts["feed"]
+
+
+def test_words_only_in_the_details_are_redacted_there_in_any_letter_case(client, team):
+    story = published_with_details(team, "Mill Street")
+    Story.objects.filter(pk=story.pk).update(place="MILL STREET, Leeds")
+    client.force_login(team.curator)
+    response = client.post(
+        reverse("stories:transcript-redact", args=[story.pk]),
+        {"words": "mill street", "everywhere": "on", "reason": "An address"},
+        follow=True,
+    )
+    assert "Redacted the story’s title, summary and place." in response.content.decode()
+    story.refresh_from_db()
+    assert (story.title, story.place) == ("Life at [redacted]", "[redacted], Leeds")
+    for surface, text in public_texts(client, story).items():
+        assert "mill street" not in text.casefold(), surface
+
+
+def test_the_curator_is_told_when_the_words_are_a_speakers_name(client, team):
+    story = make_story(
+        team.project,
+        team.interviewer,
+        scopes=ALL_SCOPES,
+        status="submitted",
+        transcript="Dana Price: I moved in 2019.\n\nInterviewer: And Dana Price stayed?",
+    )
+    client.force_login(team.curator)
+    response = client.post(
+        reverse("stories:transcript-redact", args=[story.pk]),
+        {"words": "Dana Price", "everywhere": "on", "reason": "A name"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Redacted 1 place in the transcript." in page
+    assert "also part of a speaker’s name (Dana Price)" in page
 
 
 def test_redacting_one_paragraph_leaves_the_story_details_alone(client, team):
