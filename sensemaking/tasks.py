@@ -10,6 +10,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 
 from sensemaking.models import ReportClip, ReportFile
@@ -59,10 +60,19 @@ def render_report_pdf(file_id: int, base_url: str) -> str:
         return ReportFile.State.FAILED
     name = f"{slugify(compiled.title) or 'report'}-v{compiled.number}.pdf"
     pdf.file.save(name, ContentFile(content), save=False)
-    pdf.pages = len(document.pages)
-    pdf.state, pdf.progress, pdf.step = ReportFile.State.READY, 100, "Ready"
-    pdf.save(update_fields=["file", "pages", "state", "progress", "step", "updated_at"])
-    return pdf.state
+    stored = ReportFile.objects.filter(pk=pdf.pk, fingerprint=pdf.fingerprint).update(
+        file=pdf.file.name,
+        pages=len(document.pages),
+        state=ReportFile.State.READY,
+        progress=100,
+        step="Ready",
+        updated_at=timezone.now(),
+    )
+    if not stored:
+        # A withdrawal deleted this PDF while it was being made: its file must not stay behind.
+        pdf.file.storage.delete(pdf.file.name)
+        return "stale"
+    return ReportFile.State.READY
 
 
 @task()
@@ -110,5 +120,8 @@ def cut_clip(clip_id: int) -> str:
             return "failed"
         with target.open("rb") as handle:
             clip.file.save(f"clip-{clip.quote_id}.mp3", File(handle), save=False)
-    clip.save(update_fields=["file"])
+    if not ReportClip.objects.filter(pk=clip.pk).update(file=clip.file.name):
+        # The extract stopped being allowed while it was being cut: nothing may stay behind.
+        clip.file.storage.delete(clip.file.name)
+        return "stale"
     return "cut"

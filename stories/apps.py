@@ -7,8 +7,9 @@ class StoriesConfig(AppConfig):
 
     def ready(self):
         from stories.consequences import Change, register
-        from stories.tasks import refresh_listener_copies
+        from stories.tasks import forget_listener_copies, refresh_listener_copies
 
         # What listeners hear follows the redactions and the transcript's timings.
         register(Change.REDACTION, refresh_listener_copies)
         register(Change.TRANSCRIPT, refresh_listener_copies)
+        register(Change.CONSENT, forget_listener_copies)

@@ -9,12 +9,15 @@ consequences are one action and no page has to tidy up when it is next read. A h
 slow work queues it as a task for the worker. `stories` never imports the apps that listen.
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from enum import StrEnum
 from functools import partial
 
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 class Change(StrEnum):
@@ -37,9 +40,13 @@ def register(change: Change, handler: Handler) -> None:
 
 def announce(change: Change, *, story_id: int) -> None:
     """Run the handlers of this change once the current transaction commits."""
-    transaction.on_commit(partial(_run, change, story_id), robust=False)
+    transaction.on_commit(partial(_run, change, story_id), robust=True)
 
 
 def _run(change: Change, story_id: int) -> None:
+    # The change is already committed: one handler failing must not stop the others.
     for handler in _handlers[change]:
-        handler(story_id=story_id)
+        try:
+            handler(story_id=story_id)
+        except Exception:
+            logger.exception("After a %s change to story %s, %s failed", change, story_id, handler)

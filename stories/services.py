@@ -459,7 +459,13 @@ def publish_story(*, story: Story, by) -> Story:
             "The storyteller’s consent does not allow publishing anything this story has: "
             "it needs consent to publish the transcript or the audio, and that content uploaded."
         )
-    if publishes_audio and silenced_spans(current_transcript(story.pk)) is None:
+    # A redaction that cannot be placed in time cannot be silenced: then the audio is not heard
+    # (nobody but curators gets a copy), and only the transcript, if allowed, is published.
+    if (
+        publishes_audio
+        and not publishes_text
+        and silenced_spans(current_transcript(story.pk)) is None
+    ):
         raise ValidationError(f"The audio can’t be published. {UNPLACEABLE}")
     story.status = Story.Status.PUBLISHED
     story.published_at = timezone.now()
@@ -520,32 +526,46 @@ def redact_transcript(
     *, transcript: Transcript, char_start: int, char_end: int, reason: str, by
 ) -> Redaction:
     """Hide a span of the transcript from everyone but curators; the original is kept."""
-    if not (0 <= char_start < char_end <= len(transcript.text)):
-        raise ValidationError("Choose some words of the transcript to redact.")
-    redaction = Redaction(
-        transcript=transcript,
-        char_start=char_start,
-        char_end=char_end,
-        reason=reason,
-        created_by=by,
-    )
-    redaction.full_clean()
-    redaction.save()
-    search.index_transcript(transcript)
-    story = transcript.story
-    story.save(update_fields=["updated_at"])
-    announce(Change.REDACTION, story_id=story.pk)
-    audit(
-        action=AuditEvent.Action.TRANSCRIPT_REDACTED,
-        project=story.project,
-        actor=by,
-        story=story,
-        transcript_version=transcript.version,
-        char_start=char_start,
-        char_end=char_end,
-        reason=reason,
+    (redaction,) = redact_spans(
+        transcript=transcript, spans=[(char_start, char_end)], reason=reason, by=by
     )
     return redaction
+
+
+@transaction.atomic
+def redact_spans(
+    *, transcript: Transcript, spans: list[tuple[int, int]], reason: str, by
+) -> list[Redaction]:
+    """Hide these spans of the transcript, each with its audit row; what follows runs once."""
+    redactions = []
+    story = transcript.story
+    for char_start, char_end in spans:
+        if not (0 <= char_start < char_end <= len(transcript.text)):
+            raise ValidationError("Choose some words of the transcript to redact.")
+        redaction = Redaction(
+            transcript=transcript,
+            char_start=char_start,
+            char_end=char_end,
+            reason=reason,
+            created_by=by,
+        )
+        redaction.full_clean()
+        redaction.save()
+        redactions.append(redaction)
+        audit(
+            action=AuditEvent.Action.TRANSCRIPT_REDACTED,
+            project=story.project,
+            actor=by,
+            story=story,
+            transcript_version=transcript.version,
+            char_start=char_start,
+            char_end=char_end,
+            reason=reason,
+        )
+    search.index_transcript(transcript)
+    story.save(update_fields=["updated_at"])
+    announce(Change.REDACTION, story_id=story.pk)
+    return redactions
 
 
 DETAIL_FIELDS = ("title", "summary", "place")

@@ -47,7 +47,11 @@ def probe_recording(recording_id: int) -> str:
 @task()
 def make_listener_copy(recording_id: int) -> str:
     """Make the copy everyone but curators hears: sound only, no metadata, redactions silenced."""
-    recording = Recording.objects.filter(pk=recording_id, state=Recording.State.READY).first()
+    recording = (
+        Recording.objects.filter(pk=recording_id, state=Recording.State.READY)
+        .exclude(story__status="withdrawn")
+        .first()
+    )
     if recording is None:
         return "gone"
     spans = silenced_spans(current_transcript(recording.story_id))
@@ -81,7 +85,13 @@ def make_listener_copy(recording_id: int) -> str:
 
 @transaction.atomic
 def _store_copy(recording_id: int, key: str, made: Path) -> str:
-    recording = Recording.objects.select_for_update().get(pk=recording_id)
+    recording = (
+        Recording.objects.select_for_update(of=("self",))
+        .select_related("story")
+        .get(pk=recording_id)
+    )
+    if recording.story.status == "withdrawn":
+        return "withdrawn"
     if recording.listener_copy_key != key:
         return "superseded"  # The redactions changed while it was being made; a newer task runs.
     old = recording.listener_copy.name
@@ -121,7 +131,24 @@ def refresh_listener_copies(*, story_id: int) -> None:
         if key is None:
             discard_listener_copy(recording, error=UNPLACEABLE)
         elif recording.listener_copy_key != key:
+            # The stale copy still says the newly redacted words: it goes now, not when the
+            # new one is made (which may fail). A copy being made for the old key is superseded.
+            if recording.listener_copy:
+                recording.listener_copy.delete(save=False)
             Recording.objects.filter(pk=recording.pk).update(
-                listener_copy_state=Recording.CopyState.PENDING, listener_copy_error=""
+                listener_copy="",
+                listener_copy_key=key,
+                listener_copy_state=Recording.CopyState.PENDING,
+                listener_copy_error="",
             )
             make_listener_copy.enqueue(recording.pk)
+
+
+WITHDRAWN = "The storyteller withdrew their story, so nobody may hear it."
+
+
+def forget_listener_copies(*, story_id: int) -> None:
+    """Once a story is withdrawn, delete the copies made for listeners."""
+    withdrawn = Recording.objects.filter(story_id=story_id, story__status="withdrawn")
+    for recording in withdrawn:
+        discard_listener_copy(recording, error=WITHDRAWN)

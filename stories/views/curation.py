@@ -42,6 +42,8 @@ def story_publish(request, pk):
             messages.error(request, message)
     else:
         messages.success(request, "Story published.")
+        if story.recordings.exists() and silenced_spans(current_transcript(story.pk)) is None:
+            messages.warning(request, f"Only the transcript is published. {UNPLACEABLE}")
     return redirect("stories:story-detail", pk=story.pk)
 
 
@@ -93,11 +95,10 @@ def transcript_redact(request, pk):
         spans = _redaction_spans(transcript, form, elsewhere=in_details)
         if spans or in_details:
             with transaction.atomic():
-                for start, end in spans:
-                    services.redact_transcript(
+                if spans:
+                    services.redact_spans(
                         transcript=transcript,
-                        char_start=start,
-                        char_end=end,
+                        spans=spans,
                         reason=form.cleaned_data["reason"],
                         by=request.user,
                     )

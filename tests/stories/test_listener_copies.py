@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.urls import reverse
 
@@ -261,13 +262,34 @@ def test_untimed_transcript_with_a_redaction_cannot_publish_audio(
     assert recording.listener_copy_state == Recording.CopyState.FAILED
     assert not recording.listener_copy  # The copy that says the words is deleted.
 
+    # The transcript may still be published; the audio is not, and the curator is told why.
     response = client.post(reverse("stories:story-publish", args=[story.pk]), follow=True)
     page = response.content.decode()
-    assert "The audio can’t be published." in page
+    assert "Only the transcript is published." in page
     assert "Upload a timed transcript (WebVTT or SRT)" in page
     story.refresh_from_db()
-    assert story.status == Story.Status.SUBMITTED
+    assert story.status == Story.Status.PUBLISHED
     assert "Nobody but curators can hear this recording." in page  # The team page says why.
+    public = client.get(reverse("stories:public-story", args=[story.pk])).content.decode()
+    assert "<audio" not in public and "heard" not in public.replace("[redacted]", "")
+    assert client.get(reverse("stories:public-recording", args=[recording.pk])).status_code == 404
+
+
+def test_only_audio_with_an_unplaceable_redaction_is_not_published(team, media_files):
+    story = make_story(
+        team.project,
+        team.interviewer,
+        scopes={**ALL_SCOPES, "publish_transcript": False},
+        status="submitted",
+    )
+    make_playable(upload(story, media_files["mp3"], team.interviewer))
+    transcript = story.transcripts.get()
+    start = transcript.text.index("heard")
+    services.redact_transcript(
+        transcript=transcript, char_start=start, char_end=start + 5, reason="", by=team.curator
+    )
+    with pytest.raises(ValidationError, match="The audio can’t be published"):
+        services.publish_story(story=story, by=team.curator)
 
 
 def test_an_untimed_transcript_without_redactions_still_publishes_audio(team, media_files):
@@ -477,3 +499,21 @@ def test_recordings_from_before_copies_existed_get_one_from_the_command(
     call_command("make_listener_copies", stdout=io.StringIO())
     run_worker()
     assert client.get(url).status_code == 200
+
+
+def test_withdrawal_deletes_the_listeners_copies(
+    team, media_files, django_capture_on_commit_callbacks
+):
+    story = make_story(
+        team.project, team.interviewer, scopes=ALL_SCOPES, status="published", curator=team.curator
+    )
+    recording = make_playable(upload(story, media_files["mp3"], team.interviewer))
+    copy = Path(recording.listener_copy.path)
+    assert copy.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_consent(story=story, reason="Changed my mind")
+    recording.refresh_from_db()
+    assert not copy.exists() and not recording.listener_copy
+    assert recording.listener_copy_state == Recording.CopyState.FAILED
+    # A copy asked for before the withdrawal is not made after it.
+    assert make_listener_copy.call(recording.pk) == "gone"
