@@ -81,8 +81,9 @@ def report_docx(compiled: CompiledReport) -> bytes:
     document = Document()
     _describe_document(document, compiled)
     document.add_heading(_clean(compiled.title), level=0)
+    draft = "" if compiled.version.is_published else " (draft, not published)"
     document.add_paragraph(
-        f"Version {compiled.number}, {_long_date(compiled.date)}", style="Subtitle"
+        f"Version {compiled.number}{draft}, {_long_date(compiled.date)}", style="Subtitle"
     )
     if compiled.removed:
         document.add_paragraph(REMOVED_NOTE)
