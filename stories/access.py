@@ -222,6 +222,28 @@ def once_published(consent) -> Parts:
     )
 
 
+# What is known about a storyteller, whatever their stories: on their page, not a story's.
+ABOUT_STORYTELLERS = (Part.FACTS, Part.CONTACT)
+
+
+def storyteller_parts(user, storyteller) -> Parts:
+    """Return what this user may see about a storyteller: their facts and contact details.
+
+    These belong to the person, not to one story, so they follow the team page's rules for a
+    story in any state (they stay with curators after a withdrawal, for the records).
+    """
+    held = storyteller.project.roles_of(user)
+    roles = {role for role in (Role.CURATOR, Role.FACILITATOR) if role.value in held}
+    if "interviewer" in held:
+        roles.add(Role.INTERVIEWER)
+    return Parts(
+        part
+        for part in ABOUT_STORYTELLERS
+        for role in roles
+        if rule(Surface.TEAM, role, part).states == Status.ALL
+    )
+
+
 def team_roles(user, story) -> set[Role]:
     """Return the roles this user holds towards a story on the team's pages."""
     held = story.project.roles_of(user)  # site admins hold every role

@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from sensemaking import services as sensemaking_services
+from sensemaking.models import ReportClip
+from sensemaking.tasks import cut_clip
 from stories import services
 from stories.models import Consent, Transcript
 from stories.transcripts import parse_transcript_file
@@ -34,7 +36,7 @@ WORKSHOP = CURATORS | {"facilitator", "facilitator2", "participant", "guest"}
 MAY_SEE = {
     "SENTINELCONTACT": CURATORS,
     "sentinel-contact@example.org": CURATORS,
-    "SENTINELREASON": STORY_TEAM,
+    "SENTINELREASON": STORY_TEAM | {"storyteller"},  # their own consent history
     "SENTINELEVIDENCE": CURATORS,
     "SENTINELFILENAME": STORY_TEAM,
     "SENTINELREDACTED": CURATORS,
@@ -150,7 +152,13 @@ def world(team, media_files, django_capture_on_commit_callbacks):
     )
     with django_capture_on_commit_callbacks(execute=True):
         version = sensemaking_services.publish_report(version=version, by=team.curator)
+    for clip in ReportClip.objects.all():
+        cut_clip.call(clip.pk)
+    _link, storyteller_token = services.create_storyteller_link(
+        storyteller=public.storyteller, by=team.curator
+    )
     return {
+        "storyteller_token": storyteller_token,
         "stories": [public, private, draft, sent_back],
         "public": public,
         "recording": recording,
@@ -204,6 +212,13 @@ def urls(team, world) -> list[str]:
         found.append(reverse("stories:storyteller-detail", args=[storyteller.pk]))
     for recording in world["public"].recordings.all():
         found.append(reverse("stories:recording-file", args=[recording.pk]))
+    for consent in world["public"].consents.exclude(evidence=""):
+        found.append(reverse("stories:consent-evidence", args=[consent.pk]))
+    for story in world["stories"]:
+        found.append(reverse("sensemaking:media", args=[workshop.pk, story.pk]))
+    for clip in ReportClip.objects.exclude(file=""):
+        found.append(reverse("sensemaking:report-clip", args=[report.slug, number, clip.pk]))
+    found += [reverse("storyteller:home")]
     return found
 
 
@@ -231,16 +246,23 @@ def test_no_sentinel_reaches_anyone_who_may_not_see_it(client, team, world):
         "curator": team.curator,
         "curator2": team.curator2,
         "guest": "guest",
+        "storyteller": "storyteller",
     }
+    addresses = urls(team, world)
+    # The crawl includes the audio extract and the evidence file, not only pages.
+    assert any("/clips/" in url for url in addresses)
+    assert any("/media/evidence/" in url for url in addresses)
     seen = {sentinel: set() for sentinel in MAY_SEE}
     leaks = []
     for who, user in people.items():
         client.logout()
         if user == "guest":
             client.get(reverse("sensemaking:join", args=[world["token"]]))
+        elif user == "storyteller":
+            client.get(reverse("storyteller:enter", args=[world["storyteller_token"]]))
         elif user is not None:
             client.force_login(user)
-        for url in urls(team, world):
+        for url in addresses:
             text = text_of(client.get(url))
             for sentinel, allowed in MAY_SEE.items():
                 if sentinel in text:

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from stories import services
+from stories import access, services
 from stories.forms import RedactionForm, ReviewNoteForm
 from stories.media import UNPLACEABLE, current_transcript, silenced_spans, stream_file
 from stories.models import Consent, Story, Transcript
@@ -185,13 +185,17 @@ def _redaction_spans(
 
 @login_required
 def consent_evidence(request, pk):
-    """Stream consent evidence to curators only."""
+    """Stream consent evidence to those whose role may see it (curators)."""
     consent = get_object_or_404(
-        Consent.objects.filter(story__in=Story.objects.curated_by(request.user)).exclude(
-            evidence=""
-        ),
+        Consent.objects.filter(story__in=Story.objects.visible_to(request.user))
+        .exclude(evidence="")
+        .select_related("story__project", "story__current_consent"),
         pk=pk,
     )
+    story = consent.story
+    roles = access.team_roles(request.user, story)
+    if not access.parts_for(story, surface=access.Surface.TEAM, roles=roles).evidence:
+        raise Http404
     return stream_file(
         request, consent.evidence, "application/octet-stream", download=consent.evidence_filename
     )

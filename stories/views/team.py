@@ -133,7 +133,7 @@ def storyteller_detail(request, pk):
     storyteller = get_object_or_404(
         Storyteller.objects.visible_to(request.user).select_related("project"), pk=pk
     )
-    is_curator = "curator" in storyteller.project.roles_of(request.user)
+    parts = access.storyteller_parts(request.user, storyteller)
     stories = Story.objects.visible_to(request.user).filter(storyteller=storyteller)
     links = storyteller.links.all()
     return render(
@@ -141,8 +141,8 @@ def storyteller_detail(request, pk):
         "stories/storyteller_detail.html",
         {
             "storyteller": storyteller,
-            "is_curator": is_curator,
-            "contact": getattr(storyteller, "contact", None) if is_curator else None,
+            "parts": parts,
+            "contact": getattr(storyteller, "contact", None) if parts.contact else None,
             "stories": stories,
             "links": links,
             "new_link": request.session.pop("new_storyteller_link", None),
