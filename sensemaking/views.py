@@ -441,17 +441,22 @@ def board(request, pk):
         quotes = quotes.filter(story_id=story_pk)
     # Only curators may filter by storytellers' special-category answers (the storyteller form
     # promises that only they see them), and even they see no group smaller than the threshold.
+    # A group is too small if it, or the rest of the storytellers beside it, is under the
+    # threshold (a group of all but two says as much about those two).
     curates = visitor.is_curator
     applied = {}
+    everyone = quotes
     if curates:
         for name in BOARD_FILTERS:
             value = request.GET.get(name, "")
             if value:
                 quotes = quotes.filter(**{f"story__storyteller__{name}": value})
                 applied[name] = value
-    too_few = bool(applied) and (
-        quotes.values("story__storyteller").distinct().count() < settings.REPORT_SMALL_NUMBER
-    )
+    too_few = False
+    if applied:
+        group = quotes.values("story__storyteller").distinct().count()
+        rest = everyone.values("story__storyteller").distinct().count() - group
+        too_few = min(group, rest) < settings.REPORT_SMALL_NUMBER
     if too_few:
         quotes = quotes.none()
     themes = list(
