@@ -428,7 +428,9 @@ def _fingerprint(compiled: CompiledReport) -> str:
         "version": [compiled.version.pk, compiled.version.updated_at.isoformat()],
         "sections": [compiled.sections, compiled.value_headings, compiled.value_rows],
         "themes": [asdict(theme) for theme in compiled.themes],
-        "quotes": [[q.id, q.text, q.credit, q.public_url, q.themes] for q in compiled.quotes],
+        "quotes": [
+            [q.id, q.text, q.credit, q.public_url, q.themes, q.story_title] for q in compiled.quotes
+        ],
         "removed": compiled.removed,
         "credits": compiled.storyteller_credits,
         "names": [compiled.interviewers, compiled.facilitators],

@@ -571,10 +571,15 @@ def redact_spans(
 DETAIL_FIELDS = ("title", "summary", "place")
 
 
+def words_pattern(words: str) -> re.Pattern:
+    """Match these words in any letter case: how a redaction "everywhere" finds them."""
+    return re.compile(re.escape(words), re.IGNORECASE)
+
+
 def details_with(story: Story, words: str) -> list[str]:
     """Return the names of the story's details that hold these words, in any letter case."""
-    words = words.casefold()
-    return [name for name in DETAIL_FIELDS if words and words in getattr(story, name).casefold()]
+    found = words_pattern(words)
+    return [name for name in DETAIL_FIELDS if words and found.search(getattr(story, name))]
 
 
 @transaction.atomic
@@ -588,12 +593,13 @@ def redact_story_details(*, story: Story, words: str, by) -> list[str]:
     changed = details_with(story, words)
     if not changed:
         return []
-    found = re.compile(re.escape(words), re.IGNORECASE)
+    found = words_pattern(words)
     for name in changed:
         setattr(story, name, found.sub(REDACTED, getattr(story, name)))
     story.full_clean()
     story.save(update_fields=[*changed, "updated_at"])
     search.index_story(story)
+    announce(Change.REDACTION, story_id=story.pk)
     audit(
         action=AuditEvent.Action.TRANSCRIPT_REDACTED,
         project=story.project,

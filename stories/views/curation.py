@@ -1,5 +1,7 @@
 """The curators' pages: review, publication, redaction and consent evidence."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -42,7 +44,9 @@ def story_publish(request, pk):
             messages.error(request, message)
     else:
         messages.success(request, "Story published.")
-        if story.recordings.exists() and silenced_spans(current_transcript(story.pk)) is None:
+        audio_agreed = access.once_published(story.current_consent).audio
+        unplaceable = silenced_spans(current_transcript(story.pk)) is None
+        if audio_agreed and unplaceable and story.recordings.exists():
             messages.warning(request, f"Only the transcript is published. {UNPLACEABLE}")
     return redirect("stories:story-detail", pk=story.pk)
 
@@ -162,16 +166,20 @@ def _redaction_spans(
         return []
     chosen = segments if form.cleaned_data["everywhere"] else [segments[number - 1]]
     hidden = [(r.char_start, r.char_end) for r in transcript.redactions.all()]
+    # Everywhere means in any letter case, as in the story's details; one paragraph, exactly.
+    found = (
+        services.words_pattern(words)
+        if form.cleaned_data["everywhere"]
+        else re.compile(re.escape(words))
+    )
     spans, already = [], 0
     for segment in chosen:
-        start = segment.text.find(words)
-        while start != -1:
-            span = (segment.char_start + start, segment.char_start + start + len(words))
+        for match in found.finditer(segment.text):
+            span = (segment.char_start + match.start(), segment.char_start + match.end())
             if any(first <= span[0] and span[1] <= last for first, last in hidden):
                 already += 1
             else:
                 spans.append(span)
-            start = segment.text.find(words, start + len(words))
     if not spans and not elsewhere:
         where = "the transcript" if form.cleaned_data["everywhere"] else "that paragraph"
         form.add_error(

@@ -116,7 +116,7 @@ def public_story(request, pk):
             "recording": recording,
             "audio_preparing": status == CopyStatus.PREPARING,
             "has_captions": bool(recording and show_text and transcript.has_timings),
-            "start_at": request.GET.get("t", "").isdigit() and request.GET["t"],
+            "start_at": request.GET.get("t", "").isdecimal() and request.GET["t"],
             "related": archive.related(story),
         },
     )

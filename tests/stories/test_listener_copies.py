@@ -25,7 +25,7 @@ from stories import services
 from stories.media import UNPLACEABLE
 from stories.models import Recording, Story, Transcript
 from stories.tasks import make_listener_copy
-from stories.transcripts import parse_transcript_file
+from stories.transcripts import parse_plain_text, parse_transcript_file
 from tests.factories import ALL_SCOPES, highlight_phrase, make_playable, make_story, make_user
 
 pytestmark = pytest.mark.django_db
@@ -447,6 +447,27 @@ def test_words_only_in_the_details_are_redacted_there_in_any_letter_case(client,
     assert (story.title, story.place) == ("Life at [redacted]", "[redacted], Leeds")
     for surface, text in public_texts(client, story).items():
         assert "mill street" not in text.casefold(), surface
+
+
+def test_redacting_everywhere_finds_the_words_in_the_transcript_in_any_letter_case(client, team):
+    story = published_with_details(team, "John Smith")
+    transcript = story.transcripts.get()
+    services.add_transcript(
+        story=story,
+        parsed=parse_plain_text("Dee: John Smith helped.\n\nDee: JOHN SMITH again."),
+        by=team.curator,
+        origin=Transcript.Origin.EDITED,
+    )
+    assert transcript.pk != story.transcripts.get(is_current=True).pk
+    client.force_login(team.curator)
+    response = client.post(
+        reverse("stories:transcript-redact", args=[story.pk]),
+        {"words": "john smith", "everywhere": "on", "reason": "A name"},
+        follow=True,
+    )
+    assert "Redacted 2 places in the transcript and the story’s" in response.content.decode()
+    for surface, text in public_texts(client, story).items():
+        assert "john smith" not in text.casefold(), surface
 
 
 def test_the_curator_is_told_when_the_words_are_a_speakers_name(client, team):
