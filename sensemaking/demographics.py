@@ -263,18 +263,20 @@ def rounded(figures: Demographics, base: int = ROUNDING_BASE) -> Demographics:
     if figures.total is None or not figures.tables:
         return figures
     total = round_to_base(figures.total, base)
+
+    def shown(row: Row) -> Row:
+        if row.suppressed:
+            return row
+        count = round_to_base(row.count, base)
+        if count >= total and row.count < figures.total:
+            # Rounded, it would read as "all of them" of an answer some did not give: hidden,
+            # like the 100% rows the small-number rules hide.
+            return replace(row, count=None, percent=None, suppressed=True)
+        return replace(row, count=count, percent=percent_of(count, total))
+
     tables = []
     for table in figures.tables:
-        rows = tuple(
-            row
-            if row.suppressed
-            else replace(
-                row,
-                count=round_to_base(row.count, base),
-                percent=percent_of(round_to_base(row.count, base), total),
-            )
-            for row in table.rows
-        )
+        rows = tuple(shown(row) for row in table.rows)
         tables.append(
             _with_words(
                 replace(table, total=total, rows=rows, rounded_to=base),
@@ -515,8 +517,9 @@ def _with_words(table: Table, question: Question) -> Table:
     hidden = [row for row in table.rows if row.suppressed]
     if table.rounded_to:
         notes.append(
-            f"Numbers are rounded to the nearest {table.rounded_to}, and percentages are of "
-            f"all {table.total} storytellers (also rounded), to whole numbers."
+            f"Numbers are rounded to the nearest {table.rounded_to}, so they may not add up "
+            f"to the total; percentages are of all about {table.total} storytellers, to whole "
+            f"numbers."
         )
     else:
         notes.append(
@@ -542,7 +545,8 @@ def _with_words(table: Table, question: Question) -> Table:
         listed = "; ".join(
             f"{row.label}: {row.count} ({format_percent(row.percent)})" for row in shown
         )
-        sentences.append(f"Of {table.total} storytellers: {listed}.")
+        about = "about " if table.rounded_to else ""
+        sentences.append(f"Of {about}{table.total} storytellers: {listed}.")
     if hidden:
         names = _join([f"“{row.label}”" for row in hidden])
         verb = "is" if len(hidden) == 1 else "are"

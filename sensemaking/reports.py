@@ -117,16 +117,22 @@ class CompiledReport:
         if self.who_counted_on is None:
             return ""
         n = self.who.threshold
-        return (
-            f"These figures were counted on {dateformat.format(self.who_counted_on, 'j F Y')}. "
+        sentences = [
+            f"These figures were counted on {dateformat.format(self.who_counted_on, 'j F Y')}.",
             f"They are counted again only when at least {n} storytellers have joined or left, "
-            f"so no one person's answers can be worked out by comparing versions of this "
-            f"report, or this page before and after someone withdraws. Every number is "
-            f"rounded to the nearest {demographics.ROUNDING_BASE}, so that no combination of "
-            f"versions or reports gives one person's answers either. Answers given by fewer "
-            f"than {n} storytellers are not shown, nor are figures that would let them be "
-            f"worked out."
+            "so no one person's answers can be worked out by comparing versions of this report, "
+            "or this page before and after someone withdraws.",
+        ]
+        if self.who.rounded_to:
+            sentences.append(
+                f"Every number is rounded to the nearest {self.who.rounded_to}, so that no "
+                "combination of versions or reports gives one person's answers either."
+            )
+        sentences.append(
+            f"Answers given by fewer than {n} storytellers are not shown, nor are figures that "
+            "would let them be worked out."
         )
+        return " ".join(sentences)
 
     @property
     def key_quotes(self) -> list[ReportQuote]:

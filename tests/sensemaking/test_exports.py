@@ -308,7 +308,7 @@ def test_word_document_shows_demographic_tables_with_small_numbers_hidden(
     gender = found.index(("Heading 2", "Storytellers' gender"))
     following = [text for _, text in found[gender + 1 : gender + 5]]
     assert any("fewer than 5 storytellers" in text for text in following)
-    assert any("Of 10 storytellers: Woman: 5 (50%)." in text for text in following)
+    assert any("Of about 10 storytellers: Woman: 5 (50%)." in text for text in following)
     # Every ethnicity count is too small to show, so that heading has notes and no table.
     assert "Storytellers' ethnicity" not in tables
     ethnicity = found.index(("Heading 2", "Storytellers' ethnicity"))

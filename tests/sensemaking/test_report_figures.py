@@ -313,3 +313,29 @@ def test_no_combination_of_three_counts_gives_one_persons_answers(seed):
         # ...with it, each count is known only to within two either side of what is shown, so
         # both "has this answer" (1) and "has not" (0) stay possible.
         assert combined - 6 <= 0 and combined + 6 >= 1, cell
+
+
+BLANK = {
+    "gender": "",
+    "age_band": "",
+    "ethnicity": "",
+    "disability": "",
+    "lgbtqia": "",
+    "sectors": [],
+    "coproduction_roles": [],
+    "lived_experiences": [],
+}
+
+
+def test_rounding_never_says_everyone_gave_an_answer_some_did_not():
+    both = [SimpleNamespace(**{**BLANK, "sectors": ["housing", "community"]}) for _ in range(6)]
+    housing = [SimpleNamespace(**{**BLANK, "sectors": ["housing"]}) for _ in range(5)]
+    community = [SimpleNamespace(**{**BLANK, "sectors": ["community"]})]
+    exact = demographics.who_shared(both + housing + community, threshold=N)
+    assert [row.count for row in exact.table("sectors").rows] == [11, 7]  # of 12
+    figures = demographics.rounded(exact)
+    # 11 of 12 would round to 10 of "about 10": it would read as everyone, so it is hidden.
+    rows = {row.value: row for row in figures.table("sectors").rows}
+    assert rows["housing"].suppressed and rows["community"].count == 5
+    assert "100%" not in figures.table("sectors").text_alternative
+    assert "may not add up to the total" in " ".join(figures.table("sectors").notes)
