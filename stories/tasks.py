@@ -92,8 +92,11 @@ def _store_copy(recording_id: int, key: str, made: Path) -> str:
     )
     if recording.story.status == "withdrawn":
         return "withdrawn"
-    if recording.listener_copy_key != key:
-        return "superseded"  # The redactions changed while it was being made; a newer task runs.
+    # Checked against the redactions as they are now, not against the key a newer task may
+    # not have written yet: a copy made for older redactions is never stored.
+    spans = silenced_spans(current_transcript(recording.story_id))
+    if spans is None or copy_key(spans) != key:
+        return "superseded"
     old = recording.listener_copy.name
     with made.open("rb") as handle:
         recording.listener_copy.save("copy", File(handle), save=False)
@@ -108,19 +111,26 @@ def _store_copy(recording_id: int, key: str, made: Path) -> str:
 
 def discard_listener_copy(recording: Recording, *, error: str) -> None:
     """Delete a copy that may no longer be heard, and say why no new one can be made."""
-    if recording.listener_copy:
-        recording.listener_copy.delete(save=False)
-    recording.listener_copy_key = ""
-    recording.listener_copy_state = Recording.CopyState.FAILED
-    recording.listener_copy_error = error
-    recording.save(
-        update_fields=[
-            "listener_copy",
-            "listener_copy_key",
-            "listener_copy_state",
-            "listener_copy_error",
-        ]
+    _clear_copy(recording, key="", state=Recording.CopyState.FAILED, error=error)
+
+
+@transaction.atomic
+def _clear_copy(recording: Recording, *, key: str, state: str, error: str = "") -> None:
+    """Forget a recording's copy under its row lock, and delete the file once that commits.
+
+    The lock waits for a copy being stored at this moment, so that copy is the one deleted.
+    """
+    locked = Recording.objects.select_for_update().get(pk=recording.pk)
+    old = locked.listener_copy.name
+    Recording.objects.filter(pk=recording.pk).update(
+        listener_copy="",
+        listener_copy_key=key,
+        listener_copy_state=state,
+        listener_copy_error=error,
     )
+    if old:
+        storage = locked.listener_copy.storage
+        transaction.on_commit(lambda: storage.delete(old))
 
 
 def refresh_listener_copies(*, story_id: int) -> None:
@@ -133,14 +143,7 @@ def refresh_listener_copies(*, story_id: int) -> None:
         elif recording.listener_copy_key != key:
             # The stale copy still says the newly redacted words: it goes now, not when the
             # new one is made (which may fail). A copy being made for the old key is superseded.
-            if recording.listener_copy:
-                recording.listener_copy.delete(save=False)
-            Recording.objects.filter(pk=recording.pk).update(
-                listener_copy="",
-                listener_copy_key=key,
-                listener_copy_state=Recording.CopyState.PENDING,
-                listener_copy_error="",
-            )
+            _clear_copy(recording, key=key, state=Recording.CopyState.PENDING)
             make_listener_copy.enqueue(recording.pk)
 
 

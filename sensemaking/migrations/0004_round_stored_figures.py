@@ -17,7 +17,7 @@ def _round(figures: dict) -> dict:
 
 def round_stored_figures(apps, schema_editor):
     ReportVersion = apps.get_model("sensemaking", "ReportVersion")
-    for version in ReportVersion.objects.exclude(who_shared=None):
+    for version in ReportVersion.objects.filter(who_shared__isnull=False):
         stored = version.who_shared
         for count in [stored["shown"], *stored["counted"]]:
             count["figures"] = _round(count["figures"])
