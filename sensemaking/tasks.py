@@ -120,8 +120,9 @@ def cut_clip(clip_id: int) -> str:
             return "failed"
         with target.open("rb") as handle:
             clip.file.save(f"clip-{clip.quote_id}.mp3", File(handle), save=False)
-    if not ReportClip.objects.filter(pk=clip.pk).update(file=clip.file.name):
-        # The extract stopped being allowed while it was being cut: nothing may stay behind.
+    if not ReportClip.objects.filter(pk=clip.pk, file="").update(file=clip.file.name):
+        # The extract stopped being allowed while it was being cut, or another run of this task
+        # stored one first: nothing may stay behind.
         clip.file.storage.delete(clip.file.name)
         return "stale"
     return "cut"
