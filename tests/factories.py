@@ -136,3 +136,12 @@ def make_playable(recording):
     make_listener_copy.call(recording.pk)
     recording.refresh_from_db()
     return recording
+
+
+def redact_words(story, words: str, *, by):
+    """Redact the first occurrence of these words in a story's current transcript."""
+    transcript = story.transcripts.get(is_current=True)
+    start = transcript.text.index(words)
+    return services.redact_transcript(
+        transcript=transcript, char_start=start, char_end=start + len(words), reason="", by=by
+    )

@@ -25,6 +25,7 @@ from tests.factories import (
     make_story,
     make_storyteller,
     make_user,
+    redact_words,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,15 +99,7 @@ def world(team, media_files, django_capture_on_commit_callbacks):
         recording = services.upload_recording(
             story=public, upload=File(handle, name="SENTINELFILENAME.mp3"), by=team.interviewer
         )
-    transcript = public.transcripts.get()
-    start = transcript.text.index("SENTINELREDACTED")
-    services.redact_transcript(
-        transcript=transcript,
-        char_start=start,
-        char_end=start + len("SENTINELREDACTED"),
-        reason="A name",
-        by=team.curator,
-    )
+    redact_words(public, "SENTINELREDACTED", by=team.curator)
     make_playable(recording)
     services.submit_story(story=public, by=team.interviewer)
     services.publish_story(story=public, by=team.curator)

@@ -26,7 +26,14 @@ from stories.media import UNPLACEABLE
 from stories.models import Recording, Story, Transcript
 from stories.tasks import make_listener_copy
 from stories.transcripts import parse_plain_text, parse_transcript_file
-from tests.factories import ALL_SCOPES, highlight_phrase, make_playable, make_story, make_user
+from tests.factories import (
+    ALL_SCOPES,
+    highlight_phrase,
+    make_playable,
+    make_story,
+    make_user,
+    redact_words,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -283,11 +290,7 @@ def test_only_audio_with_an_unplaceable_redaction_is_not_published(team, media_f
         status="submitted",
     )
     make_playable(upload(story, media_files["mp3"], team.interviewer))
-    transcript = story.transcripts.get()
-    start = transcript.text.index("heard")
-    services.redact_transcript(
-        transcript=transcript, char_start=start, char_end=start + 5, reason="", by=team.curator
-    )
+    redact_words(story, "heard", by=team.curator)
     with pytest.raises(ValidationError, match="The audio can’t be published"):
         services.publish_story(story=story, by=team.curator)
 
@@ -433,16 +436,22 @@ def test_redacting_everywhere_covers_title_summary_and_place(client, team):
     assert "Sam remembers [redacted] and the people there." in texts["feed"]
 
 
-def test_words_only_in_the_details_are_redacted_there_in_any_letter_case(client, team):
-    story = published_with_details(team, "Mill Street")
-    Story.objects.filter(pk=story.pk).update(place="MILL STREET, Leeds")
+def redact_everywhere(client, team, story, words: str) -> str:
+    """Redact words everywhere through the curator's form; return the page that follows."""
     client.force_login(team.curator)
     response = client.post(
         reverse("stories:transcript-redact", args=[story.pk]),
-        {"words": "mill street", "everywhere": "on", "reason": "An address"},
+        {"words": words, "everywhere": "on", "reason": "A name"},
         follow=True,
     )
-    assert "Redacted the story’s title, summary and place." in response.content.decode()
+    return response.content.decode()
+
+
+def test_words_only_in_the_details_are_redacted_there_in_any_letter_case(client, team):
+    story = published_with_details(team, "Mill Street")
+    Story.objects.filter(pk=story.pk).update(place="MILL STREET, Leeds")
+    page = redact_everywhere(client, team, story, "mill street")
+    assert "Redacted the story’s title, summary and place." in page
     story.refresh_from_db()
     assert (story.title, story.place) == ("Life at [redacted]", "[redacted], Leeds")
     for surface, text in public_texts(client, story).items():
@@ -459,13 +468,8 @@ def test_redacting_everywhere_finds_the_words_in_the_transcript_in_any_letter_ca
         origin=Transcript.Origin.EDITED,
     )
     assert transcript.pk != story.transcripts.get(is_current=True).pk
-    client.force_login(team.curator)
-    response = client.post(
-        reverse("stories:transcript-redact", args=[story.pk]),
-        {"words": "john smith", "everywhere": "on", "reason": "A name"},
-        follow=True,
-    )
-    assert "Redacted 2 places in the transcript and the story’s" in response.content.decode()
+    page = redact_everywhere(client, team, story, "john smith")
+    assert "Redacted 2 places in the transcript and the story’s" in page
     for surface, text in public_texts(client, story).items():
         assert "john smith" not in text.casefold(), surface
 
@@ -478,13 +482,7 @@ def test_the_curator_is_told_when_the_words_are_a_speakers_name(client, team):
         status="submitted",
         transcript="Dana Price: I moved in 2019.\n\nInterviewer: And Dana Price stayed?",
     )
-    client.force_login(team.curator)
-    response = client.post(
-        reverse("stories:transcript-redact", args=[story.pk]),
-        {"words": "Dana Price", "everywhere": "on", "reason": "A name"},
-        follow=True,
-    )
-    page = response.content.decode()
+    page = redact_everywhere(client, team, story, "Dana Price")
     assert "Redacted 1 place in the transcript." in page
     assert "also part of a speaker’s name (Dana Price)" in page
 

@@ -18,7 +18,7 @@ from stories import access, choices, services
 from stories.access import POLICY, Part, Role, Surface
 from stories.models import Consent, Story, StorytellerContact, Transcript
 from stories.transcripts import parse_transcript_file
-from tests.factories import make_playable, make_story, make_user
+from tests.factories import make_playable, make_story, make_user, redact_words
 
 pytestmark = pytest.mark.django_db
 
@@ -81,15 +81,7 @@ def build(team, status: str, consent_state, recording_file) -> Story:
         by=team.interviewer,
         origin=Transcript.Origin.UPLOADED,
     )
-    transcript = story.transcripts.get()
-    start = transcript.text.index("HIDDEN-WORD")
-    services.redact_transcript(
-        transcript=transcript,
-        char_start=start,
-        char_end=start + len("HIDDEN-WORD"),
-        reason="A name",
-        by=team.curator,
-    )
+    redact_words(story, "HIDDEN-WORD", by=team.curator)
     StorytellerContact.objects.create(storyteller=story.storyteller, full_name="SENTINEL-CONTACT")
     with recording_file.open("rb") as handle:
         recording = services.upload_recording(
