@@ -252,19 +252,27 @@ def test_a_stale_copy_is_never_served(client, team, tagged, tmp_path):
     assert loudest(after, tmp_path, 1.5, 2.0) < -80
 
 
+def redact_with_form(client, team, story, words: str, *, paragraph: int | None = None) -> str:
+    """Redact words through the curator's form, everywhere or in one paragraph; return the
+    page that follows."""
+    client.force_login(team.curator)
+    where = {"segment": str(paragraph)} if paragraph else {"everywhere": "on"}
+    response = client.post(
+        reverse("stories:transcript-redact", args=[story.pk]),
+        {"words": words, "reason": "", **where},
+        follow=True,
+    )
+    return response.content.decode()
+
+
 def test_untimed_transcript_with_a_redaction_cannot_publish_audio(
     client, team, media_files, django_capture_on_commit_callbacks
 ):
     story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
     recording = make_playable(upload(story, media_files["mp3"], team.interviewer))
-    client.force_login(team.curator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("stories:transcript-redact", args=[story.pk]),
-            {"words": "heard", "everywhere": "on", "reason": "A name"},
-            follow=True,
-        )
-    assert UNPLACEABLE in response.content.decode()
+        page = redact_with_form(client, team, story, "heard")
+    assert UNPLACEABLE in page
     recording.refresh_from_db()
     assert recording.listener_copy_state == Recording.CopyState.FAILED
     assert not recording.listener_copy  # The copy that says the words is deleted.
@@ -311,14 +319,9 @@ def test_a_later_unplaceable_redaction_stops_public_audio_at_once(
     services.publish_story(story=story, by=team.curator)
     public_url = reverse("stories:public-recording", args=[recording.pk])
     assert client.get(public_url).status_code == 200
-    client.force_login(team.curator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("stories:transcript-redact", args=[story.pk]),
-            {"words": "14 Brook Lane", "segment": "3", "reason": ""},
-            follow=True,
-        )
-    assert "Nobody but curators can hear the recording now." in response.content.decode()
+        page = redact_with_form(client, team, story, "14 Brook Lane", paragraph=3)
+    assert "Nobody but curators can hear the recording now." in page
     client.logout()
     assert client.get(public_url).status_code == 404
     page = client.get(reverse("stories:public-story", args=[story.pk])).content.decode()
@@ -416,16 +419,8 @@ def test_redacting_everywhere_covers_title_summary_and_place(client, team):
     story = published_with_details(team, "14 Brook Lane")
     for surface, text in public_texts(client, story).items():
         assert "14 Brook Lane" in text, surface  # So the check below can fail.
-    client.force_login(team.curator)
-    response = client.post(
-        reverse("stories:transcript-redact", args=[story.pk]),
-        {"words": "14 Brook Lane", "everywhere": "on", "reason": "An address"},
-        follow=True,
-    )
-    assert (
-        "Redacted 1 place in the transcript and the story’s title, summary and place."
-        in response.content.decode()
-    )
+    page = redact_with_form(client, team, story, "14 Brook Lane")
+    assert "Redacted 1 place in the transcript and the story’s title, summary and place." in page
     texts = public_texts(client, story)
     for surface, text in texts.items():
         assert "14 Brook Lane" not in text, surface
@@ -436,21 +431,10 @@ def test_redacting_everywhere_covers_title_summary_and_place(client, team):
     assert "Sam remembers [redacted] and the people there." in texts["feed"]
 
 
-def redact_everywhere(client, team, story, words: str) -> str:
-    """Redact words everywhere through the curator's form; return the page that follows."""
-    client.force_login(team.curator)
-    response = client.post(
-        reverse("stories:transcript-redact", args=[story.pk]),
-        {"words": words, "everywhere": "on", "reason": "A name"},
-        follow=True,
-    )
-    return response.content.decode()
-
-
 def test_words_only_in_the_details_are_redacted_there_in_any_letter_case(client, team):
     story = published_with_details(team, "Mill Street")
     Story.objects.filter(pk=story.pk).update(place="MILL STREET, Leeds")
-    page = redact_everywhere(client, team, story, "mill street")
+    page = redact_with_form(client, team, story, "mill street")
     assert "Redacted the story’s title, summary and place." in page
     story.refresh_from_db()
     assert (story.title, story.place) == ("Life at [redacted]", "[redacted], Leeds")
@@ -468,7 +452,7 @@ def test_redacting_everywhere_finds_the_words_in_the_transcript_in_any_letter_ca
         origin=Transcript.Origin.EDITED,
     )
     assert transcript.pk != story.transcripts.get(is_current=True).pk
-    page = redact_everywhere(client, team, story, "john smith")
+    page = redact_with_form(client, team, story, "john smith")
     assert "Redacted 2 places in the transcript and the story’s" in page
     for surface, text in public_texts(client, story).items():
         assert "john smith" not in text.casefold(), surface
@@ -482,20 +466,15 @@ def test_the_curator_is_told_when_the_words_are_a_speakers_name(client, team):
         status="submitted",
         transcript="Dana Price: I moved in 2019.\n\nInterviewer: And Dana Price stayed?",
     )
-    page = redact_everywhere(client, team, story, "Dana Price")
+    page = redact_with_form(client, team, story, "Dana Price")
     assert "Redacted 1 place in the transcript." in page
     assert "also part of a speaker’s name (Dana Price)" in page
 
 
 def test_redacting_one_paragraph_leaves_the_story_details_alone(client, team):
     story = published_with_details(team, "14 Brook Lane")
-    client.force_login(team.curator)
-    response = client.post(
-        reverse("stories:transcript-redact", args=[story.pk]),
-        {"words": "14 Brook Lane", "segment": "3", "reason": ""},
-        follow=True,
-    )
-    assert "Redacted 1 place in the transcript." in response.content.decode()
+    page = redact_with_form(client, team, story, "14 Brook Lane", paragraph=3)
+    assert "Redacted 1 place in the transcript." in page
     story.refresh_from_db()
     assert story.title == "Life at 14 Brook Lane"
 
