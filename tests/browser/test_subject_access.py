@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from stories import services
 from stories.models import SubjectAccessCopy
-from tests.factories import ALL_SCOPES, make_story
+from tests.factories import ALL_SCOPES, PASSWORD, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,3 +80,29 @@ def test_without_javascript_the_progress_page_refreshes_itself(new_page, live_se
     page.get_by_role("button", name="Make my copy").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Making your copy")
     assert page.locator('meta[http-equiv="refresh"]').count() == 1
+
+
+def test_a_curator_makes_a_copy_for_a_request_by_post(
+    new_page, live_server, sign_in, team, run_worker, assert_accessible
+):
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES)
+    page = new_page()
+    sign_in(page, team.curator, PASSWORD)
+    page.goto(f"{live_server.url}/storytellers/{story.storyteller.pk}/")
+    assert_accessible(page)
+    fits_the_phone(page)
+    code = story.storyteller.code
+    page.get_by_role("button", name=f"Make a copy of everything held about {code}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Making the copy of everything held about {code}"
+    )
+    assert_accessible(page)
+    fits_the_phone(page)
+    run_worker()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"The copy of everything held about {code} is ready", timeout=15_000
+    )
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the copy").click()
+    assert download_info.value.suggested_filename.startswith("corpro-copy-")

@@ -350,6 +350,17 @@ def test_the_history_names_people_by_role_and_holds_only_events_about_them(team,
     assert "Beta" not in history
 
 
+def test_a_withdrawn_story_is_still_in_the_copy_while_it_is_held(world):
+    alpha = world.alpha
+    services.withdraw_consent(story=alpha.story, reason="AlphaWithdrawReason")
+    files = bundle_of(alpha.storyteller)
+    folder = "stories/01-alphatitleone"
+    assert b"AlphaVersionTwo" in files[f"{folder}/transcripts/version-2.txt"]
+    assert f"{folder}/recordings/recording-1-original.mp3" in files
+    assert b"Withdrawn" in files[f"{folder}/story.json"]
+    assert b"AlphaWithdrawReason" in files[f"{folder}/consent/history.csv"]
+
+
 def test_file_names_inside_the_zip_are_always_plain(world):
     files = bundle_of(world.alpha.storyteller)
     for name in files:
