@@ -143,6 +143,8 @@ FFPROBE_BINARY = os.environ.get("FFPROBE_BINARY", "ffprobe")
 FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "ffmpeg")
 
 STORYTELLER_LINK_DAYS = int(os.environ.get("STORYTELLER_LINK_DAYS", "90"))
+# A copy of everything held about a storyteller is deleted this many days after it is made.
+SUBJECT_ACCESS_COPY_DAYS = int(os.environ.get("SUBJECT_ACCESS_COPY_DAYS", "7"))
 # Reports show any group of fewer storytellers than this as "fewer than N", never as a number.
 REPORT_SMALL_NUMBER = int(os.environ.get("REPORT_SMALL_NUMBER", "5"))
 # PostgreSQL text search configuration used to index and query stories.

@@ -7,5 +7,9 @@ class SensemakingConfig(AppConfig):
 
     def ready(self) -> None:
         from sensemaking import consequences
+        from sensemaking.subject_access import quotes
+        from stories.subject_access import register_section
 
         consequences.register()
+        # A storyteller's copy of everything held about them includes their quotes.
+        register_section(quotes)

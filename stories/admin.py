@@ -16,6 +16,7 @@ from stories.models import (
     Storyteller,
     StorytellerContact,
     StorytellerLink,
+    SubjectAccessCopy,
     Transcript,
 )
 from stories.querysets import project_ids_for
@@ -162,3 +163,13 @@ class StorytellerLinkAdmin(ProjectScopedAdmin):
     project_path = "storyteller__project"
     list_display = ["storyteller", "created_at", "expires_at", "revoked_at", "last_used_at"]
     readonly_fields = ["token_hash"]
+
+
+@admin.register(SubjectAccessCopy)
+class SubjectAccessCopyAdmin(ImmutableAdmin):
+    """Copies of everything held about a storyteller: when and for whom, never their content."""
+
+    project_path = "storyteller__project"
+    list_display = ["storyteller", "requested_by", "state", "size", "created_at", "expires_at"]
+    list_filter = ["state"]
+    exclude = ["file"]

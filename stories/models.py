@@ -16,6 +16,7 @@ from stories.querysets import (
     StoryQuerySet,
     StorytellerLinkQuerySet,
     StorytellerQuerySet,
+    SubjectAccessCopyQuerySet,
 )
 
 REDACTED = "[redacted]"
@@ -593,6 +594,8 @@ class AuditEvent(models.Model):
         REPORT_CREATED = "report_created", "Report started"
         REPORT_EDITED = "report_edited", "Report edited"
         REPORT_PUBLISHED = "report_published", "Report published"
+        COPY_REQUESTED = "copy_requested", "Copy of everything held asked for"
+        COPY_DOWNLOADED = "copy_downloaded", "Copy of everything held downloaded"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(
@@ -616,3 +619,67 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Audit events are immutable.")
         super().save(*args, **kwargs)
+
+
+class SubjectAccessCopy(models.Model):
+    """A zip of everything held about one storyteller, made on the worker, deleted when it expires.
+
+    Asked for by the storyteller through their private link (`link`, and only that browser
+    session may download it) or by a curator for a request by post or phone (`requested_by`).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    storyteller = models.ForeignKey(
+        Storyteller, on_delete=models.CASCADE, related_name="access_copies"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The curator who asked for it; empty when the storyteller asked.",
+    )
+    link = models.ForeignKey(
+        StorytellerLink,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="access_copies",
+        help_text="The private link the storyteller asked through.",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    step = models.CharField(max_length=120, blank=True)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=private_upload_path, blank=True, max_length=200)
+    size = models.PositiveBigIntegerField("size in bytes", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(help_text="When the copy and its file are deleted.")
+
+    objects = SubjectAccessCopyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "copy of everything held about a storyteller"
+        verbose_name_plural = "copies of everything held about storytellers"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(requested_by__isnull=True, link__isnull=False)
+                | Q(requested_by__isnull=False, link__isnull=True),
+                name="subject_access_copy_one_requester",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Copy for {self.storyteller}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY and bool(self.file)

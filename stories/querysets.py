@@ -118,7 +118,39 @@ class StorytellerQuerySet(models.QuerySet):
             | Q(project__in=project_ids_for(user, "interviewer"), created_by=user)
         )
 
+    def curated_by(self, user) -> "StorytellerQuerySet":
+        """Return the storytellers of projects where this user is a curator."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(project__in=project_ids_for(user, "curator"))
+
 
 class StorytellerLinkQuerySet(models.QuerySet):
     def active(self) -> "StorytellerLinkQuerySet":
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class SubjectAccessCopyQuerySet(models.QuerySet):
+    def current(self) -> "SubjectAccessCopyQuerySet":
+        """Return the copies that have not expired."""
+        return self.filter(expires_at__gt=timezone.now())
+
+    def expired(self) -> "SubjectAccessCopyQuerySet":
+        return self.filter(expires_at__lte=timezone.now())
+
+    def for_storyteller_session(self, link_id: int | None, ids) -> "SubjectAccessCopyQuerySet":
+        """Return the current copies asked for in this browser session through this link."""
+        if link_id is None:
+            return self.none()
+        return self.current().filter(link_id=link_id, requested_by=None, pk__in=list(ids))
+
+    def requested_by_curator(self, user) -> "SubjectAccessCopyQuerySet":
+        """Return the current copies this user asked for, while they curate the project."""
+        if not user.is_authenticated:
+            return self.none()
+        copies = self.current().filter(requested_by=user)
+        if user.is_superuser:
+            return copies
+        return copies.filter(storyteller__project__in=project_ids_for(user, "curator"))

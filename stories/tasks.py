@@ -7,6 +7,7 @@ from django.core.files import File
 from django.db import transaction
 from django.tasks import task
 
+from stories import subject_access
 from stories.consequences import Change, announce
 from stories.media import (
     UNPLACEABLE,
@@ -155,3 +156,15 @@ def forget_listener_copies(*, story_id: int) -> None:
     withdrawn = Recording.objects.filter(story_id=story_id, story__status="withdrawn")
     for recording in withdrawn:
         discard_listener_copy(recording, error=WITHDRAWN)
+
+
+@task()
+def make_access_copy(copy_id: int, base_url: str = "") -> str:
+    """Write the zip of everything held about a storyteller (stories.subject_access)."""
+    return subject_access.make_copy(copy_id, base_url)
+
+
+@task()
+def delete_access_copy(copy_id: int) -> str:
+    """Delete a copy of everything held about a storyteller once it has expired."""
+    return subject_access.delete_if_expired(copy_id)

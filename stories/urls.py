@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stories.views import curation, public, storyteller, team
+from stories.views import curation, public, storyteller, subject_access, team
 
 app_name = "stories"
 
@@ -10,6 +10,13 @@ storyteller_patterns = (
         path("leave/", storyteller.storyteller_leave, name="leave"),
         path("stories/<int:pk>/consent/", storyteller.storyteller_consent, name="consent"),
         path("stories/<int:pk>/withdraw/", storyteller.storyteller_withdraw, name="withdraw"),
+        path("copy/", subject_access.storyteller_copy, name="copy"),
+        path("copy/<int:pk>/", subject_access.storyteller_copy_status, name="copy-status"),
+        path(
+            "copy/<int:pk>/download/",
+            subject_access.storyteller_copy_download,
+            name="copy-download",
+        ),
         path("<str:token>/", storyteller.storyteller_enter, name="enter"),
     ],
     "storyteller",
@@ -35,6 +42,21 @@ urlpatterns = [
         "storyteller-links/<int:pk>/revoke/",
         team.storyteller_link_revoke,
         name="storyteller-link-revoke",
+    ),
+    path(
+        "storytellers/<int:pk>/copies/new/",
+        subject_access.copy_request,
+        name="storyteller-copy-request",
+    ),
+    path(
+        "storytellers/<int:pk>/copies/<int:copy_pk>/",
+        subject_access.copy_status,
+        name="storyteller-copy",
+    ),
+    path(
+        "storytellers/<int:pk>/copies/<int:copy_pk>/download/",
+        subject_access.copy_download,
+        name="storyteller-copy-download",
     ),
     path("gather/<int:pk>/", team.story_detail, name="story-detail"),
     path("gather/<int:pk>/edit/", team.story_edit, name="story-edit"),

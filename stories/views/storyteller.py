@@ -40,6 +40,7 @@ def storyteller_required(view):
             request.session.pop(STORYTELLER_SESSION_KEY, None)
             return render(request, "storyteller/link_invalid.html", status=403)
         request.storyteller = link.storyteller
+        request.storyteller_link = link
         return never_cache(view)(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__

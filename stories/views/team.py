@@ -43,6 +43,7 @@ from stories.models import (
     Story,
     Storyteller,
     StorytellerLink,
+    SubjectAccessCopy,
     Transcript,
 )
 from stories.querysets import current_transcript_prefetch, project_ids_for
@@ -136,6 +137,7 @@ def storyteller_detail(request, pk):
     parts = access.storyteller_parts(request.user, storyteller)
     stories = Story.objects.visible_to(request.user).filter(storyteller=storyteller)
     links = storyteller.links.all()
+    may_copy = Storyteller.objects.curated_by(request.user).filter(pk=storyteller.pk).exists()
     return render(
         request,
         "stories/storyteller_detail.html",
@@ -146,6 +148,12 @@ def storyteller_detail(request, pk):
             "stories": stories,
             "links": links,
             "new_link": request.session.pop("new_storyteller_link", None),
+            "may_copy": may_copy,
+            "copies": SubjectAccessCopy.objects.requested_by_curator(request.user).filter(
+                storyteller=storyteller
+            )
+            if may_copy
+            else [],
         },
     )
 
