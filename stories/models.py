@@ -569,7 +569,11 @@ class StorytellerLink(models.Model):
 
 
 class AuditEvent(models.Model):
-    """An immutable record of a consent change, publication or other state change."""
+    """An immutable record of a consent change, publication or other state change.
+
+    PostgreSQL refuses to change or delete a row (a trigger, migration 0009), except that an
+    erasure may delete the rows of the withdrawn stories and storytellers it erases.
+    """
 
     class Action(models.TextChoices):
         CONSENT_RECORDED = "consent_recorded", "Consent recorded"
