@@ -197,9 +197,10 @@ class Story(models.Model):
     featured = models.BooleanField(
         "featured on the home page", default=False, help_text="Curators choose a few stories."
     )
+    # RESTRICT: a consent version can't be deleted while it is current, unless its story goes too.
     current_consent = models.ForeignKey(
         "Consent",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -597,6 +598,8 @@ class AuditEvent(models.Model):
         REPORT_CREATED = "report_created", "Report started"
         REPORT_EDITED = "report_edited", "Report edited"
         REPORT_PUBLISHED = "report_published", "Report published"
+        STORY_ERASED = "story_erased", "Withdrawn story erased"
+        STORYTELLER_ERASED = "storyteller_erased", "Storyteller erased"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -118,6 +118,14 @@ class StorytellerQuerySet(models.QuerySet):
             | Q(project__in=project_ids_for(user, "interviewer"), created_by=user)
         )
 
+    def curated_by(self, user) -> "StorytellerQuerySet":
+        """Return the storytellers in projects where this user is a curator."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(project__in=project_ids_for(user, "curator"))
+
 
 class StorytellerLinkQuerySet(models.QuerySet):
     def active(self) -> "StorytellerLinkQuerySet":

@@ -88,8 +88,11 @@ def _store_copy(recording_id: int, key: str, made: Path) -> str:
     recording = (
         Recording.objects.select_for_update(of=("self",))
         .select_related("story")
-        .get(pk=recording_id)
+        .filter(pk=recording_id)
+        .first()
     )
+    if recording is None:  # erased while the copy was being made
+        return "gone"
     if recording.story.status == "withdrawn":
         return "withdrawn"
     # Checked against the redactions as they are now, not against the key a newer task may

@@ -35,6 +35,7 @@ from stories.media import (
     stream_file,
 )
 from stories.models import (
+    AuditEvent,
     Consent,
     Membership,
     Project,
@@ -136,12 +137,21 @@ def storyteller_detail(request, pk):
     parts = access.storyteller_parts(request.user, storyteller)
     stories = Story.objects.visible_to(request.user).filter(storyteller=storyteller)
     links = storyteller.links.all()
+    may_erase = Storyteller.objects.curated_by(request.user).filter(pk=storyteller.pk).exists()
     return render(
         request,
         "stories/storyteller_detail.html",
         {
             "storyteller": storyteller,
             "parts": parts,
+            "may_erase": may_erase,
+            "erased": AuditEvent.objects.filter(
+                project=storyteller.project_id,
+                action=AuditEvent.Action.STORY_ERASED,
+                details__storyteller_id=storyteller.pk,
+            )
+            if may_erase
+            else [],
             "contact": getattr(storyteller, "contact", None) if parts.contact else None,
             "stories": stories,
             "links": links,
