@@ -16,18 +16,22 @@ rows, and no others. Files are deleted once that transaction commits, so a rollb
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
+from django.db.models import Count, F, Q
 from django.db.models.deletion import Collector
+from django.utils import timezone
 from taggit.models import Tag
 
 from stories import search
 from stories.models import (
     AuditEvent,
     Consent,
+    Project,
     Recording,
     Redaction,
     Segment,
@@ -337,3 +341,90 @@ def erase_storyteller(*, storyteller: Storyteller, by, actor_label: str = "") ->
     if refusal:
         raise ValidationError(refusal)
     return _erase(stories=stories, storyteller=storyteller, by=by, actor_label=actor_label)
+
+
+# ---- Retention ----------------------------------------------------------------------------
+
+
+def retention_label(project: Project) -> str:
+    """Name the retention rule, as the actor of the erasures it makes."""
+    days = project.withdrawn_retention_days
+    return f"Retention rule: erased {days} day{'' if days == 1 else 's'} after withdrawal"
+
+
+def _expired_condition(project: Project, now: datetime, prefix: str = "") -> Q:
+    cutoff = now - timedelta(days=project.withdrawn_retention_days)
+    return Q(
+        **{
+            f"{prefix}status": Story.Status.WITHDRAWN,
+            f"{prefix}current_consent__withdrawn": True,
+            f"{prefix}current_consent__created_at__lte": cutoff,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Expired:
+    """What a project's retention rule erases now."""
+
+    project: Project
+    storytellers: list[Storyteller]  # every story of theirs expired: they go, stories and all
+    stories: list[Story]  # expired stories of storytellers who have others
+
+
+def find_expired(now: datetime | None = None) -> list[Expired]:
+    """Return, per project with a retention period, what it keeps no longer. Reads only."""
+    now = now or timezone.now()
+    found = []
+    for project in Project.objects.filter(withdrawn_retention_days__isnull=False):
+        storytellers = list(
+            Storyteller.objects.filter(project=project)
+            .annotate(
+                total=Count("stories", distinct=True),
+                expired=Count(
+                    "stories",
+                    filter=_expired_condition(project, now, prefix="stories__"),
+                    distinct=True,
+                ),
+            )
+            .filter(total__gt=0, expired=F("total"))
+            .order_by("pk")
+        )
+        stories = list(
+            Story.objects.filter(_expired_condition(project, now), project=project)
+            .exclude(storyteller__in=storytellers)
+            .order_by("pk")
+        )
+        if storytellers or stories:
+            found.append(Expired(project=project, storytellers=storytellers, stories=stories))
+    return found
+
+
+def erase_expired(now: datetime | None = None) -> tuple[int, int]:
+    """Erase what every project's retention rule keeps no longer; return (stories, storytellers).
+
+    Each erasure is its own transaction: one that fails is logged and the others still run.
+    """
+    stories = storytellers = 0
+    for expired in find_expired(now):
+        label = retention_label(expired.project)
+        for storyteller in expired.storytellers:
+            try:
+                tombstone = erase_storyteller(storyteller=storyteller, by=None, actor_label=label)
+            except Storyteller.DoesNotExist:
+                continue  # a curator erased them a moment ago
+            except Exception:
+                logger.exception("Retention could not erase storyteller %s", storyteller.pk)
+                continue
+            storytellers += 1
+            stories += len(tombstone.details["story_ids"])
+        for story in expired.stories:
+            try:
+                erase_story(story=story, by=None, actor_label=label)
+            except Story.DoesNotExist:
+                continue
+            except Exception:
+                logger.exception("Retention could not erase story %s", story.pk)
+                continue
+            stories += 1
+    return stories, storytellers

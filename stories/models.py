@@ -1,6 +1,7 @@
 """Projects, storytellers, stories and everything gathered with them."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -31,6 +32,15 @@ class Project(models.Model):
     name = models.CharField("name", max_length=200)
     slug = models.SlugField("short name", max_length=80, unique=True)
     description = models.TextField("description", blank=True)
+    withdrawn_retention_days = models.PositiveIntegerField(
+        "erase withdrawn stories after (days)",
+        null=True,
+        blank=True,
+        help_text=(
+            "Days after a withdrawal when the story, and a storyteller whose stories are all "
+            "withdrawn, are erased for good. Leave empty to keep them until a curator erases them."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProjectQuerySet.as_manager()
@@ -253,6 +263,15 @@ class Story(models.Model):
         return access.rule(
             access.Surface.PUBLIC, access.Role.ANYONE, access.Part.SUMMARY
         ).allows_story(self)
+
+    @property
+    def erased_after(self):
+        """When the project's retention period erases this withdrawn story, if it has one."""
+        days = self.project.withdrawn_retention_days
+        consent = self.current_consent
+        if self.status != self.Status.WITHDRAWN or days is None or not consent:
+            return None
+        return consent.created_at + timedelta(days=days)
 
 
 class Consent(models.Model):

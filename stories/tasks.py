@@ -7,6 +7,7 @@ from django.core.files import File
 from django.db import transaction
 from django.tasks import task
 
+from stories import erasure
 from stories.consequences import Change, announce
 from stories.media import (
     UNPLACEABLE,
@@ -158,3 +159,13 @@ def forget_listener_copies(*, story_id: int) -> None:
     withdrawn = Recording.objects.filter(story_id=story_id, story__status="withdrawn")
     for recording in withdrawn:
         discard_listener_copy(recording, error=WITHDRAWN)
+
+
+@task()
+def erase_expired() -> str:
+    """Erase the withdrawn stories and storytellers their project's retention period has passed.
+
+    Queued by `manage.py erase_expired`, which an operator runs daily (from cron, say).
+    """
+    stories, storytellers = erasure.erase_expired()
+    return f"Erased {stories} stories and {storytellers} storytellers."

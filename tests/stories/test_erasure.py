@@ -8,7 +8,7 @@ tombstone remains. Audit rows are append-only in PostgreSQL, except for erasure'
 import io
 import subprocess
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,8 +16,10 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -647,6 +649,77 @@ def test_the_erasure_path_reaches_only_withdrawn_stories_and_never_updates(team,
         run_sql("DELETE FROM stories_auditevent WHERE id = %s", [withdrawn_event.pk])
     assert not AuditEvent.objects.filter(pk=withdrawn_event.pk).exists()
     assert AuditEvent.objects.filter(pk=live_event.pk).exists()
+
+
+# ---- Retention --------------------------------------------------------------------------------
+
+
+def withdrawn_days_ago(story: Story, days: int) -> None:
+    Consent.objects.filter(pk=story.current_consent_id).update(
+        created_at=timezone.now() - timedelta(days=days)
+    )
+
+
+def make_withdrawn(team, storyteller=None, *, days: int) -> Story:
+    story = make_story(
+        team.project,
+        team.interviewer,
+        scopes=ALL_SCOPES,
+        status="withdrawn",
+        curator=team.curator,
+        storyteller=storyteller,
+    )
+    withdrawn_days_ago(story, days)
+    return story
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_erases_what_the_retention_period_no_longer_keeps(team, run_worker):
+    team.project.withdrawn_retention_days = 30
+    team.project.save()
+    expired = make_withdrawn(team, days=31)  # its storyteller has a story still kept
+    kept = make_withdrawn(team, expired.storyteller, days=29)
+    everything = make_withdrawn(team, days=40)  # their only story: they go too
+    live = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    elsewhere = make_story(
+        team.other_project,
+        make_user(),
+        scopes=ALL_SCOPES,
+        status="withdrawn",
+        curator=team.outsider,
+    )
+    withdrawn_days_ago(elsewhere, 400)  # its project keeps withdrawn stories until erased by hand
+
+    out = io.StringIO()
+    call_command("erase_expired", "--dry-run", stdout=out)
+    assert f"{team.project.slug}: 1 storyteller with all their stories, and 1 more story" in (
+        out.getvalue()
+    )
+    assert Story.objects.count() == 5
+    call_command("erase_expired", stdout=io.StringIO())
+    assert Story.objects.count() == 5  # queued for the worker, not erased here
+    run_worker()
+
+    assert set(Story.objects.values_list("pk", flat=True)) == {kept.pk, live.pk, elsewhere.pk}
+    assert Storyteller.objects.filter(pk=expired.storyteller_id).exists()
+    assert not Storyteller.objects.filter(pk=everything.storyteller_id).exists()
+    tombstones = AuditEvent.objects.filter(
+        action__in=[AuditEvent.Action.STORY_ERASED, AuditEvent.Action.STORYTELLER_ERASED]
+    )
+    assert {(event.action, event.actor_id, event.actor_label) for event in tombstones} == {
+        (action, None, "Retention rule: erased 30 days after withdrawal")
+        for action in (AuditEvent.Action.STORY_ERASED, AuditEvent.Action.STORYTELLER_ERASED)
+    }
+    assert not AuditEvent.objects.filter(story__in=[expired.pk, everything.pk]).exists()
+
+
+def test_the_story_page_says_when_retention_will_erase_it(client, team, withdrawn):
+    team.project.withdrawn_retention_days = 30
+    team.project.save()
+    client.force_login(team.curator)
+    page = client.get(reverse("stories:story-detail", args=[withdrawn.pk])).content.decode()
+    due = timezone.localtime(withdrawn.current_consent.created_at + timedelta(days=30))
+    assert f"goes on the first daily run after {due:%-d %B %Y}" in page
 
 
 def test_the_check_pages_read_a_fixed_number_of_queries(
