@@ -1,9 +1,8 @@
 """What sense-making does when a story changes (see stories.consequences)."""
 
-from django.db.models import Q
-
-from sensemaking import services
-from sensemaking.models import ReportClip, ReportVersion
+from sensemaking import reports, services
+from sensemaking.models import ReportClip
+from stories import erasure
 from stories.consequences import Change
 from stories.consequences import register as listen_for
 from stories.models import Story
@@ -17,6 +16,8 @@ def register() -> None:
         listen_for(change, discard_extracts)
     for change in Change:
         listen_for(change, refresh_reports)
+    # Quotes and extracts go with an erased story; reports keep their layout without it.
+    erasure.register(describe=reports.erasure_effects, erase=reports.forget_stories)
 
 
 def reanchor_quotes(*, story_id: int) -> None:
@@ -33,11 +34,5 @@ def discard_extracts(*, story_id: int) -> None:
 
 def refresh_reports(*, story_id: int) -> None:
     """Delete the PDFs and extracts a story's reports may no longer show, and make new ones."""
-    versions = ReportVersion.objects.filter(
-        Q(status=ReportVersion.Status.DRAFT, workshops__stories=story_id)
-        | Q(status=ReportVersion.Status.PUBLISHED, report__project__stories=story_id)
-    ).distinct()
-    for version in versions.select_related("report"):
-        if version.is_published and story_id not in version.content.get("stories", []):
-            continue
+    for version in reports.versions_presenting([story_id]):
         services.refresh_outputs(version)

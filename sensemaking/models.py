@@ -151,9 +151,10 @@ class Quote(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="quotes")
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="quotes")
+    # RESTRICT: a transcript version can't be deleted under its quotes, unless the story goes too.
     transcript = models.ForeignKey(
         Transcript,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="quotes",
         help_text="The transcript version the offsets refer to.",
     )

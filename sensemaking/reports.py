@@ -37,6 +37,7 @@ from sensemaking.models import (
 )
 from sensemaking.services import hide_redacted_words
 from stories.access import USES, Use
+from stories.erasure import Item, delete_files_on_commit
 from stories.models import REDACTED, Consent, Recording, Story, Storyteller
 
 ANONYMOUS = "Anonymous storyteller"
@@ -98,7 +99,8 @@ class CompiledReport:
     interviewers: list[str]
     facilitators: list[str]
     co_authors: list[str]
-    removed: int  # quotes this version had whose storytellers have since stopped quoting
+    removed: int  # quotes this version had whose storytellers have since stopped quoting, or
+    # were erased
     not_allowed_ids: set[int] = field(default_factory=set)  # every quote consent now keeps out
     who_counted_on: object = None  # the date the "who shared" figures were counted
     fingerprint: str = field(default="")
@@ -298,7 +300,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
             )
         ),
         co_authors=[line.strip() for line in version.co_authors.splitlines() if line.strip()],
-        removed=_withdrawn(not_allowed),
+        removed=_withdrawn(not_allowed) + content.get("erased_quotes", 0),
         not_allowed_ids=not_allowed,
         who_counted_on=date.fromisoformat(figures["counted_on"]) if figures else None,
     )
@@ -515,3 +517,99 @@ def refresh_outputs(version: ReportVersion) -> None:
     for clip in key_quote_clips(compiled):
         if not clip.file and not clip.error:
             transaction.on_commit(partial(cut_clip.enqueue, clip.pk))
+
+
+def versions_presenting(story_ids) -> list[ReportVersion]:
+    """Return the report versions that present any of these stories.
+
+    Drafts present their workshops' stories as they are now; a published version, the stories
+    it was published with.
+    """
+    story_ids = set(story_ids)
+    versions = ReportVersion.objects.filter(
+        Q(status=ReportVersion.Status.DRAFT, workshops__stories__in=story_ids)
+        | Q(status=ReportVersion.Status.PUBLISHED, report__project__stories__in=story_ids)
+    ).distinct()
+    return [
+        version
+        for version in versions.select_related("report")
+        if not version.is_published or story_ids & set(version.content.get("stories", []))
+    ]
+
+
+def erasure_effects(*, story_ids: list[int]) -> list[Item]:
+    """Count what erasing these stories removes from sense-making and reports. Reads only."""
+    versions = versions_presenting(story_ids)
+    return [
+        Item(
+            "quotes",
+            "Quotes highlighted in workshops",
+            Quote.objects.filter(story__in=story_ids).count(),
+        ),
+        Item(
+            "extracts",
+            "Audio extracts of quotes",
+            ReportClip.objects.filter(quote__story__in=story_ids).count(),
+        ),
+        Item(
+            "report_versions",
+            "Report versions affected",
+            len(versions),
+            "Each keeps its layout; these quotes and the storyteller’s credit leave it, and it "
+            "says that quotes were removed at the storyteller’s request.",
+        ),
+        Item(
+            "report_files",
+            "Report PDFs",
+            ReportFile.objects.filter(version__in=versions).count(),
+            "Deleted; a new one is made when someone next asks for it.",
+        ),
+    ]
+
+
+def forget_stories(*, story_ids: list[int]) -> None:
+    """Take stories being erased out of every report version that presents them.
+
+    Runs in the erasure's transaction, before the stories' quotes are deleted with them. A
+    published version keeps its themes and findings and loses the stories' quote ids, counting
+    the quotes it showed as removed at the storyteller's request (as after a withdrawal); every
+    PDF of an affected version is deleted, file and all, to be made again without them.
+    """
+    versions = versions_presenting(story_ids)
+    erased = set(Quote.objects.filter(story__in=story_ids).values_list("pk", flat=True))
+    for version in versions:
+        if version.is_published:
+            ReportVersion.objects.filter(pk=version.pk).update(
+                content=_without(version.content, set(story_ids), erased)
+            )
+    pdfs = list(ReportFile.objects.filter(version__in=versions))
+    delete_files_on_commit([pdf.file for pdf in pdfs])
+    ReportFile.objects.filter(pk__in=[pdf.pk for pdf in pdfs]).delete()
+
+
+def _without(content: dict, story_ids: set[int], quote_ids: set[int]) -> dict:
+    """A published version's content without these stories and quotes, the shown ones counted."""
+    shown = {
+        quote_id
+        for theme in content["themes"]
+        for quote_id in theme["key_quotes"]
+        + [pk for finding in theme["findings"] for pk in finding["quotes"]]
+    }
+    content = {
+        **content,
+        "themes": [
+            {
+                **theme,
+                "key_quotes": [pk for pk in theme["key_quotes"] if pk not in quote_ids],
+                "findings": [
+                    {**finding, "quotes": [pk for pk in finding["quotes"] if pk not in quote_ids]}
+                    for finding in theme["findings"]
+                ],
+            }
+            for theme in content["themes"]
+        ],
+        "quotes": [pk for pk in content["quotes"] if pk not in quote_ids],
+        "stories": [pk for pk in content["stories"] if pk not in story_ids],
+    }
+    content["erased_quotes"] = content.get("erased_quotes", 0) + _withdrawn(shown & quote_ids)
+    return content

@@ -1,6 +1,7 @@
 """Projects, storytellers, stories and everything gathered with them."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -32,6 +33,15 @@ class Project(models.Model):
     name = models.CharField("name", max_length=200)
     slug = models.SlugField("short name", max_length=80, unique=True)
     description = models.TextField("description", blank=True)
+    withdrawn_retention_days = models.PositiveIntegerField(
+        "erase withdrawn stories after (days)",
+        null=True,
+        blank=True,
+        help_text=(
+            "Days after a withdrawal when the story, and a storyteller whose stories are all "
+            "withdrawn, are erased for good. Leave empty to keep them until a curator erases them."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProjectQuerySet.as_manager()
@@ -198,9 +208,10 @@ class Story(models.Model):
     featured = models.BooleanField(
         "featured on the home page", default=False, help_text="Curators choose a few stories."
     )
+    # RESTRICT: a consent version can't be deleted while it is current, unless its story goes too.
     current_consent = models.ForeignKey(
         "Consent",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -253,6 +264,15 @@ class Story(models.Model):
         return access.rule(
             access.Surface.PUBLIC, access.Role.ANYONE, access.Part.SUMMARY
         ).allows_story(self)
+
+    @property
+    def erased_after(self):
+        """When the project's retention period erases this withdrawn story, if it has one."""
+        days = self.project.withdrawn_retention_days
+        consent = self.current_consent
+        if self.status != self.Status.WITHDRAWN or days is None or not consent:
+            return None
+        return consent.created_at + timedelta(days=days)
 
 
 class Consent(models.Model):
@@ -570,7 +590,11 @@ class StorytellerLink(models.Model):
 
 
 class AuditEvent(models.Model):
-    """An immutable record of a consent change, publication or other state change."""
+    """An immutable record of a consent change, publication or other state change.
+
+    PostgreSQL refuses to change or delete a row (a trigger, migration 0009), except that an
+    erasure may delete the rows of the withdrawn stories and storytellers it erases.
+    """
 
     class Action(models.TextChoices):
         CONSENT_RECORDED = "consent_recorded", "Consent recorded"
@@ -596,6 +620,8 @@ class AuditEvent(models.Model):
         REPORT_PUBLISHED = "report_published", "Report published"
         COPY_REQUESTED = "copy_requested", "Copy of everything held asked for"
         COPY_DOWNLOADED = "copy_downloaded", "Copy of everything held downloaded"
+        STORY_ERASED = "story_erased", "Withdrawn story erased"
+        STORYTELLER_ERASED = "storyteller_erased", "Storyteller erased"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from taggit.models import Tag
 
 from stories.access import Part, Role, Surface, rule
 from stories.models import SearchTerm, Segment, Story, Transcript
@@ -35,11 +36,35 @@ def _config() -> str:
     return settings.SEARCH_CONFIG
 
 
+def words_in(texts) -> set[str]:
+    """Return the words "did you mean" would remember from these texts."""
+    return {match.group().lower() for text in texts for match in WORD.finditer(text)}
+
+
 def _remember_words(texts: list[str]) -> None:
-    words = {match.group().lower() for text in texts for match in WORD.finditer(text)}
     SearchTerm.objects.bulk_create(
-        [SearchTerm(word=word) for word in words], ignore_conflicts=True, batch_size=1000
+        [SearchTerm(word=word) for word in words_in(texts)], ignore_conflicts=True, batch_size=1000
     )
+
+
+def forget_words(words: set[str]) -> None:
+    """Forget those of these words that no story's details, topic or transcript holds any more.
+
+    Run when stories are erased: a word only they used (a name, a place) must not stay behind
+    as a suggestion. Reads every story's text once, stopping as soon as all words are found.
+    """
+    unused = set(words)
+    sources = (
+        Story.objects.values_list("title", "summary", "place"),
+        Tag.objects.values_list("name"),
+        Segment.objects.values_list("public_text"),
+    )
+    for rows in sources:
+        for row in rows.iterator(chunk_size=2000):
+            unused -= words_in(row)
+            if not unused:
+                return
+    SearchTerm.objects.filter(word__in=unused).delete()
 
 
 def index_transcript(transcript: Transcript) -> None:

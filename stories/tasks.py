@@ -7,7 +7,7 @@ from django.core.files import File
 from django.db import transaction
 from django.tasks import task
 
-from stories import subject_access
+from stories import erasure, subject_access
 from stories.consequences import Change, announce
 from stories.media import (
     UNPLACEABLE,
@@ -89,8 +89,11 @@ def _store_copy(recording_id: int, key: str, made: Path) -> str:
     recording = (
         Recording.objects.select_for_update(of=("self",))
         .select_related("story")
-        .get(pk=recording_id)
+        .filter(pk=recording_id)
+        .first()
     )
+    if recording is None:  # erased while the copy was being made
+        return "gone"
     if recording.story.status == "withdrawn":
         return "withdrawn"
     # Checked against the redactions as they are now, not against the key a newer task may
@@ -168,3 +171,13 @@ def make_access_copy(copy_id: int, base_url: str = "") -> str:
 def delete_access_copy(copy_id: int) -> str:
     """Delete a copy of everything held about a storyteller once it has expired."""
     return subject_access.delete_if_expired(copy_id)
+
+
+@task()
+def erase_expired() -> str:
+    """Erase the withdrawn stories and storytellers their project's retention period has passed.
+
+    Queued by `manage.py erase_expired`, which an operator runs daily (from cron, say).
+    """
+    stories, storytellers = erasure.erase_expired()
+    return f"Erased {stories} stories and {storytellers} storytellers."

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stories.views import curation, public, storyteller, subject_access, team
+from stories.views import curation, erasure, public, storyteller, subject_access, team
 
 app_name = "stories"
 
@@ -38,6 +38,7 @@ urlpatterns = [
         team.storyteller_link_create,
         name="storyteller-link-create",
     ),
+    path("storytellers/<int:pk>/erase/", erasure.storyteller_erase, name="storyteller-erase"),
     path(
         "storyteller-links/<int:pk>/revoke/",
         team.storyteller_link_revoke,
@@ -70,6 +71,7 @@ urlpatterns = [
     path("gather/<int:pk>/submit/", team.story_submit, name="story-submit"),
     path("gather/<int:pk>/publish/", curation.story_publish, name="story-publish"),
     path("gather/<int:pk>/feature/", curation.story_feature, name="story-feature"),
+    path("gather/<int:pk>/erase/", erasure.story_erase, name="story-erase"),
     path(
         "gather/<int:pk>/request-changes/",
         curation.story_request_changes,

@@ -35,6 +35,7 @@ from stories.media import (
     stream_file,
 )
 from stories.models import (
+    AuditEvent,
     Consent,
     Membership,
     Project,
@@ -137,22 +138,29 @@ def storyteller_detail(request, pk):
     parts = access.storyteller_parts(request.user, storyteller)
     stories = Story.objects.visible_to(request.user).filter(storyteller=storyteller)
     links = storyteller.links.all()
-    may_copy = Storyteller.objects.curated_by(request.user).filter(pk=storyteller.pk).exists()
+    may_curate = Storyteller.objects.curated_by(request.user).filter(pk=storyteller.pk).exists()
     return render(
         request,
         "stories/storyteller_detail.html",
         {
             "storyteller": storyteller,
             "parts": parts,
+            "may_curate": may_curate,
+            "erased": AuditEvent.objects.filter(
+                project=storyteller.project_id,
+                action=AuditEvent.Action.STORY_ERASED,
+                details__storyteller_id=storyteller.pk,
+            )
+            if may_curate
+            else [],
             "contact": getattr(storyteller, "contact", None) if parts.contact else None,
             "stories": stories,
             "links": links,
             "new_link": request.session.pop("new_storyteller_link", None),
-            "may_copy": may_copy,
             "copies": SubjectAccessCopy.objects.requested_by_curator(request.user).filter(
                 storyteller=storyteller
             )
-            if may_copy
+            if may_curate
             else [],
         },
     )

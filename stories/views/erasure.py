@@ -1,0 +1,85 @@
+"""Curators erase a withdrawn story, or a storyteller whose stories are all withdrawn.
+
+Each has a check page listing exactly what will go; only its POST erases. Anyone but a curator
+of the project gets "not found", and a story or storyteller that may not be erased yet is
+refused with the reason, nothing changed.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from stories import erasure
+from stories.models import Story, Storyteller
+
+REFUSED = 409
+
+
+@login_required
+def story_erase(request, pk):
+    story = get_object_or_404(
+        Story.objects.curated_by(request.user).select_related(
+            "project", "storyteller", "current_consent"
+        ),
+        pk=pk,
+    )
+    refusal = erasure.story_refusal(story)
+    if request.method == "POST" and refusal is None:
+        try:
+            erasure.erase_story(story=story, by=request.user)
+        except ValidationError as error:
+            refusal = " ".join(error.messages)
+        except Story.DoesNotExist:
+            pass  # Another curator erased it a moment ago: it is erased all the same.
+        if refusal is None:
+            messages.success(
+                request,
+                "The withdrawn story is erased, files and all. The history keeps one entry "
+                "saying who erased it and when.",
+            )
+            return redirect("stories:storyteller-detail", pk=story.storyteller_id)
+    return render(
+        request,
+        "stories/erase_story.html",
+        {
+            "story": story,
+            "refusal": refusal,
+            "plan": None if refusal else erasure.plan([story]),
+        },
+        status=REFUSED if refusal and request.method == "POST" else 200,
+    )
+
+
+@login_required
+def storyteller_erase(request, pk):
+    storyteller = get_object_or_404(
+        Storyteller.objects.curated_by(request.user).select_related("project"), pk=pk
+    )
+    stories = list(storyteller.stories.select_related("current_consent").order_by("pk"))
+    refusal = erasure.storyteller_refusal(storyteller, stories)
+    if request.method == "POST" and refusal is None:
+        try:
+            erasure.erase_storyteller(storyteller=storyteller, by=request.user)
+        except ValidationError as error:
+            refusal = " ".join(error.messages)
+        except Storyteller.DoesNotExist:
+            pass  # Another curator erased them a moment ago: they are erased all the same.
+        if refusal is None:
+            messages.success(
+                request,
+                "The storyteller is erased, with their stories and every file. The history "
+                "keeps one entry saying who erased them and when.",
+            )
+            return redirect("stories:storyteller-list", slug=storyteller.project.slug)
+    return render(
+        request,
+        "stories/erase_storyteller.html",
+        {
+            "storyteller": storyteller,
+            "stories": stories,
+            "refusal": refusal,
+            "plan": None if refusal else erasure.plan(stories, storyteller),
+        },
+        status=REFUSED if refusal and request.method == "POST" else 200,
+    )
