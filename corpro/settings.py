@@ -269,11 +269,19 @@ DEMO_MODE = env_bool("DEMO_MODE", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
+    # Request lines and errors can carry a private-link token; every line is masked.
+    "filters": {"mask_tokens": {"()": "accounts.log_masking.MaskTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stderr,
+            "filters": ["mask_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # Request URLs may carry a storyteller's private-link token; keep them out of logs.
+        # Not found and other 4xx warnings would name every mistyped path; errors are enough.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # django-axes warns of each failed sign-in (username and address masked); its INFO
