@@ -43,11 +43,13 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated or two_factor.is_satisfied(request):
+        if not request.user.is_authenticated:
             return None
+        needs = two_factor.needs(request)
         name = request.resolver_match.url_name
-        if two_factor.is_on(user):
+        if needs == two_factor.NOTHING:
+            return None
+        if needs == two_factor.CODE:
             if name in SIGN_IN_STEPS:
                 return None
             query = urlencode({"next": request.get_full_path()})

@@ -3,9 +3,8 @@
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django_otp import user_has_device
 
-from accounts import sessions
+from accounts import sessions, two_factor
 from accounts.security import account_label, logger
 from accounts.throttling import forget_failures, lockout_minutes
 
@@ -24,5 +23,5 @@ def log_lockout(sender, request, username, ip_address, **kwargs):
 @receiver(user_logged_in)
 def start_session(sender, request, user, **kwargs):
     sessions.start(request)
-    if not user_has_device(user):
+    if two_factor.decide(request, user) != two_factor.CODE:
         forget_failures(user)  # The sign-in is complete; with a second factor, after the code.

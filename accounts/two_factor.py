@@ -37,12 +37,33 @@ def is_required(user) -> bool:
     )
 
 
+# What a signed-in session still needs, decided when it signs in so that pages ask no query.
+NEEDS_KEY = "second_factor_needs"
+NOTHING, CODE, SETUP = "nothing", "code", "setup"
+
+
+def decide(request, user) -> str:
+    """Note in the session what it needs before it may go on: nothing, a code, or a setup."""
+    if is_on(user):
+        needs = CODE
+    elif is_required(user):
+        needs = SETUP
+    else:
+        needs = NOTHING
+    request.session[NEEDS_KEY] = needs
+    return needs
+
+
+def needs(request) -> str:
+    """Return what this signed-in session needs before it may go on."""
+    needs = request.session.get(NEEDS_KEY) or decide(request, request.user)
+    if needs == CODE and request.user.is_verified():
+        return NOTHING
+    return needs
+
+
 def is_satisfied(request) -> bool:
-    """Return whether this session may go on: verified, or with no second factor to ask for."""
-    user = request.user
-    if user.is_verified():
-        return True
-    return not django_otp.user_has_device(user) and not is_required(user)
+    return needs(request) == NOTHING
 
 
 def pending_device(user) -> TOTPDevice | None:
@@ -77,6 +98,7 @@ def confirm_setup(request, device: TOTPDevice, code: str) -> list[str] | None:
     device.save(update_fields=["confirmed"])
     codes = new_recovery_codes(user)
     django_otp.login(request, device)
+    request.session[NEEDS_KEY] = CODE
     logger.info("Second factor turned on: %s", account_label(user=user))
     return codes
 
@@ -144,7 +166,9 @@ def recovery_codes_left(user) -> int:
 
 
 @transaction.atomic
-def turn_off(user) -> None:
+def turn_off(request) -> None:
+    user = request.user
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    request.session[NEEDS_KEY] = NOTHING
     logger.info("Second factor turned off: %s", account_label(user=user))

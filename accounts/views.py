@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-import django_otp
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -37,7 +36,7 @@ class SignInView(LoginView):
 
     def get_success_url(self):
         url = super().get_success_url()
-        if django_otp.user_has_device(self.request.user):
+        if self.request.session.get(two_factor.NEEDS_KEY) == two_factor.CODE:
             return f"{reverse('two_factor_verify')}?{urlencode({'next': url})}"
         return url
 
@@ -57,7 +56,10 @@ def _locked_out(request) -> bool:
 @login_required
 def verify(request):
     """The second step of signing in: a code from the app, or a recovery code."""
-    if two_factor.is_satisfied(request):
+    if two_factor.needs(request) != two_factor.CODE:
+        return redirect(_next_url(request))
+    if not two_factor.is_on(request.user):  # Removed since the password, by a site admin.
+        two_factor.decide(request, request.user)
         return redirect(_next_url(request))
     if _locked_out(request):
         logout(request)
@@ -165,7 +167,7 @@ def turn_off(request):
     if request.method == "POST" and form.is_valid():
         problem = two_factor.verify(request, form.cleaned_data["code"])
         if problem is None:
-            two_factor.turn_off(request.user)
+            two_factor.turn_off(request)
             messages.success(
                 request,
                 "The second factor is off. Signing in now asks only for your password.",

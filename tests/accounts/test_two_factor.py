@@ -196,15 +196,29 @@ def test_the_admin_asks_for_the_code_of_an_account_that_has_one(client, with_sec
 
 def test_the_admin_site_refuses_an_unverified_session_itself(rf, with_second_factor):
     from django.contrib import admin
+    from django.contrib.sessions.backends.db import SessionStore
 
     user = make_user(is_staff=True, is_superuser=True)
     with_second_factor(user)
     request = rf.get("/admin/")
-    request.user = user
+    request.user, request.session = user, SessionStore()
+    two_factor.decide(request, user)  # As signing in with the password does.
     user.is_verified = lambda: False
     assert not admin.site.has_permission(request)
     user.is_verified = lambda: True
     assert admin.site.has_permission(request)
+
+
+def test_a_second_factor_removed_by_an_admin_no_longer_holds_the_session(
+    client, team, with_second_factor
+):
+    with_second_factor(team.curator)
+    sign_in(client, team.curator.username)
+    two_factor.TOTPDevice.objects.filter(user=team.curator).delete()
+    two_factor.StaticDevice.objects.filter(user=team.curator).delete()
+    response = client.get(reverse("two_factor_verify"))
+    assert location(response) == reverse("stories:dashboard")
+    assert client.get(reverse("stories:dashboard")).status_code == 200
 
 
 def test_the_admin_sign_in_is_the_sites_own(client):
