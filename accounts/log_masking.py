@@ -3,13 +3,11 @@
 A token in a path is a key to someone's stories or a workshop. Request lines, referrers and
 error messages can all carry one, so the filter masks the token segment of these paths wherever
 it appears in a record (message, arguments, traceback). This module imports nothing from Django:
-gunicorn loads its logger class before the app.
+gunicorn loads it (through accounts/gunicorn_logging.py) before the app.
 """
 
 import logging
 import re
-
-from gunicorn.glogging import Logger
 
 MASK = "[token]"
 _SEGMENT = r"[^/?#\s\"'<>]+"
@@ -50,14 +48,3 @@ class MaskTokens(logging.Filter):
         if record.stack_info:
             record.stack_info = mask_tokens(record.stack_info)
         return True
-
-
-class GunicornLogger(Logger):
-    """gunicorn's logger, with tokens masked in its access log (request line, referrer) and
-    its error log ("Error handling request /my/…")."""
-
-    def setup(self, cfg):
-        super().setup(cfg)
-        for log in (self.error_log, self.access_log):
-            if not any(isinstance(f, MaskTokens) for f in log.filters):
-                log.addFilter(MaskTokens())
