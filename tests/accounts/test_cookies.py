@@ -109,3 +109,21 @@ def test_signing_out_of_the_admin_clears_the_sites_data_too(client):
     response = client.post("/admin/logout/")
     assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_workshop_guest_link_works_with_host_prefixed_cookies(settings, team):
+    from sensemaking import services as sensemaking_services
+
+    for name, value in HTTPS.items():
+        setattr(settings, name, value)
+    workshop = sensemaking_services.create_workshop(
+        project=team.project, title="First workshop", by=team.facilitator, stories=[]
+    )
+    _guest, token = sensemaking_services.invite_guest(
+        workshop=workshop, display_name="Dee", by=team.facilitator
+    )
+    browser = Client()
+    response = browser.get(reverse("sensemaking:join", args=[token]), secure=True)
+    assert response["Location"] == reverse("sensemaking:workshop", args=[workshop.pk])
+    assert_host_cookie(response.cookies["__Host-sessionid"])
+    assert browser.get(response["Location"], secure=True).status_code == 200
