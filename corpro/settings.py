@@ -2,6 +2,7 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,7 +40,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks for the second factor (accounts/admin_site.py).
+    "accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +52,11 @@ INSTALLED_APPS = [
     "ninja",
     "taggit",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
     "stories",
     "sensemaking",
 ]
@@ -62,8 +69,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "corpro.urls"
@@ -103,10 +115,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["stories.auth.DemoAwareBackend"]
+# Argon2id first; older hashes (PBKDF2) still work and are rehashed at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The throttle comes first, so a locked-out sign-in is refused before any password is checked.
+AUTHENTICATION_BACKENDS = ["accounts.throttling.ThrottleBackend", "stories.auth.DemoAwareBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "stories:dashboard"
-LOGOUT_REDIRECT_URL = "home"
+# Signing out shows a page (not a redirect), which carries the Clear-Site-Data header.
+LOGOUT_REDIRECT_URL = None
+
+# Failed sign-ins (wrong passwords and wrong second-factor codes) are counted per account and
+# per network address by django-axes; at the limit both are refused until the wait is over.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+# Failures are forgotten after a complete sign-in (accounts.throttling), not after the password
+# alone: otherwise signing in again would reset a count of wrong second-factor codes.
+AXES_RESET_ON_SUCCESS = False
+# Successful sign-ins are not kept in a table of their own; failures are, until they expire.
+AXES_DISABLE_ACCESS_LOG = True
+
+# A second factor (TOTP app, with recovery codes) for any account; required for site admins,
+# staff and curators when REQUIRE_TWO_FACTOR is on.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "corpro")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# A signed-in account's session ends after this long without a request, and this long after
+# signing in, whatever happens in between.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
@@ -199,8 +244,14 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-if env_bool("BEHIND_TLS_PROXY", False):
+# Behind a proxy, the client's address is the one the proxy adds to X-Forwarded-For.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# On HTTPS the cookies carry the __Host- prefix: browsers then keep them only if Secure, for
+# Path=/ and without a Domain, so no other site or subdomain can set or read them.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -220,13 +271,26 @@ DEMO_MODE = env_bool("DEMO_MODE", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
+    # Request lines and errors can carry a private-link token; every line is masked.
+    "filters": {"mask_tokens": {"()": "accounts.log_masking.MaskTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stderr,
+            "filters": ["mask_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # Request URLs may carry a storyteller's private-link token; keep them out of logs.
+        # Not found and other 4xx warnings would name every mistyped path; errors are enough.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # django-axes warns of each failed sign-in (username and address masked); its INFO
+        # lines say only that it started or that a sign-in worked.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Lockouts and second-factor changes (accounts/security.py).
+        "corpro.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint logs every layout step at INFO; only its warnings are worth reading.
         "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},

@@ -16,7 +16,7 @@ urlpatterns = [
     # Not cacheable: a withdrawn story must leave the feed and sitemap on the very next request.
     path("feeds/stories.atom", never_cache(StoryFeed()), name="stories-feed"),
     path("sitemap.xml", never_cache(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("my/", include(storyteller_patterns)),
     path("", include("stories.urls")),

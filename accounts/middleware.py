@@ -1,0 +1,63 @@
+"""Session limits and the second factor, checked on every request of a signed-in account."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts import sessions, two_factor
+
+# Pages a signed-in account may open before giving its code, or before setting a second
+# factor up where one is required: the steps themselves, signing out, another sign-in.
+SIGN_IN_STEPS = {"login", "logout", "two_factor_verify", "healthz"}
+SETUP_STEPS = {"login", "logout", "two_factor", "two_factor_start", "two_factor_setup", "healthz"}
+
+
+class SessionLimitsMiddleware:
+    """End a signed-in session after SESSION_IDLE_MINUTES idle or SESSION_MAX_HOURS in all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            reason = sessions.expired_reason(request)
+            if reason is not None:
+                logout(request)
+                messages.info(request, reason)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Keep a signed-in account on the code step until it gives one, and on the setup pages
+    while REQUIRE_TWO_FACTOR applies to it and it has no second factor."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        needs = two_factor.needs(request)
+        name = request.resolver_match.url_name
+        if needs == two_factor.NOTHING:
+            return None
+        if needs == two_factor.CODE:
+            if name in SIGN_IN_STEPS:
+                return None
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('two_factor_verify')}?{query}")
+        if name in SETUP_STEPS:
+            return None
+        messages.info(
+            request,
+            "This site asks for a second factor for your role. Set one up to carry on.",
+        )
+        return redirect("two_factor")
