@@ -1,4 +1,4 @@
-"""Lose no task when a task worker dies.
+"""Lose no task when a task worker dies, and let tasks store their files so that a re-run is safe.
 
 django-tasks-db marks a task RUNNING when a worker claims it and leaves it so for ever if that
 worker is killed. So each of our workers (`manage.py worker`) holds a PostgreSQL advisory lock,
@@ -13,6 +13,8 @@ import logging
 import threading
 from contextlib import contextmanager
 
+from django.core.files.base import File
+from django.core.files.storage import Storage
 from django.core.management.base import CommandError
 from django.db import close_old_connections, connections, router
 from django.tasks import TaskResultStatus
@@ -156,3 +158,24 @@ def live_workers(worker_ids: set[str]) -> set[str]:
     with connections[alias].cursor() as cursor:
         cursor.execute(LIVE_WORKERS, [sorted(worker_ids), LOCK_SPACE])
         return {row[0] for row in cursor.fetchall()}
+
+
+def store_output(storage: Storage, folder: str, filename: str, content: File, *, keep=()) -> str:
+    """Save a task's file into a folder that only its row's files use, and return its name.
+
+    Call it holding the row's lock, so no other run is writing there: any other file in the
+    folder (but those in `keep`) was left by a run killed while storing, and is deleted first.
+    """
+    delete_leftovers(storage, folder, keep=keep)
+    return storage.save(f"{folder}/{filename}", content)
+
+
+def delete_leftovers(storage: Storage, folder: str, *, keep=()) -> None:
+    """Delete the files in a row's folder but those in `keep`."""
+    try:
+        _folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        if f"{folder}/{name}" not in keep:
+            storage.delete(f"{folder}/{name}")

@@ -11,26 +11,30 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
 
 from corpro import worker
 from sensemaking import services
 from sensemaking.models import ReportClip, ReportFile, ReportVersion
-from sensemaking.tasks import cut_clip
+from sensemaking.tasks import clip_folder, cut_clip, pdf_folder, render_report_pdf
 from stories import services as story_services
 from stories.media import probe_media
 from stories.models import Recording, Transcript
-from stories.tasks import make_listener_copy, probe_recording
+from stories.tasks import copies_folder, make_listener_copy, probe_recording
 from stories.transcripts import parse_transcript_file
 from tests.factories import ALL_SCOPES, highlight_phrase, make_playable, make_story
 
@@ -457,3 +461,91 @@ def test_a_task_whose_worker_died_three_times_fails_and_says_why():
     (error,) = result.errors
     assert error.exception_class is worker.WorkerDied
     assert "stopped 3 times" in error.traceback
+
+
+# --- Killed while storing ---------------------------------------------------------------------
+# The few milliseconds a task spends writing its file into storage are too short to aim a kill
+# at, so these tests leave in storage what such a kill leaves: part of a file, in the row's
+# folder, that no row names. Each task's next run deletes it.
+
+
+def leftover(folder: str, name: str) -> str:
+    return default_storage.save(f"{folder}/{name}", ContentFile(b"the first bytes of a file"))
+
+
+def test_a_pdf_half_written_by_a_killed_run_is_replaced_by_the_whole_pdf(team, client, media_root):
+    asked_for_pdf(team, client)
+    pdf = ReportFile.objects.get()
+    leftover(pdf_folder(pdf.pk), "heard-v1.0.pdf")
+    assert render_report_pdf.call(pdf.pk, "http://testserver/") == ReportFile.State.READY
+    pdf.refresh_from_db()
+    assert stored_files(media_root) == [pdf.file.name]
+    assert len(PdfReader(pdf.file.path).pages) == pdf.pages  # the whole PDF, not the leftover
+
+
+def test_a_copy_half_written_by_a_killed_run_is_deleted_when_the_copy_is_stored(
+    team, tmp_path, media_root
+):
+    recording = probed_recording(team, tmp_path, 2)
+    part = leftover(copies_folder(recording.pk), uuid.uuid4().hex)
+    assert make_listener_copy.call(recording.pk) == "made"
+    recording.refresh_from_db()
+    assert part != recording.listener_copy.name
+    assert stored_files(media_root) == sorted([recording.file.name, recording.listener_copy.name])
+    assert probe_media(recording.listener_copy.path).duration_seconds == pytest.approx(2, abs=0.1)
+
+
+def test_an_extract_half_written_by_a_killed_run_is_replaced_by_the_whole_extract(
+    team, tmp_path, media_root
+):
+    clip = published_extract(team, tmp_path)
+    leftover(clip_folder(clip.pk), f"clip-{clip.quote_id}.mp3")
+    assert cut_clip.call(clip.pk) == "cut"
+    clip.refresh_from_db()
+    recording = Recording.objects.get()
+    assert stored_files(media_root) == sorted(
+        [recording.file.name, recording.listener_copy.name, clip.file.name]
+    )
+    assert probe_media(clip.file.path).duration_seconds == pytest.approx(8, abs=0.2)
+
+
+def test_a_killed_runs_half_written_files_go_when_their_rows_were_deleted(
+    team, client, tmp_path, media_root
+):
+    asked_for_pdf(team, client)
+    pdf = ReportFile.objects.get()
+    clip = published_extract(team, tmp_path)
+    recording = Recording.objects.get()
+    before = stored_files(media_root)
+    leftover(pdf_folder(pdf.pk), "heard-v1.0.pdf")
+    leftover(clip_folder(clip.pk), "clip.mp3")
+    leftover(copies_folder(recording.pk), uuid.uuid4().hex)
+    # Deleted (by a withdrawal, say) while no worker ran their tasks.
+    ReportFile.objects.all().delete()
+    ReportClip.objects.all().delete()
+    assert render_report_pdf.call(pdf.pk, "http://testserver/") == "gone"
+    assert cut_clip.call(clip.pk) == "done"
+    story_services.withdraw_consent(story=recording.story, reason="Changed my mind")
+    recording.refresh_from_db()
+    assert not recording.listener_copy  # the withdrawal deleted the copy, and the leftover
+    assert stored_files(media_root) == [recording.file.name]
+    assert recording.file.name in before
+
+
+def test_a_task_run_again_after_it_finished_its_work_changes_nothing(
+    team, client, tmp_path, media_root
+):
+    # Killed after storing its result but before the worker marked the task done.
+    asked_for_pdf(team, client)
+    pdf = ReportFile.objects.get()
+    clip = published_extract(team, tmp_path)
+    recording = Recording.objects.get()
+    render_report_pdf.call(pdf.pk, "http://testserver/")
+    cut_clip.call(clip.pk)
+    files = stored_files(media_root)
+    assert probe_recording.call(recording.pk) == Recording.State.READY
+    assert make_listener_copy.call(recording.pk) == "current"
+    assert render_report_pdf.call(pdf.pk, "http://testserver/") == ReportFile.State.READY
+    assert cut_clip.call(clip.pk) == "done"
+    assert stored_files(media_root) == files
+    assert not DBTaskResult.objects.exists()  # the probe did not queue a second copy
