@@ -3,8 +3,8 @@
 django-tasks-db marks a task RUNNING when a worker claims it and leaves it so for ever if that
 worker is killed. So each of our workers (`manage.py worker`) holds a PostgreSQL advisory lock,
 keyed by its id, on a connection of its own for as long as it lives: PostgreSQL lets go of the
-lock the moment the process dies (its connection closes), or within about half a minute if its
-machine disappears (TCP keepalives). Every worker, as it starts and then every REAP_SECONDS,
+lock the moment the process dies (its connection closes), or once TCP keepalives give up
+(about 25 s) if its machine disappears. Every worker, as it starts and then every REAP_SECONDS,
 puts back in the queue the RUNNING tasks of our workers whose lock is gone, so the next free
 worker runs them again. The tasks are written to be run again after a kill at any point.
 """
