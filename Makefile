@@ -85,4 +85,4 @@ format: $(BIN)/.installed-test
 	$(BIN)/ruff check --fix .
 
 worker: $(BIN)/.installed-runtime
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py worker

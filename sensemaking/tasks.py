@@ -1,4 +1,9 @@
-"""Background work for reports: the PDF and the audio extracts, run by the task worker."""
+"""Background work for reports: the PDF and the audio extracts, run by the task worker.
+
+Each task may be run again after its worker was killed at any point (corpro.worker): a file is
+made outside storage and stored under its row's lock, in a folder of that row's own, so a run
+killed while storing leaves nothing that a later run does not delete.
+"""
 
 import logging
 import subprocess
@@ -8,11 +13,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from corpro.worker import delete_leftovers, store_output
 from sensemaking.models import ReportClip, ReportFile
 from stories.media import CopyStatus, copy_status, file_to_hear, local_path
 from stories.models import Recording
@@ -20,6 +27,16 @@ from stories.models import Recording
 logger = logging.getLogger(__name__)
 
 CLIP_TIMEOUT = 120  # seconds for ffmpeg to cut one extract
+
+
+def pdf_folder(file_id: int) -> str:
+    """Where a report file is stored: any file there that its row does not use is a leftover."""
+    return f"reports/pdf-{file_id}"
+
+
+def clip_folder(clip_id: int) -> str:
+    """Where an extract is stored: any file there that its row does not use is a leftover."""
+    return f"clips/clip-{clip_id}"
 
 
 def _progress(pdf: ReportFile, percent: int, step: str) -> None:
@@ -35,13 +52,18 @@ def render_report_pdf(file_id: int, base_url: str) -> str:
 
     pdf = ReportFile.objects.select_related("version__report").filter(pk=file_id).first()
     if pdf is None:
+        # Deleted (say by a withdrawal) after a run of this task was killed while storing it.
+        delete_leftovers(ReportFile.file.field.storage, pdf_folder(file_id))
         return "gone"
+    if pdf.state == ReportFile.State.READY and pdf.file:
+        return pdf.state  # stored by a run that was killed before it could say so
     ReportFile.objects.filter(pk=pdf.pk).update(state=ReportFile.State.RUNNING)
     _progress(pdf, 10, "Gathering the findings and quotes")
     compiled = compile_report(pdf.version)
     if compiled.fingerprint != pdf.fingerprint:
         # Consent or content changed since this was asked for: the next request asks again.
         pdf.delete()
+        delete_leftovers(pdf.file.storage, pdf_folder(file_id))
         return "stale"
     try:
         html = render_to_string(
@@ -59,19 +81,31 @@ def render_report_pdf(file_id: int, base_url: str) -> str:
         )
         return ReportFile.State.FAILED
     name = f"{slugify(compiled.title) or 'report'}-v{compiled.number}.pdf"
-    pdf.file.save(name, ContentFile(content), save=False)
-    stored = ReportFile.objects.filter(pk=pdf.pk, fingerprint=pdf.fingerprint).update(
-        file=pdf.file.name,
-        pages=len(document.pages),
+    return _store_pdf(pdf, name, ContentFile(content), pages=len(document.pages))
+
+
+@transaction.atomic
+def _store_pdf(pdf: ReportFile, name: str, content: ContentFile, *, pages: int) -> str:
+    folder = pdf_folder(pdf.pk)
+    locked = (
+        ReportFile.objects.select_for_update()
+        .filter(pk=pdf.pk, fingerprint=pdf.fingerprint)
+        .first()
+    )
+    if locked is None:
+        # A withdrawal deleted this PDF while it was being made: no file of it may stay behind.
+        delete_leftovers(pdf.file.storage, folder)
+        return "stale"
+    if locked.state == ReportFile.State.READY and locked.file:
+        return locked.state  # another run of this task stored it first
+    ReportFile.objects.filter(pk=pdf.pk).update(
+        file=store_output(pdf.file.storage, folder, name, content),
+        pages=pages,
         state=ReportFile.State.READY,
         progress=100,
         step="Ready",
         updated_at=timezone.now(),
     )
-    if not stored:
-        # A withdrawal deleted this PDF while it was being made: its file must not stay behind.
-        pdf.file.storage.delete(pdf.file.name)
-        return "stale"
     return ReportFile.State.READY
 
 
@@ -82,7 +116,11 @@ def cut_clip(clip_id: int) -> str:
     Never from the original: the copy has no metadata and its redacted words are silent.
     """
     clip = ReportClip.objects.select_related("quote").filter(pk=clip_id).first()
-    if clip is None or clip.file:
+    if clip is None:
+        # Deleted after a run of this task was killed while storing it.
+        delete_leftovers(ReportClip.file.field.storage, clip_folder(clip_id))
+        return "done"
+    if clip.file:
         return "done"
     recording = (
         Recording.objects.filter(story_id=clip.quote.story_id, state=Recording.State.READY)
@@ -119,10 +157,19 @@ def cut_clip(clip_id: int) -> str:
             ReportClip.objects.filter(pk=clip.pk).update(error="The extract could not be cut.")
             return "failed"
         with target.open("rb") as handle:
-            clip.file.save(f"clip-{clip.quote_id}.mp3", File(handle), save=False)
-    if not ReportClip.objects.filter(pk=clip.pk, file="").update(file=clip.file.name):
-        # The extract stopped being allowed while it was being cut, or another run of this task
-        # stored one first: nothing may stay behind.
-        clip.file.storage.delete(clip.file.name)
+            return _store_clip(clip, File(handle))
+
+
+@transaction.atomic
+def _store_clip(clip: ReportClip, content: File) -> str:
+    folder = clip_folder(clip.pk)
+    locked = ReportClip.objects.select_for_update().filter(pk=clip.pk).first()
+    if locked is None:
+        # The extract stopped being allowed while it was being cut: nothing may stay behind.
+        delete_leftovers(clip.file.storage, folder)
         return "stale"
+    if locked.file:
+        return "done"  # another run of this task stored one first
+    name = store_output(clip.file.storage, folder, f"clip-{clip.quote_id}.mp3", content)
+    ReportClip.objects.filter(pk=clip.pk).update(file=name)
     return "cut"

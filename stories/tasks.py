@@ -1,12 +1,18 @@
-"""Background work on gathered stories, run by the task worker (in-process in the demo)."""
+"""Background work on gathered stories, run by the task worker (in-process in the demo).
+
+Each task may be run again after its worker was killed at any point (corpro.worker): it
+finishes what the killed run started and leaves one result, never a second file or row.
+"""
 
 import tempfile
+import uuid
 from pathlib import Path
 
 from django.core.files import File
 from django.db import transaction
 from django.tasks import task
 
+from corpro.worker import delete_leftovers, store_output
 from stories import erasure, subject_access
 from stories.consequences import Change, announce
 from stories.media import (
@@ -28,20 +34,26 @@ def probe_recording(recording_id: int) -> str:
     recording = Recording.objects.filter(pk=recording_id).first()
     if recording is None:
         return "gone"
-    try:
-        with local_path(recording.file) as path:
-            result = probe_media(path)
-    except MediaError as error:
-        recording.state = Recording.State.FAILED
-        recording.error = str(error)
-        recording.save(update_fields=["state", "error"])
-        return recording.state
-    recording.duration_seconds = result.duration_seconds
-    recording.codecs = result.codecs
-    recording.state = Recording.State.READY
-    recording.error = ""
-    recording.save(update_fields=["duration_seconds", "codecs", "state", "error"])
-    make_listener_copy.enqueue(recording.pk)
+    if recording.state == Recording.State.PENDING:
+        try:
+            with local_path(recording.file) as path:
+                result = probe_media(path)
+        except MediaError as error:
+            recording.state = Recording.State.FAILED
+            recording.error = str(error)
+            recording.save(update_fields=["state", "error"])
+            return recording.state
+        recording.duration_seconds = result.duration_seconds
+        recording.codecs = result.codecs
+        recording.state = Recording.State.READY
+        recording.error = ""
+        recording.save(update_fields=["duration_seconds", "codecs", "state", "error"])
+    # Read already by a run that was killed, perhaps before it could queue the copy.
+    if (
+        recording.state == Recording.State.READY
+        and recording.listener_copy_state != Recording.CopyState.READY
+    ):
+        make_listener_copy.enqueue(recording.pk)
     return recording.state
 
 
@@ -66,7 +78,10 @@ def make_listener_copy(recording_id: int) -> str:
         and recording.listener_copy
     ):
         return "current"
-    Recording.objects.filter(pk=recording.pk).update(
+    # Not over a copy for these redactions that another run stored a moment ago.
+    Recording.objects.filter(pk=recording.pk).exclude(
+        listener_copy_key=key, listener_copy_state=Recording.CopyState.READY
+    ).update(
         listener_copy_key=key,
         listener_copy_state=Recording.CopyState.PENDING,
         listener_copy_error="",
@@ -82,6 +97,11 @@ def make_listener_copy(recording_id: int) -> str:
             )
             return "failed"
         return _store_copy(recording.pk, key, target)
+
+
+def copies_folder(recording_id: int) -> str:
+    """Where a recording's copies are stored: any file there that it does not use is a leftover."""
+    return f"private/copies/recording-{recording_id}"
 
 
 @transaction.atomic
@@ -101,13 +121,21 @@ def _store_copy(recording_id: int, key: str, made: Path) -> str:
     spans = silenced_spans(current_transcript(recording.story_id))
     if spans is None or copy_key(spans) != key:
         return "superseded"
+    if (
+        recording.listener_copy_key == key
+        and recording.listener_copy_state == Recording.CopyState.READY
+        and recording.listener_copy
+    ):
+        return "current"  # another run of this task stored it first
     old = recording.listener_copy.name
+    storage = recording.listener_copy.storage
     with made.open("rb") as handle:
-        recording.listener_copy.save("copy", File(handle), save=False)
+        recording.listener_copy.name = store_output(
+            storage, copies_folder(recording.pk), uuid.uuid4().hex, File(handle), keep={old}
+        )
     recording.listener_copy_state = Recording.CopyState.READY
     recording.save(update_fields=["listener_copy", "listener_copy_state"])
     if old:
-        storage = recording.listener_copy.storage
         transaction.on_commit(lambda: storage.delete(old))
     announce(Change.LISTENER_COPY, story_id=recording.story_id)
     return "made"
@@ -126,6 +154,7 @@ def _clear_copy(recording: Recording, *, key: str, state: str, error: str = "") 
     """
     locked = Recording.objects.select_for_update().get(pk=recording.pk)
     old = locked.listener_copy.name
+    delete_leftovers(locked.listener_copy.storage, copies_folder(locked.pk), keep={old})
     Recording.objects.filter(pk=recording.pk).update(
         listener_copy="",
         listener_copy_key=key,

@@ -117,7 +117,7 @@ def run_worker(media_root):
             "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
         }
         subprocess.run(
-            [sys.executable, "manage.py", "db_worker", *WORKER_OPTIONS],
+            [sys.executable, "manage.py", "worker", *WORKER_OPTIONS],
             cwd=settings.BASE_DIR,
             env=env,
             check=True,
