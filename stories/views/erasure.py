@@ -16,6 +16,22 @@ from stories.models import Story, Storyteller
 REFUSED = 409
 
 
+def _erase_on_post(request, refusal: str | None, erase, *, gone) -> tuple[str | None, bool]:
+    """On a POST with nothing against it, erase. Return the refusal, if any, and whether erased.
+
+    `gone` is raised when another curator erased it a moment ago: it is erased all the same.
+    """
+    if request.method != "POST" or refusal is not None:
+        return refusal, False
+    try:
+        erase()
+    except ValidationError as error:
+        return " ".join(error.messages), False
+    except gone:
+        pass
+    return None, True
+
+
 @login_required
 def story_erase(request, pk):
     story = get_object_or_404(
@@ -24,21 +40,19 @@ def story_erase(request, pk):
         ),
         pk=pk,
     )
-    refusal = erasure.story_refusal(story)
-    if request.method == "POST" and refusal is None:
-        try:
-            erasure.erase_story(story=story, by=request.user)
-        except ValidationError as error:
-            refusal = " ".join(error.messages)
-        except Story.DoesNotExist:
-            pass  # Another curator erased it a moment ago: it is erased all the same.
-        if refusal is None:
-            messages.success(
-                request,
-                "The withdrawn story is erased, files and all. The history keeps one entry "
-                "saying who erased it and when.",
-            )
-            return redirect("stories:storyteller-detail", pk=story.storyteller_id)
+    refusal, erased = _erase_on_post(
+        request,
+        erasure.story_refusal(story),
+        lambda: erasure.erase_story(story=story, by=request.user),
+        gone=Story.DoesNotExist,
+    )
+    if erased:
+        messages.success(
+            request,
+            "The withdrawn story is erased, files and all. The history keeps one entry "
+            "saying who erased it and when.",
+        )
+        return redirect("stories:storyteller-detail", pk=story.storyteller_id)
     return render(
         request,
         "stories/erase_story.html",
@@ -57,21 +71,19 @@ def storyteller_erase(request, pk):
         Storyteller.objects.curated_by(request.user).select_related("project"), pk=pk
     )
     stories = list(storyteller.stories.select_related("current_consent").order_by("pk"))
-    refusal = erasure.storyteller_refusal(storyteller, stories)
-    if request.method == "POST" and refusal is None:
-        try:
-            erasure.erase_storyteller(storyteller=storyteller, by=request.user)
-        except ValidationError as error:
-            refusal = " ".join(error.messages)
-        except Storyteller.DoesNotExist:
-            pass  # Another curator erased them a moment ago: they are erased all the same.
-        if refusal is None:
-            messages.success(
-                request,
-                "The storyteller is erased, with their stories and every file. The history "
-                "keeps one entry saying who erased them and when.",
-            )
-            return redirect("stories:storyteller-list", slug=storyteller.project.slug)
+    refusal, erased = _erase_on_post(
+        request,
+        erasure.storyteller_refusal(storyteller, stories),
+        lambda: erasure.erase_storyteller(storyteller=storyteller, by=request.user),
+        gone=Storyteller.DoesNotExist,
+    )
+    if erased:
+        messages.success(
+            request,
+            "The storyteller is erased, with their stories and every file. The history "
+            "keeps one entry saying who erased them and when.",
+        )
+        return redirect("stories:storyteller-list", slug=storyteller.project.slug)
     return render(
         request,
         "stories/erase_storyteller.html",
