@@ -1,6 +1,10 @@
-"""Rules every response obeys: how it may be cached."""
+"""Rules every request and response obeys: how a response may be cached, and what a query may
+hold."""
 
 from django.conf import settings
+
+from corpro.errors import error_response
+from stories.text import is_readable
 
 PERSONAL = "private, no-store"
 # Caches may keep a public page but must ask each time, so that a withdrawal, a redaction or an
@@ -46,3 +50,27 @@ class CacheControlMiddleware:
         else:
             response.headers.setdefault("Cache-Control", SHARED)
         return response
+
+
+class QueryTextMiddleware:
+    """Refuse a query string holding characters that are not text (NUL, control characters).
+
+    No page or API parameter takes them, and the database refuses NUL: a 400 that says so,
+    on the page or in the API's JSON, instead of a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if not all(is_readable(text) for text in (name, *values)):
+                where = f"“{name}”" if is_readable(name) else "A part of the address"
+                return error_response(
+                    request,
+                    status=400,
+                    message=f"{where} holds characters that are not text, such as a NUL or "
+                    "another control character. Remove them and try again.",
+                    template="400.html",
+                )
+        return self.get_response(request)

@@ -9,6 +9,8 @@ from stories.sitemaps import SITEMAPS
 from stories.urls import storyteller_patterns
 from stories.views import health, public
 
+handler400 = "corpro.errors.bad_request"
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from sensemaking.models import ReportVersion, Theme, Workshop
-from stories.forms import PlainTextMixin, no_html
+from stories.forms import PlainTextMixin, plain_text
 
 THEME_NAME_LIMIT = Theme._meta.get_field("name").max_length
 
@@ -37,7 +37,10 @@ class WorkshopForm(PlainTextMixin, forms.ModelForm):
 
 class GuestForm(PlainTextMixin, forms.Form):
     display_name = forms.CharField(
-        label="Name to show", max_length=80, help_text="A first name or a nickname is enough."
+        label="Name to show",
+        max_length=80,
+        help_text="A first name or a nickname is enough.",
+        error_messages={"required": "Enter a name to show for the person you are inviting."},
     )
 
 
@@ -121,6 +124,19 @@ class MergeForm(forms.Form):
         )
 
 
+class SplitForm(PlainTextMixin, forms.Form):
+    """The new theme's name; the quotes that move to it are ticked beside it."""
+
+    new_name = forms.CharField(
+        label="Name of the new theme",
+        max_length=THEME_NAME_LIMIT,
+        error_messages={
+            "required": "Name the new theme and choose the quotes that move to it.",
+            "max_length": f"A theme’s name can be at most {THEME_NAME_LIMIT} characters.",
+        },
+    )
+
+
 class FindingForm(PlainTextMixin, forms.Form):
     statement = forms.CharField(
         label="Finding",
@@ -181,8 +197,8 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
                 help_text="One impact per line.",
                 initial="\n".join(column.get("items", [])),
             )
-            self.fields[f"value_heading_{number}"].validators.append(no_html)
-            self.fields[f"value_items_{number}"].validators.append(no_html)
+            plain_text(self.fields[f"value_heading_{number}"])
+            plain_text(self.fields[f"value_items_{number}"])
 
     def value_fields(self):
         """Yield (heading field, impacts field) for each column, for the template."""
@@ -213,6 +229,10 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
 
 class NewReportForm(PlainTextMixin, forms.Form):
     title = forms.CharField(label="Title of the report", max_length=200)
+
+
+class PublishForm(PlainTextMixin, forms.Form):
+    change_note = forms.CharField(label="What changed in this version?", required=False)
 
 
 class CodebookImportForm(forms.Form):

@@ -20,13 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sensemaking import exports, refiqda, services
-from sensemaking.forms import CodebookImportForm, NewReportForm, ReportForm
+from sensemaking.forms import CodebookImportForm, NewReportForm, PublishForm, ReportForm
 from sensemaking.models import Quote, Report, ReportFile, ReportVersion
 from sensemaking.querysets import RUNNERS
 from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
 from sensemaking.tasks import render_report_pdf
 from stories.access import Use
-from stories.forms import HTML_TAG
 from stories.media import stream_file
 from stories.models import Project
 
@@ -187,11 +186,12 @@ def report_publish(request, slug):
     if not _curates(request, report):
         raise Http404
     draft = get_object_or_404(report.versions, status=ReportVersion.Status.DRAFT)
-    note = request.POST.get("change_note", "").strip()
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"The change note: {' '.join(form.errors['change_note'])}")
+        return redirect("sensemaking:report-version", slug=report.slug, number=draft.number)
+    note = form.cleaned_data["change_note"]
     if note:
-        if HTML_TAG.search(note):
-            messages.error(request, "Write the change note in plain text (HTML is not allowed).")
-            return redirect("sensemaking:report-version", slug=report.slug, number=draft.number)
         ReportVersion.objects.filter(pk=draft.pk).update(change_note=note)
         draft.refresh_from_db()
     try:

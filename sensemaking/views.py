@@ -24,6 +24,7 @@ from sensemaking.forms import (
     GuestForm,
     HighlightForm,
     MergeForm,
+    SplitForm,
     ThemeForm,
     WorkshopForm,
 )
@@ -222,7 +223,7 @@ def guest_invite(request, pk):
             reverse("sensemaking:join", args=[token])
         )
     else:
-        messages.error(request, "Enter a name to show for the person you are inviting.")
+        messages.error(request, " ".join(form.errors["display_name"]))
     return redirect("sensemaking:workshop", pk=workshop.pk)
 
 
@@ -681,11 +682,16 @@ def theme_merge(request, pk, theme_pk):
 def theme_split(request, pk, theme_pk):
     workshop = _facilitated(request, pk)
     theme = _theme_in(workshop, theme_pk)
-    quotes = list(_quotes_for(workshop).filter(pk__in=request.POST.getlist("quotes"), themes=theme))
-    name = request.POST.get("new_name", "").strip()
-    if not quotes or not name:
-        messages.error(request, "Name the new theme and choose the quotes that move to it.")
+    form = SplitForm(request.POST)
+    chosen = [_whole_number(value) for value in request.POST.getlist("quotes")]
+    ids = [quote_pk for quote_pk in chosen if quote_pk is not None]
+    quotes = list(_quotes_for(workshop).filter(pk__in=ids, themes=theme))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["new_name"]))
+    elif not quotes:
+        messages.error(request, "Choose the quotes that move to the new theme.")
     else:
+        name = form.cleaned_data["new_name"]
         try:
             new = services.split_theme(theme=theme, new_name=name, quotes=quotes, by=request.user)
         except ValidationError as error:
