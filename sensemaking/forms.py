@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from sensemaking.models import ReportVersion, Theme, Workshop
 from stories.forms import PlainTextMixin, plain_text
+from stories.text import normalise_name, normalise_names
 
 THEME_NAME_LIMIT = Theme._meta.get_field("name").max_length
 
@@ -82,7 +83,7 @@ class HighlightForm(PlainTextMixin, forms.Form):
     def clean_themes(self) -> str:
         themes = self.cleaned_data["themes"]
         for name in themes.split(","):
-            if len(" ".join(name.split())) > THEME_NAME_LIMIT:
+            if len(normalise_name(name)) > THEME_NAME_LIMIT:
                 raise ValidationError(
                     f"A theme’s name can be at most {THEME_NAME_LIMIT} characters; "
                     f"shorten “{name.strip()[:40]}…”, or describe it on the board."
@@ -90,7 +91,7 @@ class HighlightForm(PlainTextMixin, forms.Form):
         return themes
 
     def theme_names(self) -> list[str]:
-        return [name for name in self.cleaned_data.get("themes", "").split(",") if name.strip()]
+        return normalise_names(self.cleaned_data.get("themes", "").split(","))
 
 
 class ThemeForm(PlainTextMixin, forms.ModelForm):
@@ -107,6 +108,9 @@ class ThemeForm(PlainTextMixin, forms.ModelForm):
             project=self.instance.project
         ).exclude(pk=self.instance.pk)
         self.fields["parent"].required = False
+
+    def clean_name(self) -> str:
+        return normalise_name(self.cleaned_data["name"])
 
     def validate_unique(self):
         """Uniqueness is checked by the service, which reports the clash by name."""
@@ -135,6 +139,9 @@ class SplitForm(PlainTextMixin, forms.Form):
             "max_length": f"A theme’s name can be at most {THEME_NAME_LIMIT} characters.",
         },
     )
+
+    def clean_new_name(self) -> str:
+        return normalise_name(self.cleaned_data["new_name"])
 
 
 class FindingForm(PlainTextMixin, forms.Form):

@@ -12,7 +12,7 @@ from taggit.models import Tag
 from stories import choices
 from stories.media import human_size
 from stories.models import Consent, Story, Storyteller
-from stories.text import refuse_unreadable
+from stories.text import normalise_names, refuse_unreadable
 from stories.transcripts import ACCEPTED_EXTENSIONS
 
 HTML_TAG = re.compile(r"<\s*[a-zA-Z!/?]")
@@ -151,7 +151,7 @@ class StoryForm(PlainTextMixin, forms.ModelForm):
             self.fields["storyteller"].empty_label = "Choose a storyteller"
 
     def clean_tags(self):
-        tags = self.cleaned_data.get("tags") or []
+        tags = normalise_names(self.cleaned_data.get("tags") or [])
         longest = Tag._meta.get_field("name").max_length
         too_long = [tag for tag in tags if len(tag) > longest]
         if too_long:

@@ -19,6 +19,7 @@ from stories.querysets import (
     StorytellerQuerySet,
     SubjectAccessCopyQuerySet,
 )
+from stories.text import normalise_name
 
 REDACTED = "[redacted]"
 
@@ -141,6 +142,11 @@ class Storyteller(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self):
+        # Before the constraints are checked, so a code typed with an invisible character or
+        # another form of the same letter is found to be the code it looks like.
+        self.code = normalise_name(self.code)
 
     def answer_labels(self, field: str) -> list[str]:
         """Return the labels of a multi-choice answer, in the order they are offered."""

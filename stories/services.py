@@ -35,6 +35,7 @@ from stories.models import (
     StorytellerLink,
     Transcript,
 )
+from stories.text import normalise_names
 from stories.transcripts import ParsedSegment, ParsedTranscript
 
 STORYTELLER_ACTOR = "Storyteller (private link)"
@@ -110,7 +111,7 @@ def create_story(*, storyteller: Storyteller, by, tags: list[str] = (), **fields
     story.full_clean()
     story.save()
     if tags:
-        story.tags.set(list(tags))
+        story.tags.set(normalise_names(tags))
     search.index_story(story)
     audit(action=AuditEvent.Action.STORY_CREATED, project=story.project, actor=by, story=story)
     return story
@@ -124,7 +125,7 @@ def update_story(*, story: Story, by, tags: list[str], **fields) -> Story:
         setattr(story, name, value)
     story.full_clean()
     story.save()
-    story.tags.set(list(tags))
+    story.tags.set(normalise_names(tags))
     search.index_story(story)
     audit(
         action=AuditEvent.Action.STORY_EDITED,

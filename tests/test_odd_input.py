@@ -5,15 +5,25 @@ Unicode, absurd numbers and repeated values. NUL and control characters are refu
 and a message, in the API's JSON shape or on the 400 page."""
 
 import json
+from importlib import import_module
+from types import SimpleNamespace
 
 import lxml.html
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.test import Client
+from django.urls import reverse
+from taggit.models import Tag
 
+from sensemaking import services as sensemaking_services
+from sensemaking.models import QuoteTheme, Theme
+from stories import services
 from stories.api import api
-from stories.text import UNREADABLE_MESSAGE
+from stories.models import Story, Storyteller
+from stories.text import UNREADABLE_MESSAGE, normalise_name
 from tests import every_url
+from tests.factories import ALL_SCOPES, highlight_phrase, make_story, make_storyteller
 from tests.test_crawler import world  # noqa: F401 (the fixture, read by site)
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +281,167 @@ def test_a_highlight_sent_as_json_with_a_lone_surrogate_is_refused(client, team,
         )
         assert response.status_code == 400, payload
         assert UNREADABLE_MESSAGE in response.json()["error"], payload
+
+
+# Names typed two ways ----------------------------------------------------------------------
+
+COMPOSED = "Zoë’s trust"  # ë as one character
+TYPED_OTHERWISE = "  Zoe\u0308\u200b’s \u00a0 trust "  # e + combining diaeresis, a ZWSP, spaces
+
+
+@pytest.fixture
+def workshop(team):
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    workshop = sensemaking_services.create_workshop(
+        project=team.project, title="Listening", by=team.facilitator, stories=[story]
+    )
+    (theme,) = sensemaking_services.themes_named(team.project, [COMPOSED])
+    return SimpleNamespace(workshop=workshop, story=story, theme=theme, pk=workshop.pk)
+
+
+def test_the_name_normaliser_makes_one_name_of_the_ways_it_can_be_typed():
+    assert TYPED_OTHERWISE != COMPOSED
+    assert normalise_name(TYPED_OTHERWISE) == COMPOSED
+    assert normalise_name("Zo\u00eb") == normalise_name("Zoe\u0308") == "Zo\u00eb"
+
+
+def test_a_theme_typed_otherwise_in_a_highlight_is_the_same_theme(client, team, workshop):
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:story", args=[workshop.pk, workshop.story.pk])
+    client.post(url, {"words": "being heard", "paragraph": 2, "themes": TYPED_OTHERWISE})
+    start = workshop.story.transcripts.get(is_current=True).text.index("not just")
+    response = client.post(
+        reverse("sensemaking:quote-create", args=[workshop.pk, workshop.story.pk]),
+        json.dumps({"char_start": start, "char_end": start + 8, "themes": [TYPED_OTHERWISE]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert list(Theme.objects.filter(project=team.project).values_list("name", flat=True)) == [
+        COMPOSED
+    ]
+    assert QuoteTheme.objects.filter(tag=workshop.theme).count() == 2
+
+
+def test_renaming_a_theme_to_another_typed_otherwise_is_refused(client, team, workshop):
+    (other,) = sensemaking_services.themes_named(team.project, ["Power"])
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:theme-edit", args=[workshop.pk, other.pk])
+    data = {"name": TYPED_OTHERWISE, "colour": "#1d4f7a", "version": other.version}
+    page = client.post(url, data).content.decode()
+    assert f"There is already a theme called “{COMPOSED}”" in page
+    assert Theme.objects.get(pk=other.pk).name == "Power"
+
+
+def test_splitting_off_a_theme_named_like_another_typed_otherwise_is_refused(
+    client, team, workshop
+):
+    (other,) = sensemaking_services.themes_named(team.project, ["Power"])
+    quote = highlight_phrase(workshop.workshop, workshop.story, "being heard", [other])
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:theme-split", args=[workshop.pk, other.pk])
+    page = client.post(url, {"new_name": TYPED_OTHERWISE, "quotes": [quote.pk]}, follow=True)
+    assert f"There is already a theme called “{COMPOSED}”" in page.content.decode()
+    assert Theme.objects.filter(project=team.project).count() == 2
+
+
+def test_a_codebook_code_typed_otherwise_reuses_the_theme(client, team, workshop):
+    codebook = (
+        '<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="0dcef2f5-e55c-49da-8c33-9b0803c7aeb4" name="{TYPED_OTHERWISE}" '
+        'isCodable="true"/></Codes></CodeBook>'
+    ).encode()
+    client.force_login(team.facilitator)
+    response = client.post(
+        reverse("sensemaking:codebook", args=[team.project.slug]),
+        {"file": SimpleUploadedFile("codes.qdc", codebook)},
+        follow=True,
+    )
+    assert "1 theme was already in the project" in response.content.decode()
+    assert Theme.objects.filter(project=team.project).count() == 1
+
+
+def test_a_theme_typed_otherwise_in_the_admin_is_refused(client, team, workshop):
+    team.curator.is_staff = team.curator.is_superuser = True
+    team.curator.save()
+    client.force_login(team.curator)
+    response = client.post(
+        "/admin/sensemaking/theme/add/",
+        {
+            "name": TYPED_OTHERWISE,
+            "slug": "zoes-trust-2",
+            "project": team.project.pk,
+            "colour": "#1d4f7a",
+            "position": 2,
+            "description": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "theme_unique_name_per_project” is violated" in response.content.decode()
+    assert Theme.objects.filter(project=team.project).count() == 1
+
+
+def test_a_storyteller_code_typed_otherwise_in_the_admin_is_refused(client, team):
+    existing = make_storyteller(team.project, team.interviewer)
+    other = make_storyteller(team.project, team.interviewer)
+    team.curator.is_staff = team.curator.is_superuser = True
+    team.curator.save()
+    client.force_login(team.curator)
+    response = client.post(
+        f"/admin/stories/storyteller/{other.pk}/change/",
+        {
+            "project": team.project.pk,
+            "code": f" {existing.code[:3]}\u200b{existing.code[3:]}\u2060",
+            "credit_preference": "pseudonym",
+            "credit_name": "River",
+            "sectors": "[]",
+            "coproduction_roles": "[]",
+            "lived_experiences": "[]",
+        },
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    other.refresh_from_db()
+    assert other.code != existing.code
+
+
+def test_a_topic_typed_otherwise_on_a_story_is_the_same_topic(client, team):
+    storyteller = make_storyteller(team.project, team.interviewer)
+    client.force_login(team.interviewer)
+    response = client.post(
+        reverse("stories:story-create", args=[team.project.slug]),
+        {
+            "storyteller": storyteller.pk,
+            "title": "Heard",
+            "language": "en",
+            "tags": f'"{COMPOSED}", "{TYPED_OTHERWISE}"',
+        },
+    )
+    assert response.status_code == 302
+    story = services.create_story(
+        storyteller=storyteller, by=team.interviewer, title="Again", tags=[TYPED_OTHERWISE]
+    )
+    assert list(Tag.objects.values_list("name", flat=True)) == [COMPOSED]
+    assert list(story.tags.names()) == [COMPOSED]
+    assert Story.objects.filter(tags__name=COMPOSED).count() == 2
+    # The archive finds the topic by its name typed either way.
+    archive_names = Story.objects.filter(tags__name=normalise_name(TYPED_OTHERWISE))
+    assert archive_names.count() == 2
+
+
+def test_names_stored_before_are_normalised_unless_that_would_make_a_duplicate(team):
+    from django.apps import apps
+
+    themes = import_module("sensemaking.migrations.0006_normalise_theme_names")
+    codes = import_module("stories.migrations.0015_normalise_codes_and_topics")
+    typed = Theme.objects.create(project=team.project, name="Zoe\u0308 ", slug="a", position=1)
+    clashing = Theme.objects.create(project=team.project, name="Trust\u200b", slug="b", position=2)
+    kept = Theme.objects.create(project=team.project, name="trust", slug="c", position=3)
+    topic = Tag.objects.create(name="Zoe\u0308", slug="zoe")
+    storyteller = make_storyteller(team.project, team.interviewer)
+    Storyteller.objects.filter(pk=storyteller.pk).update(code=f"{storyteller.code}\u200b")
+    themes.normalise_theme_names(apps, None)
+    codes.normalise_codes_and_topics(apps, None)
+    names = {theme.pk: theme.name for theme in Theme.objects.all()}
+    assert names == {typed.pk: "Zoë", clashing.pk: "Trust\u200b", kept.pk: "trust"}
+    assert Tag.objects.get(pk=topic.pk).name == "Zoë"
+    assert Storyteller.objects.get(pk=storyteller.pk).code == storyteller.code
