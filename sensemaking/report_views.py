@@ -26,6 +26,7 @@ from sensemaking.querysets import RUNNERS
 from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
 from sensemaking.tasks import render_report_pdf
 from stories.access import Use
+from stories.idempotency import once_per_key
 from stories.media import stream_file
 from stories.models import Project
 
@@ -90,6 +91,7 @@ def report_list(request):
 
 
 @login_required
+@once_per_key
 def report_create(request, slug):
     project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)
     form = NewReportForm(request.POST or None)
@@ -135,6 +137,7 @@ def report_detail(request, slug, number=None):
 
 
 @login_required
+@once_per_key
 def report_edit(request, slug):
     """Edit the draft; editing a published report starts its next version."""
     report = _team_report(request, slug)
@@ -181,6 +184,7 @@ def report_edit(request, slug):
 
 @require_POST
 @login_required
+@once_per_key
 def report_publish(request, slug):
     report = _team_report(request, slug)
     if not _curates(request, report):
@@ -353,6 +357,7 @@ def report_clip(request, slug, number, clip_pk):
 
 
 @login_required
+@once_per_key
 def codebook(request, slug):
     """Download the project's codebook as REFI-QDA (.qdc), or import one."""
     project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)

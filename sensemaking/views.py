@@ -32,6 +32,7 @@ from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, Work
 from sensemaking.querysets import RUNNERS
 from stories import choices
 from stories.access import USES, Use
+from stories.idempotency import once_per_key
 from stories.media import copy_status, file_to_hear, not_ready_response, stream_file
 from stories.models import Project, Recording, Story, Transcript
 
@@ -148,6 +149,7 @@ def _workshop_form(request, project: Project, instance: Workshop | None = None) 
 
 
 @login_required
+@once_per_key
 def workshop_create(request, slug):
     project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)
     form = _workshop_form(request, project)
@@ -212,6 +214,7 @@ def workshop_detail(request, pk):
 
 @login_required
 @require_POST
+@once_per_key
 def guest_invite(request, pk):
     workshop = _facilitated(request, pk)
     form = GuestForm(request.POST)
@@ -283,6 +286,7 @@ def _prepared(quotes: list[Quote], project: Project, themes: list[Theme] | None 
 
 
 @never_cache
+@once_per_key
 def workshop_story(request, pk, story_pk):
     """Listen to a story and read its transcript, with everyone's quotes; highlight here."""
     workshop, visitor = _workshop(request, pk)
@@ -679,6 +683,7 @@ def theme_merge(request, pk, theme_pk):
 
 
 @require_POST
+@once_per_key
 def theme_split(request, pk, theme_pk):
     workshop = _facilitated(request, pk)
     theme = _theme_in(workshop, theme_pk)
@@ -716,6 +721,7 @@ def theme_move(request, pk, theme_pk):
 
 
 @require_POST
+@once_per_key
 def finding_create(request, pk, theme_pk):
     workshop, visitor = _workshop(request, pk)
     theme = _theme_in(workshop, theme_pk)
