@@ -10,6 +10,7 @@ from stories.urls import storyteller_patterns
 from stories.views import health, public
 
 handler400 = "corpro.errors.bad_request"
+handler500 = "corpro.errors.server_error"
 
 urlpatterns = [
     path("", public.home, name="home"),

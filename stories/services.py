@@ -20,6 +20,7 @@ from stories.media import (
     current_transcript,
     inspect_upload,
     silenced_spans,
+    store_file,
 )
 from stories.models import (
     REDACTED,
@@ -181,7 +182,7 @@ def record_consent(
     )
     if evidence is not None:
         consent.evidence_filename = evidence.name[:255]
-        consent.evidence.save("evidence", evidence, save=False)
+        store_file(consent.evidence, "evidence", evidence)
     _save_consent(consent, story)
     audit(
         action=AuditEvent.Action.CONSENT_RECORDED,
@@ -308,7 +309,7 @@ def upload_recording(*, story: Story, upload, by) -> Recording:
         sha256=facts.sha256,
         uploaded_by=by,
     )
-    recording.file.save("recording", upload, save=False)
+    store_file(recording.file, "recording", upload)
     try:
         recording.full_clean()
         recording.save()
