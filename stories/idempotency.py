@@ -27,6 +27,8 @@ KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
 KEEP = timedelta(days=1)
 SENT_TWICE = "You sent this form twice. It was dealt with once, and this is the result."
 REDIRECTS = {301, 302, 303}
+# Every view that takes a form key, by its dotted name (the tests check each one).
+KEYED: set[str] = set()
 
 
 def key_for(request) -> str:
@@ -68,7 +70,7 @@ def once_per_key(view):
                 SentForm.objects.filter(key=key).delete()
         return response
 
-    wrapper.takes_form_key = True
+    KEYED.add(f"{view.__module__}.{view.__qualname__}")
     return wrapper
 
 

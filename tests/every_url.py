@@ -11,6 +11,7 @@ ROUTE_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 REGEX_ARGUMENT = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 # The admin's views take any value and answer with a page, a redirect or "not found".
 ADMIN_ARGUMENTS = {
+    "pk": "1",
     "object_id": "1",
     "content_type_id": "1",
     "app_label": "stories",
@@ -73,7 +74,7 @@ def each(names: list[str], values: dict) -> dict[str, dict]:
 def samples(team, world) -> dict[str, dict]:
     """Arguments for each pattern, from the crawler's world (tests/test_crawler.py)."""
     from sensemaking.models import Finding, ReportClip, Theme
-    from stories.models import Consent, StorytellerLink
+    from stories.models import Consent, StorytellerLink, SubjectAccessCopy
 
     public, workshop, report = world["public"], world["workshop"], world["report"]
     story = {"pk": public.pk}
@@ -82,18 +83,26 @@ def samples(team, world) -> dict[str, dict]:
     version = {"slug": report.slug, "number": world["version"].number}
     project = {"slug": team.project.slug}
     clip = ReportClip.objects.exclude(file="").first()
+    copy = {"pk": public.storyteller_id, "copy_pk": SubjectAccessCopy.objects.first().pk}
     return {
         "api-v1:get_story": {"story_id": public.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "storyteller:enter": {"token": world["storyteller_token"]},
         "storyteller:consent": story,
         "storyteller:withdraw": story,
+        **each(["storyteller:copy-status", "storyteller:copy-download"], {"pk": copy["copy_pk"]}),
+        **each(["stories:storyteller-copy", "stories:storyteller-copy-download"], copy),
         **each(
             ["stories:storyteller-list", "stories:storyteller-create", "stories:story-create"],
             project,
         ),
         **each(
-            ["stories:storyteller-detail", "stories:storyteller-link-create"],
+            [
+                "stories:storyteller-detail",
+                "stories:storyteller-link-create",
+                "stories:storyteller-copy-request",
+                "stories:storyteller-erase",
+            ],
             {"pk": public.storyteller_id},
         ),
         "stories:storyteller-link-revoke": {"pk": StorytellerLink.objects.first().pk},
@@ -110,6 +119,7 @@ def samples(team, world) -> dict[str, dict]:
                 "stories:story-publish",
                 "stories:story-feature",
                 "stories:story-request-changes",
+                "stories:story-erase",
                 "stories:public-story",
                 "stories:public-captions",
             ],
@@ -165,9 +175,11 @@ def samples(team, world) -> dict[str, dict]:
 
 
 def site(team, world) -> SimpleNamespace:
-    """The crawler's world with a finding written, and an address for every URL pattern."""
+    """The crawler's world with a finding written and a storyteller's copy asked for by a
+    curator, and an address for every URL pattern."""
     from sensemaking import services
     from sensemaking.models import Theme
+    from stories.subject_access import request_copy
 
     services.write_finding(
         workshop=world["workshop"],
@@ -175,5 +187,8 @@ def site(team, world) -> SimpleNamespace:
         statement="People felt heard.",
         quotes=[],
         by=team.facilitator,
+    )
+    request_copy(
+        storyteller=world["public"].storyteller, by=team.curator, base_url="http://testserver/"
     )
     return SimpleNamespace(world=world, addresses=addresses(samples(team, world)), **world)
