@@ -30,7 +30,7 @@ from corpro.errors import DATABASE_DOWN, DISK_FULL
 from sensemaking import services as sensemaking_services
 from sensemaking.models import ReportClip, ReportFile
 from sensemaking.tasks import CLIP_NO_ROOM, PDF_NO_ROOM
-from stories import services
+from stories import services, subject_access
 from stories.media import NO_ROOM, CopyStatus, copy_status
 from stories.models import Consent, Recording, Transcript
 from stories.tasks import COPY_NO_ROOM
@@ -259,6 +259,18 @@ def test_a_listener_copy_the_worker_cannot_store_fails_plainly_and_leaves_no_fil
     recording.refresh_from_db()
     assert recording.listener_copy_state == Recording.CopyState.READY
     assert copy_status(recording) == CopyStatus.READY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_storytellers_copy_the_worker_cannot_store_fails_plainly_and_leaves_no_file(
+    team, draft, media_root, small_disk, run_worker
+):
+    copy = subject_access.request_copy(storyteller=draft.storyteller, by=team.curator)
+    fill(small_disk, leave=1024)
+    run_worker()
+    copy.refresh_from_db()
+    assert (copy.state, copy.error, copy.file.name) == ("failed", subject_access.NO_ROOM, "")
+    assert files_on(small_disk) == []
 
 
 TIMED = b"""WEBVTT
