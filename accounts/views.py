@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +24,8 @@ CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
 
 def _next_url(request) -> str:
+    # Followed with HttpResponseRedirect, never redirect(): that would look up any "next"
+    # without a slash as a URL name and fail with a server error ("?next=%ff").
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -57,10 +60,10 @@ def _locked_out(request) -> bool:
 def verify(request):
     """The second step of signing in: a code from the app, or a recovery code."""
     if two_factor.needs(request) != two_factor.CODE:
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     if not two_factor.is_on(request.user):  # Removed since the password, by a site admin.
         two_factor.decide(request, request.user)
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     if _locked_out(request):
         logout(request)
         return lockout_response(request)
@@ -75,7 +78,7 @@ def verify(request):
                     f"You used a recovery code; it will not work again. You have {left} left: "
                     "make new ones on your account page if you are running out.",
                 )
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         if getattr(request, "axes_locked_out", False):
             logout(request)
             return lockout_response(request)

@@ -9,6 +9,9 @@ from stories.sitemaps import SITEMAPS
 from stories.urls import storyteller_patterns
 from stories.views import health, public
 
+handler400 = "corpro.errors.bad_request"
+handler500 = "corpro.errors.server_error"
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),

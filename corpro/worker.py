@@ -21,6 +21,8 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from stories.media import NO_ROOM, NoRoom, disk_full
+
 logger = logging.getLogger(__name__)
 
 # Only tasks claimed by workers with this prefix are ever put back: a plain `db_worker` holds no
@@ -165,9 +167,16 @@ def store_output(storage: Storage, folder: str, filename: str, content: File, *,
 
     Call it holding the row's lock, so no other run is writing there: any other file in the
     folder (but those in `keep`) was left by a run killed while storing, and is deleted first.
+    A write that fails leaves nothing either, and a full disk raises stories.media.NoRoom.
     """
     delete_leftovers(storage, folder, keep=keep)
-    return storage.save(f"{folder}/{filename}", content)
+    try:
+        return storage.save(f"{folder}/{filename}", content)
+    except OSError as error:
+        delete_leftovers(storage, folder, keep=keep)  # an empty or partial file
+        if disk_full(error):
+            raise NoRoom(NO_ROOM) from error
+        raise
 
 
 def delete_leftovers(storage: Storage, folder: str, *, keep=()) -> None:

@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from sensemaking.models import ReportVersion, Theme, Workshop
-from stories.forms import PlainTextMixin, no_html
+from stories.forms import PlainTextMixin, plain_text
+from stories.text import normalise_name, normalise_names
 
 THEME_NAME_LIMIT = Theme._meta.get_field("name").max_length
 
@@ -37,7 +38,10 @@ class WorkshopForm(PlainTextMixin, forms.ModelForm):
 
 class GuestForm(PlainTextMixin, forms.Form):
     display_name = forms.CharField(
-        label="Name to show", max_length=80, help_text="A first name or a nickname is enough."
+        label="Name to show",
+        max_length=80,
+        help_text="A first name or a nickname is enough.",
+        error_messages={"required": "Enter a name to show for the person you are inviting."},
     )
 
 
@@ -79,7 +83,7 @@ class HighlightForm(PlainTextMixin, forms.Form):
     def clean_themes(self) -> str:
         themes = self.cleaned_data["themes"]
         for name in themes.split(","):
-            if len(" ".join(name.split())) > THEME_NAME_LIMIT:
+            if len(normalise_name(name)) > THEME_NAME_LIMIT:
                 raise ValidationError(
                     f"A theme’s name can be at most {THEME_NAME_LIMIT} characters; "
                     f"shorten “{name.strip()[:40]}…”, or describe it on the board."
@@ -87,7 +91,7 @@ class HighlightForm(PlainTextMixin, forms.Form):
         return themes
 
     def theme_names(self) -> list[str]:
-        return [name for name in self.cleaned_data.get("themes", "").split(",") if name.strip()]
+        return normalise_names(self.cleaned_data.get("themes", "").split(","))
 
 
 class ThemeForm(PlainTextMixin, forms.ModelForm):
@@ -105,6 +109,9 @@ class ThemeForm(PlainTextMixin, forms.ModelForm):
         ).exclude(pk=self.instance.pk)
         self.fields["parent"].required = False
 
+    def clean_name(self) -> str:
+        return normalise_name(self.cleaned_data["name"])
+
     def validate_unique(self):
         """Uniqueness is checked by the service, which reports the clash by name."""
 
@@ -119,6 +126,22 @@ class MergeForm(forms.Form):
         self.fields["target"].queryset = Theme.objects.filter(project=theme.project).exclude(
             pk=theme.pk
         )
+
+
+class SplitForm(PlainTextMixin, forms.Form):
+    """The new theme's name; the quotes that move to it are ticked beside it."""
+
+    new_name = forms.CharField(
+        label="Name of the new theme",
+        max_length=THEME_NAME_LIMIT,
+        error_messages={
+            "required": "Name the new theme and choose the quotes that move to it.",
+            "max_length": f"A theme’s name can be at most {THEME_NAME_LIMIT} characters.",
+        },
+    )
+
+    def clean_new_name(self) -> str:
+        return normalise_name(self.cleaned_data["new_name"])
 
 
 class FindingForm(PlainTextMixin, forms.Form):
@@ -181,8 +204,8 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
                 help_text="One impact per line.",
                 initial="\n".join(column.get("items", [])),
             )
-            self.fields[f"value_heading_{number}"].validators.append(no_html)
-            self.fields[f"value_items_{number}"].validators.append(no_html)
+            plain_text(self.fields[f"value_heading_{number}"])
+            plain_text(self.fields[f"value_items_{number}"])
 
     def value_fields(self):
         """Yield (heading field, impacts field) for each column, for the template."""
@@ -213,6 +236,10 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
 
 class NewReportForm(PlainTextMixin, forms.Form):
     title = forms.CharField(label="Title of the report", max_length=200)
+
+
+class PublishForm(PlainTextMixin, forms.Form):
+    change_note = forms.CharField(label="What changed in this version?", required=False)
 
 
 class CodebookImportForm(forms.Form):

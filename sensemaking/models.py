@@ -18,6 +18,7 @@ from sensemaking.querysets import (
 )
 from stories.models import Project, Story, Transcript
 from stories.querysets import project_ids_for
+from stories.text import normalise_name
 
 
 class Workshop(models.Model):
@@ -129,6 +130,10 @@ class Theme(TagBase):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        # Before the constraints are checked: "Zoë" typed two ways is one theme.
+        self.name = normalise_name(self.name)
 
 
 class QuoteTheme(ItemBase):

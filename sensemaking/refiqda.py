@@ -27,6 +27,7 @@ from stories.media import COPY_EXTENSION, Heard, file_to_hear
 from stories.models import REDACTED, AuditEvent, Project, Recording, Story, Transcript
 from stories.querysets import current_transcript_prefetch
 from stories.services import audit
+from stories.text import normalise_name
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -244,7 +245,7 @@ def _read_codebook(data: bytes) -> tuple[list[_Code], str]:
 
 def _read_code(element, guids: set[str]) -> _Code:
     line = element.sourceline
-    name = " ".join((element.get("name") or "").split())
+    name = normalise_name(element.get("name") or "")
     if not name:
         raise ValidationError(f"The code on line {line} has no name.")
     if len(name) > MAX_THEME_NAME:

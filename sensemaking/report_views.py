@@ -20,13 +20,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sensemaking import exports, refiqda, services
-from sensemaking.forms import CodebookImportForm, NewReportForm, ReportForm
+from sensemaking.forms import CodebookImportForm, NewReportForm, PublishForm, ReportForm
 from sensemaking.models import Quote, Report, ReportFile, ReportVersion
 from sensemaking.querysets import RUNNERS
 from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
 from sensemaking.tasks import render_report_pdf
 from stories.access import Use
-from stories.forms import HTML_TAG
+from stories.idempotency import once_per_key
 from stories.media import stream_file
 from stories.models import Project
 
@@ -91,6 +91,7 @@ def report_list(request):
 
 
 @login_required
+@once_per_key
 def report_create(request, slug):
     project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)
     form = NewReportForm(request.POST or None)
@@ -136,6 +137,7 @@ def report_detail(request, slug, number=None):
 
 
 @login_required
+@once_per_key
 def report_edit(request, slug):
     """Edit the draft; editing a published report starts its next version."""
     report = _team_report(request, slug)
@@ -182,16 +184,18 @@ def report_edit(request, slug):
 
 @require_POST
 @login_required
+@once_per_key
 def report_publish(request, slug):
     report = _team_report(request, slug)
     if not _curates(request, report):
         raise Http404
     draft = get_object_or_404(report.versions, status=ReportVersion.Status.DRAFT)
-    note = request.POST.get("change_note", "").strip()
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"The change note: {' '.join(form.errors['change_note'])}")
+        return redirect("sensemaking:report-version", slug=report.slug, number=draft.number)
+    note = form.cleaned_data["change_note"]
     if note:
-        if HTML_TAG.search(note):
-            messages.error(request, "Write the change note in plain text (HTML is not allowed).")
-            return redirect("sensemaking:report-version", slug=report.slug, number=draft.number)
         ReportVersion.objects.filter(pk=draft.pk).update(change_note=note)
         draft.refresh_from_db()
     try:
@@ -353,6 +357,7 @@ def report_clip(request, slug, number, clip_pk):
 
 
 @login_required
+@once_per_key
 def codebook(request, slug):
     """Download the project's codebook as REFI-QDA (.qdc), or import one."""
     project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)

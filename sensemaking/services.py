@@ -28,6 +28,7 @@ from sensemaking.models import (
 )
 from stories.models import REDACTED, AuditEvent, Project, Redaction, Story, Transcript
 from stories.services import audit, hash_token, nearest_occurrence
+from stories.text import normalise_name
 
 
 class StaleEdit(Exception):
@@ -112,9 +113,10 @@ def find_guest(token: str) -> WorkshopGuest | None:
 def themes_named(project: Project, names: list[str]) -> list[Theme]:
     """Return the project's themes with these names, creating missing ones.
 
-    Names that differ only in letter case are the same theme.
+    Names that differ only in letter case, or in how their letters were typed, are the same
+    theme.
     """
-    names = [name for raw in names if (name := " ".join(raw.split())[:100])]
+    names = [name for raw in names if (name := normalise_name(raw)[:100])]
     # One query for all the names, by the same Lower(name) the uniqueness constraint indexes.
     existing = {
         theme.lowered: theme
@@ -343,7 +345,7 @@ def _save_versioned(model, obj, expected_version: int, **fields):
 def update_theme(*, theme: Theme, expected_version: int, by, **fields) -> Theme:
     """Rename or describe a theme, refusing a lost update."""
     if "name" in fields:
-        name = " ".join(fields["name"].split())
+        name = normalise_name(fields["name"])
         clash = (
             Theme.objects.filter(project=theme.project, name__iexact=name)
             .exclude(pk=theme.pk)
@@ -395,8 +397,9 @@ def merge_themes(*, source: Theme, target: Theme, by) -> Theme:
 @transaction.atomic
 def split_theme(*, theme: Theme, new_name: str, quotes: list[Quote], by) -> Theme:
     """Make a new theme from some of a theme's quotes; they move to the new one."""
-    if Theme.objects.filter(project=theme.project, name__iexact=new_name.strip()).exists():
-        raise ValidationError(f"There is already a theme called “{new_name.strip()}”.")
+    new_name = normalise_name(new_name)
+    if Theme.objects.filter(project=theme.project, name__iexact=new_name).exists():
+        raise ValidationError(f"There is already a theme called “{new_name}”.")
     (new_theme,) = themes_named(theme.project, [new_name])
     new_theme.parent = theme.parent
     new_theme.save(update_fields=["parent"])

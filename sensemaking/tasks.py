@@ -21,12 +21,14 @@ from django.utils.text import slugify
 
 from corpro.worker import delete_leftovers, store_output
 from sensemaking.models import ReportClip, ReportFile
-from stories.media import CopyStatus, copy_status, file_to_hear, local_path
+from stories.media import CopyStatus, NoRoom, copy_status, file_to_hear, local_path
 from stories.models import Recording
 
 logger = logging.getLogger(__name__)
 
 CLIP_TIMEOUT = 120  # seconds for ffmpeg to cut one extract
+PDF_NO_ROOM = "There was no room on the server to store the PDF. Ask for it again later."
+CLIP_NO_ROOM = "There was no room on the server to store the extract."
 
 
 def pdf_folder(file_id: int) -> str:
@@ -98,8 +100,15 @@ def _store_pdf(pdf: ReportFile, name: str, content: ContentFile, *, pages: int) 
         return "stale"
     if locked.state == ReportFile.State.READY and locked.file:
         return locked.state  # another run of this task stored it first
+    try:
+        stored = store_output(pdf.file.storage, folder, name, content)
+    except NoRoom:
+        ReportFile.objects.filter(pk=pdf.pk).update(
+            state=ReportFile.State.FAILED, error=PDF_NO_ROOM
+        )
+        return ReportFile.State.FAILED
     ReportFile.objects.filter(pk=pdf.pk).update(
-        file=store_output(pdf.file.storage, folder, name, content),
+        file=stored,
         pages=pages,
         state=ReportFile.State.READY,
         progress=100,
@@ -170,6 +179,10 @@ def _store_clip(clip: ReportClip, content: File) -> str:
         return "stale"
     if locked.file:
         return "done"  # another run of this task stored one first
-    name = store_output(clip.file.storage, folder, f"clip-{clip.quote_id}.mp3", content)
+    try:
+        name = store_output(clip.file.storage, folder, f"clip-{clip.quote_id}.mp3", content)
+    except NoRoom:
+        ReportClip.objects.filter(pk=clip.pk).update(error=CLIP_NO_ROOM)
+        return "failed"
     ReportClip.objects.filter(pk=clip.pk).update(file=name)
     return "cut"

@@ -24,6 +24,7 @@ from sensemaking.forms import (
     GuestForm,
     HighlightForm,
     MergeForm,
+    SplitForm,
     ThemeForm,
     WorkshopForm,
 )
@@ -31,6 +32,7 @@ from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, Work
 from sensemaking.querysets import RUNNERS
 from stories import choices
 from stories.access import USES, Use
+from stories.idempotency import once_per_key
 from stories.media import copy_status, file_to_hear, not_ready_response, stream_file
 from stories.models import Project, Recording, Story, Transcript
 
@@ -147,6 +149,7 @@ def _workshop_form(request, project: Project, instance: Workshop | None = None) 
 
 
 @login_required
+@once_per_key
 def workshop_create(request, slug):
     project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)
     form = _workshop_form(request, project)
@@ -211,6 +214,7 @@ def workshop_detail(request, pk):
 
 @login_required
 @require_POST
+@once_per_key
 def guest_invite(request, pk):
     workshop = _facilitated(request, pk)
     form = GuestForm(request.POST)
@@ -222,7 +226,7 @@ def guest_invite(request, pk):
             reverse("sensemaking:join", args=[token])
         )
     else:
-        messages.error(request, "Enter a name to show for the person you are inviting.")
+        messages.error(request, " ".join(form.errors["display_name"]))
     return redirect("sensemaking:workshop", pk=workshop.pk)
 
 
@@ -282,6 +286,7 @@ def _prepared(quotes: list[Quote], project: Project, themes: list[Theme] | None 
 
 
 @never_cache
+@once_per_key
 def workshop_story(request, pk, story_pk):
     """Listen to a story and read its transcript, with everyone's quotes; highlight here."""
     workshop, visitor = _workshop(request, pk)
@@ -678,14 +683,20 @@ def theme_merge(request, pk, theme_pk):
 
 
 @require_POST
+@once_per_key
 def theme_split(request, pk, theme_pk):
     workshop = _facilitated(request, pk)
     theme = _theme_in(workshop, theme_pk)
-    quotes = list(_quotes_for(workshop).filter(pk__in=request.POST.getlist("quotes"), themes=theme))
-    name = request.POST.get("new_name", "").strip()
-    if not quotes or not name:
-        messages.error(request, "Name the new theme and choose the quotes that move to it.")
+    form = SplitForm(request.POST)
+    chosen = [_whole_number(value) for value in request.POST.getlist("quotes")]
+    ids = [quote_pk for quote_pk in chosen if quote_pk is not None]
+    quotes = list(_quotes_for(workshop).filter(pk__in=ids, themes=theme))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["new_name"]))
+    elif not quotes:
+        messages.error(request, "Choose the quotes that move to the new theme.")
     else:
+        name = form.cleaned_data["new_name"]
         try:
             new = services.split_theme(theme=theme, new_name=name, quotes=quotes, by=request.user)
         except ValidationError as error:
@@ -710,6 +721,7 @@ def theme_move(request, pk, theme_pk):
 
 
 @require_POST
+@once_per_key
 def finding_create(request, pk, theme_pk):
     workshop, visitor = _workshop(request, pk)
     theme = _theme_in(workshop, theme_pk)

@@ -23,6 +23,8 @@ from stories.querysets import current_transcript_prefetch
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
+# As long as the archive page's search box and filters take (stories.forms.StoryFilterForm).
+MAX_TEXT = 200
 
 api = NinjaAPI(
     title="corpro public API",
@@ -145,10 +147,14 @@ class TagOut(Schema):
 
 
 class StoryFilters(Schema):
-    tag: str | None = Field(None, description="A topic's slug or name.")
-    place: str | None = Field(None, description="The place, in any letter case.")
+    tag: str | None = Field(None, max_length=MAX_TEXT, description="A topic's slug or name.")
+    place: str | None = Field(
+        None, max_length=MAX_TEXT, description="The place, in any letter case."
+    )
     year: int | None = Field(None, ge=1, le=9999, description="The year the story was recorded.")
-    language: str | None = Field(None, description="A language code, such as en or cy.")
+    language: str | None = Field(
+        None, max_length=MAX_TEXT, description="A language code, such as en or cy."
+    )
     has_audio: bool | None = Field(None, description="Whether the audio can be heard.")
 
     def given(self) -> dict:
@@ -241,8 +247,12 @@ class SearchPagination(Pages):
         return {**page, "items": stories}
 
 
+class SearchFilters(StoryFilters):
+    q: str = Field(max_length=MAX_TEXT, description="The words to search for.")
+
+
 @api.get("/search", response=list[SearchResultOut], tags=["stories"])
 @paginate(SearchPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def search_stories(request, q: str, filters: Query[StoryFilters]):
+def search_stories(request, filters: Query[SearchFilters]):
     """Search public stories: "quoted phrases", -word to exclude, or; best matches first."""
-    return archive.find(public_stories(), filters.given(), q).stories
+    return archive.find(public_stories(), filters.given(), filters.q).stories

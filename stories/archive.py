@@ -21,6 +21,7 @@ from taggit.models import Tag, TaggedItem
 from stories import choices, search
 from stories.access import Part, Role, Surface, rule
 from stories.models import Recording, Story
+from stories.text import normalise_name
 
 LANGUAGE_LABELS = dict(choices.LANGUAGES)
 
@@ -43,7 +44,7 @@ def with_public_audio(stories):
 
 
 def _with_topic(stories, tag: str):
-    topics = Tag.objects.filter(Q(slug=tag) | Q(name__iexact=tag))
+    topics = Tag.objects.filter(Q(slug=tag) | Q(name__iexact=normalise_name(tag)))
     return stories.filter(pk__in=Story.objects.filter(tags__in=topics).values("pk"))
 
 

@@ -5,12 +5,14 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from taggit.models import Tag
 
 from stories import choices
 from stories.media import human_size
 from stories.models import Consent, Story, Storyteller
+from stories.text import normalise_names, refuse_unreadable
 from stories.transcripts import ACCEPTED_EXTENSIONS
 
 HTML_TAG = re.compile(r"<\s*[a-zA-Z!/?]")
@@ -26,14 +28,23 @@ def no_html(value: str) -> None:
         )
 
 
+def plain_text(field: forms.CharField) -> None:
+    """Refuse markup and anything that is not text (NUL included) in this field."""
+    field.validators = [
+        *(v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)),
+        refuse_unreadable,
+        no_html,
+    ]
+
+
 class PlainTextMixin:
-    """Apply the no-HTML rule to every text field of the form."""
+    """Apply the plain-text rules to every text field of the form."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
-                field.validators.append(no_html)
+                plain_text(field)
 
 
 def _exclusive_prefer_not(values: list[str], label: str) -> list[str]:
@@ -140,7 +151,7 @@ class StoryForm(PlainTextMixin, forms.ModelForm):
             self.fields["storyteller"].empty_label = "Choose a storyteller"
 
     def clean_tags(self):
-        tags = self.cleaned_data.get("tags") or []
+        tags = normalise_names(self.cleaned_data.get("tags") or [])
         longest = Tag._meta.get_field("name").max_length
         too_long = [tag for tag in tags if len(tag) > longest]
         if too_long:

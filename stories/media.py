@@ -1,6 +1,7 @@
 """Check uploaded files by their content, read recordings' facts with ffprobe, and decide
 which file each listener hears: the original for curators, a clean copy for everyone else."""
 
+import errno
 import hashlib
 import json
 import re
@@ -50,6 +51,42 @@ BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 class MediaError(ValueError):
     """An uploaded file that cannot be accepted; the message is for the person who sent it."""
+
+
+class NoRoom(MediaError):
+    """The storage had no room for a file, and nothing of it was kept."""
+
+
+NO_ROOM = (
+    "The server has no room to store the file just now, so nothing was saved. Try again "
+    "later, and tell the site’s administrator if it keeps happening."
+)
+
+
+def disk_full(error: BaseException | None) -> bool:
+    """Say whether an error means there is no room left to write a file."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def store_file(field_file: FieldFile, name: str, content) -> None:
+    """Store content as the file of a file field, without saving its row.
+
+    A write that fails (say the disk is full) leaves nothing behind, not even an empty file, and
+    a full disk raises NoRoom. The name is found free before writing, and names are generated
+    (uuid4 or dated and checked), so what a failed write leaves is this write's own.
+    """
+    field, storage = field_file.field, field_file.storage
+    name = storage.get_available_name(
+        field.generate_filename(field_file.instance, name), max_length=field.max_length
+    )
+    try:
+        stored = storage.save(name, content, max_length=field.max_length)
+    except OSError as error:
+        storage.delete(name)
+        if disk_full(error):
+            raise NoRoom(NO_ROOM) from error
+        raise
+    setattr(field_file.instance, field.attname, stored)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from stories.querysets import (
     StorytellerQuerySet,
     SubjectAccessCopyQuerySet,
 )
+from stories.text import normalise_name
 
 REDACTED = "[redacted]"
 
@@ -141,6 +142,11 @@ class Storyteller(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self):
+        # Before the constraints are checked, so a code typed with an invisible character or
+        # another form of the same letter is found to be the code it looks like.
+        self.code = normalise_name(self.code)
 
     def answer_labels(self, field: str) -> list[str]:
         """Return the labels of a multi-choice answer, in the order they are offered."""
@@ -709,3 +715,18 @@ class SubjectAccessCopy(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.state == self.State.READY and bool(self.file)
+
+
+class SentForm(models.Model):
+    """A create form's one-time key, so that sending the form twice makes one thing.
+
+    Kept with where the first answer led (what it made), for stories.idempotency.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    sender = models.CharField(max_length=80, help_text="The signed-in user, or the session.")
+    location = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.location or "(being sent)"

@@ -20,6 +20,7 @@ from stories.media import (
     current_transcript,
     inspect_upload,
     silenced_spans,
+    store_file,
 )
 from stories.models import (
     REDACTED,
@@ -35,6 +36,7 @@ from stories.models import (
     StorytellerLink,
     Transcript,
 )
+from stories.text import normalise_names
 from stories.transcripts import ParsedSegment, ParsedTranscript
 
 STORYTELLER_ACTOR = "Storyteller (private link)"
@@ -110,7 +112,7 @@ def create_story(*, storyteller: Storyteller, by, tags: list[str] = (), **fields
     story.full_clean()
     story.save()
     if tags:
-        story.tags.set(list(tags))
+        story.tags.set(normalise_names(tags))
     search.index_story(story)
     audit(action=AuditEvent.Action.STORY_CREATED, project=story.project, actor=by, story=story)
     return story
@@ -124,7 +126,7 @@ def update_story(*, story: Story, by, tags: list[str], **fields) -> Story:
         setattr(story, name, value)
     story.full_clean()
     story.save()
-    story.tags.set(list(tags))
+    story.tags.set(normalise_names(tags))
     search.index_story(story)
     audit(
         action=AuditEvent.Action.STORY_EDITED,
@@ -180,7 +182,7 @@ def record_consent(
     )
     if evidence is not None:
         consent.evidence_filename = evidence.name[:255]
-        consent.evidence.save("evidence", evidence, save=False)
+        store_file(consent.evidence, "evidence", evidence)
     _save_consent(consent, story)
     audit(
         action=AuditEvent.Action.CONSENT_RECORDED,
@@ -307,7 +309,7 @@ def upload_recording(*, story: Story, upload, by) -> Recording:
         sha256=facts.sha256,
         uploaded_by=by,
     )
-    recording.file.save("recording", upload, save=False)
+    store_file(recording.file, "recording", upload)
     try:
         recording.full_clean()
         recording.save()

@@ -38,7 +38,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
 from stories import choices, services
-from stories.media import SNIFF_BYTES
+from stories.media import SNIFF_BYTES, NoRoom, store_file
 from stories.models import (
     AuditEvent,
     Consent,
@@ -63,6 +63,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 FAILED = "The copy could not be made. Try again, or ask the project team to make it for you."
 STOPPED = "Making the copy stopped before it finished (the task worker may have stopped)."
+NO_ROOM = (
+    "There was no room on the server to store the copy. Try again later, or ask the project "
+    "team to make it for you."
+)
 
 
 # What goes in the zip ----------------------------------------------------------------------------
@@ -752,7 +756,10 @@ def make_copy(copy_id: int, base_url: str = "") -> str:
             handle.flush()
             handle.seek(0)
             report(96, "Saving your copy")
-            copy.file.save("copy.zip", File(handle), save=False)
+            store_file(copy.file, "copy.zip", File(handle))
+    except NoRoom:  # nothing of it was kept
+        _update(copy, state=SubjectAccessCopy.State.FAILED, error=NO_ROOM)
+        return SubjectAccessCopy.State.FAILED
     except Exception:  # the person waiting is told; the details are for the logs
         logger.exception("The copy %s of a storyteller's data could not be made", copy.pk)
         _update(copy, state=SubjectAccessCopy.State.FAILED, error=FAILED)

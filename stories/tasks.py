@@ -18,6 +18,7 @@ from stories.consequences import Change, announce
 from stories.media import (
     UNPLACEABLE,
     MediaError,
+    NoRoom,
     copy_key,
     current_transcript,
     local_path,
@@ -26,6 +27,11 @@ from stories.media import (
     silenced_spans,
 )
 from stories.models import Recording
+
+COPY_NO_ROOM = (
+    "There was no room on the server to store the copy for listeners. Once there is, run "
+    "`python manage.py make_listener_copies` to make it again."
+)
 
 
 @task()
@@ -129,10 +135,16 @@ def _store_copy(recording_id: int, key: str, made: Path) -> str:
         return "current"  # another run of this task stored it first
     old = recording.listener_copy.name
     storage = recording.listener_copy.storage
-    with made.open("rb") as handle:
-        recording.listener_copy.name = store_output(
-            storage, copies_folder(recording.pk), uuid.uuid4().hex, File(handle), keep={old}
+    try:
+        with made.open("rb") as handle:
+            recording.listener_copy.name = store_output(
+                storage, copies_folder(recording.pk), uuid.uuid4().hex, File(handle), keep={old}
+            )
+    except NoRoom:
+        Recording.objects.filter(pk=recording.pk).update(
+            listener_copy_state=Recording.CopyState.FAILED, listener_copy_error=COPY_NO_ROOM
         )
+        return "failed"
     recording.listener_copy_state = Recording.CopyState.READY
     recording.save(update_fields=["listener_copy", "listener_copy_state"])
     if old:

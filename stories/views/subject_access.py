@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from stories import subject_access
+from stories.idempotency import once_per_key
 from stories.media import stream_file
 from stories.models import Storyteller, SubjectAccessCopy
 from stories.views.storyteller import storyteller_required
@@ -51,6 +52,7 @@ def _session_copies(request):
 
 
 @storyteller_required
+@once_per_key
 def storyteller_copy(request):
     """Explain the copy and ask for it; list the copies asked for in this session."""
     if request.method == "POST":
@@ -102,6 +104,7 @@ def _curators_copy(request, pk, copy_pk) -> SubjectAccessCopy:
 
 @login_required
 @require_POST
+@once_per_key
 def copy_request(request, pk):
     storyteller = _curated_storyteller(request, pk)
     copy = subject_access.request_copy(

@@ -26,6 +26,7 @@ from stories.forms import (
     StorytellerForm,
     TranscriptForm,
 )
+from stories.idempotency import once_per_key
 from stories.media import (
     EVIDENCE_FORMATS_TEXT,
     EVIDENCE_TYPES,
@@ -110,6 +111,7 @@ def storyteller_list(request, slug):
 
 
 @login_required
+@once_per_key
 def storyteller_create(request, slug):
     project = _project(request.user, slug, "curator", "interviewer")
     form = StorytellerForm(request.POST or None)
@@ -168,6 +170,7 @@ def storyteller_detail(request, pk):
 
 @login_required
 @require_POST
+@once_per_key
 def storyteller_link_create(request, pk):
     storyteller = get_object_or_404(Storyteller.objects.visible_to(request.user), pk=pk)
     _link, token = services.create_storyteller_link(storyteller=storyteller, by=request.user)
@@ -193,6 +196,7 @@ def storyteller_link_revoke(request, pk):
 
 
 @login_required
+@once_per_key
 def story_create(request, slug):
     project = _project(request.user, slug, "curator", "interviewer")
     storytellers = Storyteller.objects.visible_to(request.user).filter(project=project)
@@ -293,6 +297,7 @@ def story_edit(request, pk):
 
 
 @login_required
+@once_per_key
 def consent_record(request, pk):
     story = _editable_story(request, pk)
     current = story.current_consent
@@ -340,6 +345,7 @@ def recording_upload(request, pk):
 
 
 @csrf_protect
+@once_per_key
 def _recording_upload(request, pk):
     story = _editable_story(request, pk)
     form = RecordingForm(
@@ -365,6 +371,7 @@ def _recording_upload(request, pk):
 
 
 @login_required
+@once_per_key
 def transcript_upload(request, pk):
     story = _editable_story(request, pk)
     form = TranscriptForm(request.POST or None, request.FILES or None)

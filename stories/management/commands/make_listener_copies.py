@@ -1,9 +1,10 @@
-"""Queue the listeners' copy of every recording that has none matching its story's redactions."""
+"""Queue the listeners' copy of every recording that has none matching its story's redactions,
+or whose copy failed to be stored."""
 
 from django.core.management.base import BaseCommand
 
 from stories.models import Recording
-from stories.tasks import refresh_listener_copies
+from stories.tasks import make_listener_copy, refresh_listener_copies
 
 
 class Command(BaseCommand):
@@ -17,4 +18,10 @@ class Command(BaseCommand):
         )
         for story_id in story_ids:
             refresh_listener_copies(story_id=story_id)
+        # A copy that could not be stored (say the disk was full) is tried again.
+        failed = Recording.objects.filter(
+            state=Recording.State.READY, listener_copy_state=Recording.CopyState.FAILED
+        ).exclude(listener_copy_key="")
+        for recording in failed:
+            make_listener_copy.enqueue(recording.pk)
         self.stdout.write(f"Checked the recordings of {len(story_ids)} stories.")
