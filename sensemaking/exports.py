@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from sensemaking.demographics import Demographics, format_percent
 from sensemaking.reports import CompiledReport, ReportQuote
+from stories.text import UNREADABLE, neutralise_formula
 
 SUBJECT = "Community Reporting summary report"
 REMOVED_NOTE = "Some quotes have been removed from this report at their storytellers’ request."
@@ -47,12 +48,8 @@ QUOTE_COLUMNS = (  # (heading, width in characters for the Excel file)
     ("Key quote", 10),
     ("Link to the moment in the public story", 60),
 )
-# Characters XML 1.0 cannot carry: python-docx and openpyxl refuse them rather than escape them.
 # Text pasted from Word brings its line and page breaks as vertical tab and form feed.
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 WORD_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -66,11 +63,6 @@ def hms(seconds: float | None) -> str:
     minutes, second = divmod(int(seconds), 60)
     hours, minute = divmod(minutes, 60)
     return f"{hours}:{minute:02}:{second:02}"
-
-
-def neutralise_formula(value: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would otherwise run as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 # Word --------------------------------------------------------------------------------------------
@@ -266,7 +258,7 @@ def _long_date(value: date) -> str:
 
 
 def _clean(value: str) -> str:
-    return NOT_XML.sub("", (value or "").translate(WORD_BREAKS))
+    return UNREADABLE.sub("", (value or "").translate(WORD_BREAKS))
 
 
 # CSV and Excel -----------------------------------------------------------------------------------

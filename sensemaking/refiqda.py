@@ -27,7 +27,7 @@ from stories.media import COPY_EXTENSION, Heard, file_to_hear
 from stories.models import REDACTED, AuditEvent, Project, Recording, Story, Transcript
 from stories.querysets import current_transcript_prefetch
 from stories.services import audit
-from stories.text import normalise_name
+from stories.text import UNREADABLE, normalise_name
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -38,8 +38,6 @@ GUID_NAMESPACE = uuid.UUID("6f1c2a52-8d0e-4f57-9b3a-1f6e0c4d2b71")
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 SHORT_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3}")
-# Characters XML 1.0 cannot carry at all; lxml refuses them rather than escaping them.
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 MAX_THEME_NAME = 100  # Theme.name's max_length.
 MAX_CODEBOOK_BYTES = 5 * 1024**2  # Codebooks are small; refuse anything that could exhaust memory.
@@ -68,7 +66,7 @@ def _guid(project_pk: int, kind: str, *keys) -> str:
 
 
 def _xml(text: str) -> str:
-    return NOT_XML.sub("", text)
+    return UNREADABLE.sub("", text)
 
 
 def _when(moment: datetime) -> str:

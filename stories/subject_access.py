@@ -51,6 +51,7 @@ from stories.models import (
     SubjectAccessCopy,
     Transcript,
 )
+from stories.text import neutralise_formula
 from stories.transcripts import ParsedSegment, to_webvtt
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,6 @@ logger = logging.getLogger(__name__)
 PATIENCE = timedelta(minutes=10)  # a copy with no progress for this long has stopped
 CHUNK = 1024 * 1024
 PROGRESS_EVERY = 1.0  # seconds between progress writes while copying files
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 FAILED = "The copy could not be made. Try again, or ask the project team to make it for you."
 STOPPED = "Making the copy stopped before it finished (the task worker may have stopped)."
@@ -115,8 +114,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return neutralise_formula(str(value))
 
 
 def csv_entry(name: str, about: str, header: list[str], rows: Iterable[Iterable]) -> Entry:

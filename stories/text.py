@@ -25,6 +25,15 @@ UNREADABLE_MESSAGE = (
 )
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would otherwise run as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def normalise_name(value: str) -> str:
     """Return a name as it is stored and compared: NFC, no invisible characters, single spaces."""
     return " ".join(unicodedata.normalize("NFC", value).translate(INVISIBLE).split())
