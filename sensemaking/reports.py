@@ -522,18 +522,24 @@ def refresh_outputs(version: ReportVersion) -> None:
 def versions_presenting(story_ids) -> list[ReportVersion]:
     """Return the report versions that present any of these stories.
 
-    Drafts present their workshops' stories as they are now; a published version, the stories
-    it was published with.
+    Drafts present their workshops' stories as they are now, and the stories of every quote
+    their workshops hold (a story taken out of a workshop keeps its quotes there); a published
+    version, the stories and quotes it was published with.
     """
     story_ids = set(story_ids)
+    quote_ids = set(Quote.objects.filter(story__in=story_ids).values_list("pk", flat=True))
+    draft = Q(status=ReportVersion.Status.DRAFT)
     versions = ReportVersion.objects.filter(
-        Q(status=ReportVersion.Status.DRAFT, workshops__stories__in=story_ids)
+        (draft & Q(workshops__stories__in=story_ids))
+        | (draft & Q(workshops__quotes__story__in=story_ids))
         | Q(status=ReportVersion.Status.PUBLISHED, report__project__stories__in=story_ids)
     ).distinct()
     return [
         version
         for version in versions.select_related("report")
-        if not version.is_published or story_ids & set(version.content.get("stories", []))
+        if not version.is_published
+        or story_ids & set(version.content.get("stories", []))
+        or quote_ids & set(version.content.get("quotes", []))
     ]
 
 

@@ -27,7 +27,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from taggit.models import Tag
 
-from stories import search
+from stories import search, subject_access
 from stories.models import (
     AuditEvent,
     Consent,
@@ -301,15 +301,20 @@ def _erase(
         handler.erase(story_ids=ids)
     AuditEvent.objects.filter(story__in=ids).delete()
     files = []
+    # A copy of everything held about the storyteller holds these stories too; a killed run
+    # of the worker may have left one in the copy's folder.
+    copies = list(
+        SubjectAccessCopy.objects.filter(
+            storyteller__in={story.storyteller_id for story in stories}
+            | ({storyteller.pk} if storyteller else set())
+        )
+    )
+    if copies:
+        files += [file for copy in copies for file in subject_access.copy_files(copy)]
+        files += _delete_with_files(copies)
     if stories:
         _forget_topics(stories)
         files += _delete_with_files(stories)
-        # A copy of everything held about the storyteller holds these stories too.
-        copies = list(
-            SubjectAccessCopy.objects.filter(storyteller__in={s.storyteller_id for s in stories})
-        )
-        if copies:
-            files += _delete_with_files(copies)
     if storyteller:
         _storyteller_events(storyteller).delete()
         files += _delete_with_files([storyteller])

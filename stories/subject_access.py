@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import tempfile
+import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,8 +38,9 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
+from corpro.worker import delete_leftovers, store_output
 from stories import choices, services
-from stories.media import SNIFF_BYTES, NoRoom, store_file
+from stories.media import SNIFF_BYTES, NoRoom
 from stories.models import (
     AuditEvent,
     Consent,
@@ -732,8 +734,29 @@ def _update(copy: SubjectAccessCopy, **fields) -> int:
     return SubjectAccessCopy.objects.filter(pk=copy.pk).update(updated_at=timezone.now(), **fields)
 
 
+def copy_folder(copy_id: int) -> str:
+    """The folder only this copy's file uses, so a file a killed run left there can be found."""
+    return f"private/access-copies/copy-{copy_id}"
+
+
+def copy_files(copy: SubjectAccessCopy) -> list[tuple]:
+    """Return (storage, name) of every file stored for this copy, a killed run's included."""
+    storage = SubjectAccessCopy.file.field.storage
+    try:
+        _folders, names = storage.listdir(copy_folder(copy.pk))
+    except FileNotFoundError:
+        names = []
+    stored = {f"{copy_folder(copy.pk)}/{name}" for name in names} | {copy.file.name} - {""}
+    return [(storage, name) for name in sorted(stored)]
+
+
 def make_copy(copy_id: int, base_url: str = "") -> str:
-    """Write a copy's zip to a temporary file, store it, and schedule its deletion (the worker)."""
+    """Write a copy's zip to a temporary file, store it, and schedule its deletion (the worker).
+
+    Run again after its worker was killed, it makes the copy afresh: a file a killed run left in
+    the copy's folder is deleted, and the copy ends with one file.
+    """
+    storage, folder = SubjectAccessCopy.file.field.storage, copy_folder(copy_id)
     copy = (
         SubjectAccessCopy.objects.current()
         .select_related("storyteller__project")
@@ -741,6 +764,8 @@ def make_copy(copy_id: int, base_url: str = "") -> str:
         .first()
     )
     if copy is None:
+        if not SubjectAccessCopy.objects.filter(pk=copy_id).exists():
+            delete_leftovers(storage, folder)
         return "gone"
     _update(copy, state=SubjectAccessCopy.State.RUNNING, progress=1, step="Starting")
 
@@ -754,7 +779,8 @@ def make_copy(copy_id: int, base_url: str = "") -> str:
             handle.flush()
             handle.seek(0)
             report(96, "Saving your copy")
-            store_file(copy.file, "copy.zip", File(handle))
+            with transaction.atomic():
+                stored = _store_locked(copy, storage, folder, File(handle), size)
     except NoRoom:  # nothing of it was kept
         _update(copy, state=SubjectAccessCopy.State.FAILED, error=NO_ROOM)
         return SubjectAccessCopy.State.FAILED
@@ -762,20 +788,10 @@ def make_copy(copy_id: int, base_url: str = "") -> str:
         logger.exception("The copy %s of a storyteller's data could not be made", copy.pk)
         _update(copy, state=SubjectAccessCopy.State.FAILED, error=FAILED)
         return SubjectAccessCopy.State.FAILED
-    expires_at = timezone.now() + timedelta(days=settings.SUBJECT_ACCESS_COPY_DAYS)
-    stored = SubjectAccessCopy.objects.filter(pk=copy.pk, file="").update(
-        file=copy.file.name,
-        size=size,
-        state=SubjectAccessCopy.State.READY,
-        progress=100,
-        step="Ready",
-        error="",
-        expires_at=expires_at,
-        updated_at=timezone.now(),
-    )
-    if not stored:  # deleted while it was being made: its file must not stay behind
-        copy.file.storage.delete(copy.file.name)
+    if stored is None:  # deleted while it was being made: its file must not stay behind
+        delete_leftovers(storage, folder)
         return "gone"
+    expires_at = stored
     # The newest copy replaces the earlier ones made for the same person.
     for older in SubjectAccessCopy.objects.filter(
         storyteller=copy.storyteller_id, requested_by=copy.requested_by_id, link=copy.link_id
@@ -783,6 +799,29 @@ def make_copy(copy_id: int, base_url: str = "") -> str:
         delete_copy(older)
     _schedule_deletion(copy.pk, expires_at)
     return SubjectAccessCopy.State.READY
+
+
+def _store_locked(copy: SubjectAccessCopy, storage, folder: str, content: File, size: int):
+    """Store the zip under the copy's row lock and mark it ready; return when it expires.
+
+    Return None when the copy was deleted meanwhile. In a transaction: a run killed between
+    storing and marking leaves its file in the folder, where the next run deletes it.
+    """
+    if not SubjectAccessCopy.objects.select_for_update().filter(pk=copy.pk, file="").exists():
+        return None
+    name = store_output(storage, folder, f"{uuid.uuid4().hex}.zip", content)
+    expires_at = timezone.now() + timedelta(days=settings.SUBJECT_ACCESS_COPY_DAYS)
+    _update(
+        copy,
+        file=name,
+        size=size,
+        state=SubjectAccessCopy.State.READY,
+        progress=100,
+        step="Ready",
+        error="",
+        expires_at=expires_at,
+    )
+    return expires_at
 
 
 def _schedule_deletion(copy_id: int, when) -> None:
@@ -821,10 +860,10 @@ def download_name(copy: SubjectAccessCopy) -> str:
 
 def delete_copy(copy: SubjectAccessCopy) -> None:
     """Delete a copy and, once that commits, its file."""
-    name, storage = copy.file.name, copy.file.storage
+    files = copy_files(copy)
     SubjectAccessCopy.objects.filter(pk=copy.pk).delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    if files:
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 def delete_expired_copies() -> int:

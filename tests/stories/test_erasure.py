@@ -42,7 +42,14 @@ from stories.models import (
 )
 from stories.tasks import make_access_copy
 from stories.transcripts import ParsedSegment, ParsedTranscript, parse_transcript_file
-from tests.factories import ALL_SCOPES, make_playable, make_story, make_storyteller, make_user
+from tests.factories import (
+    ALL_SCOPES,
+    highlight_phrase,
+    make_playable,
+    make_story,
+    make_storyteller,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -764,3 +771,45 @@ def test_erasing_a_story_deletes_the_storytellers_copies_that_hold_it(
     assert not SubjectAccessCopy.objects.filter(pk=copy.pk).exists()
     assert not stored.exists()
     assert Storyteller.objects.filter(pk=withdrawn.storyteller_id).exists()
+
+
+def test_a_story_taken_out_of_a_workshop_leaves_no_report_pdf_of_its_quotes(
+    team, media_root, django_capture_on_commit_callbacks
+):
+    story = make_story(
+        team.project,
+        team.interviewer,
+        scopes=ALL_SCOPES,
+        status="published",
+        curator=team.curator,
+        transcript="Dee: Zanzibarquote is what I said.",
+    )
+    other = make_story(
+        team.project,
+        team.interviewer,
+        scopes=ALL_SCOPES,
+        status="published",
+        curator=team.curator,
+        transcript="Dee: Other words here.",
+    )
+    workshop = sensemaking_services.create_workshop(
+        project=team.project, title="W", by=team.facilitator, stories=[story, other]
+    )
+    (theme,) = sensemaking_services.themes_named(team.project, ["Voice"])
+    highlight_phrase(workshop, story, "Zanzibarquote is what I said", [theme], key=True)
+    highlight_phrase(workshop, other, "Other words here", [theme], key=True)
+    version = sensemaking_services.create_report(
+        project=team.project, title="Rep", by=team.facilitator
+    )
+    render_pdf(version)
+    assert files_holding(media_root, "zanzibarquote")
+    # Taken out of the workshop, the story keeps its quotes there, and the draft shows them.
+    sensemaking_services.set_workshop_stories(
+        workshop=workshop, stories=[other], by=team.facilitator
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_consent(story=story, reason="No")
+    story.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase_story(story=story, by=team.curator)
+    assert files_holding(media_root, "zanzibarquote") == []

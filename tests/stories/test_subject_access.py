@@ -704,3 +704,41 @@ def test_the_readme_in_the_copy_lists_every_file(world):
             assert name in readme, name
             assert f'href="{name}"' in index, name
     assert "Information Commissioner" in readme
+
+
+def left_by_a_killed_run(copy: SubjectAccessCopy) -> str:
+    """Put in the copy's folder what a run killed between storing and marking it leaves."""
+    storage = SubjectAccessCopy.file.field.storage
+    return storage.save(
+        f"{subject_access.copy_folder(copy.pk)}/killed.zip", ContentFile(b"AlphaContactWords")
+    )
+
+
+def test_a_copy_made_again_after_a_killed_run_keeps_one_file(team, world):
+    copy = subject_access.request_copy(storyteller=world.alpha.storyteller, by=team.curator)
+    left = left_by_a_killed_run(copy)
+    make_access_copy.call(copy.pk)
+    copy.refresh_from_db()
+    assert copy.state == SubjectAccessCopy.State.READY
+    storage = copy.file.storage
+    assert not storage.exists(left)
+    assert [name for _storage, name in subject_access.copy_files(copy)] == [copy.file.name]
+
+
+def test_deleting_or_erasing_takes_what_a_killed_run_left(
+    client, team, world, django_capture_on_commit_callbacks
+):
+    copy = subject_access.request_copy(storyteller=world.alpha.storyteller, by=team.curator)
+    left = left_by_a_killed_run(copy)
+    storage = SubjectAccessCopy.file.field.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        subject_access.delete_copy(copy)
+    assert not storage.exists(left)
+    services.withdraw_consent(story=world.alpha.story, by=team.curator, reason="Erase me")
+    again = subject_access.request_copy(storyteller=world.alpha.storyteller, by=team.curator)
+    left = left_by_a_killed_run(again)
+    client.force_login(team.curator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("stories:story-erase", args=[world.alpha.story.pk]))
+    assert not SubjectAccessCopy.objects.exists()
+    assert not storage.exists(left)
