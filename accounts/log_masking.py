@@ -10,19 +10,22 @@ import logging
 import re
 
 MASK = "[token]"
-_SEGMENT = r"[^/?#\s\"'<>]+"
+# A slash, or a slash percent-encoded (as in ?next=%2Fmy%2F<token>%2F).
+_SLASH = r"(?:/|%2[Ff])"
+_SEGMENT = rf"(?:(?!{_SLASH})[^?#&\s\"'<>])+"
 
 # Each pattern keeps its first group and masks what follows it. A path may appear without its
-# leading slash (Django's "not found" errors quote it so). A new URL with a token in its path
-# belongs here; tests/accounts/test_log_masking.py fails for one that is missing.
-_START = r"(?<![\w.-])/?"
+# leading slash (Django's "not found" errors quote it so), or percent-encoded in a query. A new
+# URL with a token in its path belongs here; tests/accounts/test_log_masking.py fails for one
+# that is missing.
+_START = rf"(?<![\w.-]){_SLASH}?"
 TOKEN_PATHS = [
     # The storyteller's private link, /my/<token>/ (the storyteller's own pages sit beside it).
-    re.compile(rf"({_START}my/)(?!(?:leave|stories)(?:[/?#\s\"']|$)){_SEGMENT}"),
+    re.compile(rf"({_START}my{_SLASH})(?!(?:leave|stories)(?:{_SLASH}|[?#\s\"']|$)){_SEGMENT}"),
     # A workshop guest link.
-    re.compile(rf"({_START}workshops/join/){_SEGMENT}"),
+    re.compile(rf"({_START}workshops{_SLASH}join{_SLASH}){_SEGMENT}"),
     # A password reset link, /accounts/reset/<uidb64>/<token>/.
-    re.compile(rf"({_START}accounts/reset/){_SEGMENT}/{_SEGMENT}"),
+    re.compile(rf"({_START}accounts{_SLASH}reset{_SLASH}){_SEGMENT}{_SLASH}{_SEGMENT}"),
 ]
 
 

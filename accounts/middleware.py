@@ -16,6 +16,16 @@ SIGN_IN_STEPS = {"login", "logout", "two_factor_verify", "healthz"}
 SETUP_STEPS = {"login", "logout", "two_factor", "two_factor_start", "two_factor_setup", "healthz"}
 
 
+def carries_token(view_kwargs) -> bool:
+    """Whether the address is a private link (a storyteller's, a guest's, a password reset).
+
+    Such a link is its own key and needs nothing of the account signed in, so it is let
+    through, never redirected with itself in ?next=: that would copy the token into the next
+    address, the access logs and the browser's history.
+    """
+    return "token" in view_kwargs
+
+
 class SessionLimitsMiddleware:
     """End a signed-in session after SESSION_IDLE_MINUTES idle or SESSION_MAX_HOURS in all."""
 
@@ -23,13 +33,19 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
-            reason = sessions.expired_reason(request)
-            if reason is not None:
-                logout(request)
-                messages.info(request, reason)
-                return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        reason = sessions.expired_reason(request)
+        if reason is None:
+            return None
+        logout(request)
+        messages.info(request, reason)
+        if carries_token(view_kwargs):
+            return None
+        return redirect_to_login(request.get_full_path())
 
 
 class SecondFactorMiddleware:
@@ -47,7 +63,7 @@ class SecondFactorMiddleware:
             return None
         needs = two_factor.needs(request)
         name = request.resolver_match.url_name
-        if needs == two_factor.NOTHING:
+        if needs == two_factor.NOTHING or carries_token(view_kwargs):
             return None
         if needs == two_factor.CODE:
             if name in SIGN_IN_STEPS:

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -189,3 +190,12 @@ def test_gunicorn_logs_no_token_in_its_access_or_error_log(tmp_path):
     assert f'"http://127.0.0.1:{port}/my/[token]/"' in logged  # its referrer
     assert "Internal Server Error: /workshops/join/[token]/" in logged
     assert not any(token in logged for token in tokens), logged
+
+
+def test_a_token_url_percent_encoded_in_a_query_is_masked():
+    for route in token_urls():
+        token = secrets.token_urlsafe(32)
+        query = urlencode({"next": sample(route, token)})
+        masked = mask_tokens(f'"GET /accounts/login/?{query} HTTP/1.1" 302')
+        assert token not in masked, route
+        assert MASK in masked

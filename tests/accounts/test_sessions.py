@@ -6,7 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts import sessions
+from stories import services
 from tests.accounts.conftest import sign_in
+from tests.factories import make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,14 @@ def test_a_storytellers_link_session_is_not_cut_short(client, team):
     session = client.session
     assert sessions.SEEN_KEY not in session
     assert client.get(reverse("storyteller:home")).status_code == 200
+
+
+def test_a_private_link_opened_after_the_session_ended_is_not_put_in_the_next_address(client, team):
+    sign_in(client, team.curator.username)
+    story = make_story(team.project, team.interviewer)
+    _link, token = services.create_storyteller_link(storyteller=story.storyteller, by=team.curator)
+    move_back(client, sessions.SEEN_KEY, settings.SESSION_IDLE_MINUTES * 60 + 1)
+    response = client.get(reverse("storyteller:enter", args=[token]))
+    assert token not in response["Location"]
+    assert response["Location"] == reverse("storyteller:home")
+    assert client.get(reverse("stories:dashboard")).status_code == 302  # signed out

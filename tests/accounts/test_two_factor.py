@@ -9,6 +9,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from sensemaking import services as sensemaking_services
+from stories import services
 from tests.accounts.authenticator import AuthenticatorApp
 from tests.accounts.conftest import give_code, sign_in
 from tests.factories import PASSWORD, make_story, make_user
@@ -263,3 +265,31 @@ class TestRequired:
         assert "cannot be turned off" in response.content.decode()
         assert two_factor.is_on(team.curator)
         assert StaticToken.objects.filter(token=codes[0]).exists()
+
+
+def test_a_private_link_opened_while_a_code_is_owed_never_carries_its_token_onwards(
+    client, team, with_second_factor
+):
+    """A curator who owes a code opens a storyteller's link and a guest link on that computer."""
+    with_second_factor(team.curator)
+    sign_in(client, team.curator.username)
+    story = make_story(team.project, team.interviewer)
+    _link, token = services.create_storyteller_link(storyteller=story.storyteller, by=team.curator)
+    workshop = sensemaking_services.create_workshop(
+        project=team.project, title="W", by=team.facilitator
+    )
+    _guest, guest_token = sensemaking_services.invite_guest(
+        workshop=workshop, display_name="Guest", by=team.facilitator
+    )
+    for url, secret in (
+        (reverse("storyteller:enter", args=[token]), token),
+        (reverse("sensemaking:join", args=[guest_token]), guest_token),
+    ):
+        response = client.get(url)
+        while response.status_code == 302:
+            assert secret not in location(response)
+            response = client.get(location(response))
+        assert secret not in response.content.decode()
+    # The account's own pages still wait for the code.
+    response = client.get(reverse("stories:dashboard"))
+    assert location(response).startswith(reverse("two_factor_verify"))
