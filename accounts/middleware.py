@@ -27,19 +27,29 @@ def carries_token(view_kwargs) -> bool:
 
 
 class SessionLimitsMiddleware:
-    """End a signed-in session after SESSION_IDLE_MINUTES idle or SESSION_MAX_HOURS in all."""
+    """End a signed-in or private-link session after SESSION_IDLE_MINUTES idle or SESSION_MAX_HOURS
+    in all."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and sessions.holds_link(session) and not sessions.started(session):
+            sessions.start(request)  # a link was opened: its clock starts with this answer
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.user.is_authenticated:
+        signed_in = request.user.is_authenticated
+        if not signed_in and not sessions.holds_link(request.session):
             return None
-        reason = sessions.expired_reason(request)
+        reason = sessions.expired_reason(request, signed_in=signed_in)
         if reason is None:
+            return None
+        if not signed_in:  # the link's pages then say to open the link again
+            request.session.flush()
+            messages.info(request, reason)
             return None
         logout(request)
         messages.info(request, reason)
