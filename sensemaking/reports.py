@@ -527,20 +527,20 @@ def versions_presenting(story_ids) -> list[ReportVersion]:
     version, the stories and quotes it was published with.
     """
     story_ids = set(story_ids)
-    quote_ids = set(Quote.objects.filter(story__in=story_ids).values_list("pk", flat=True))
     draft = Q(status=ReportVersion.Status.DRAFT)
     versions = ReportVersion.objects.filter(
         (draft & Q(workshops__stories__in=story_ids))
         | (draft & Q(workshops__quotes__story__in=story_ids))
         | Q(status=ReportVersion.Status.PUBLISHED, report__project__stories__in=story_ids)
     ).distinct()
-    return [
-        version
-        for version in versions.select_related("report")
-        if not version.is_published
-        or story_ids & set(version.content.get("stories", []))
-        or quote_ids & set(version.content.get("quotes", []))
-    ]
+    presenting, unsure = [], []
+    for version in versions.select_related("report"):
+        shown = not version.is_published or story_ids & set(version.content.get("stories", []))
+        (presenting if shown else unsure).append(version)
+    if unsure:  # published with a quote of a story no longer in its workshops?
+        quote_ids = set(Quote.objects.filter(story__in=story_ids).values_list("pk", flat=True))
+        presenting += [v for v in unsure if quote_ids & set(v.content.get("quotes", []))]
+    return presenting
 
 
 def erasure_effects(*, story_ids: list[int]) -> list[Item]:
