@@ -87,3 +87,22 @@ class SecondFactorMiddleware:
             "This site asks for a second factor for your role. Set one up to carry on.",
         )
         return redirect("two_factor")
+
+
+class SignInNeeded(Exception):
+    """Raised by a view for a visitor with neither an account signed in nor a private link."""
+
+
+class SignInNeededMiddleware:
+    """Answer SignInNeeded with the sign-in page, coming back to the address asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SignInNeeded):
+            return redirect_to_login(request.get_full_path())
+        return None

@@ -84,6 +84,7 @@ def set_workshop_stories(*, workshop: Workshop, stories, by) -> Workshop:
 
 
 @transaction.atomic
+@transaction.atomic
 def invite_guest(
     *, workshop: Workshop, display_name: str, by, days: int = 14
 ) -> tuple[WorkshopGuest, str]:
@@ -98,7 +99,38 @@ def invite_guest(
     )
     guest.full_clean()
     guest.save()
+    # The guest's name is not copied into the history: the guest row holds it.
+    audit(
+        action=AuditEvent.Action.GUEST_LINK_CREATED,
+        project=workshop.project,
+        actor=by,
+        workshop=workshop.pk,
+        guest=guest.pk,
+        expires_at=guest.expires_at.isoformat(),
+    )
     return guest, token
+
+
+@transaction.atomic
+def stop_guest_link(*, guest: WorkshopGuest, by) -> WorkshopGuest:
+    """Stop a workshop link at once: its guest is let in no more. Stopping twice changes nothing."""
+    guest = (
+        WorkshopGuest.objects.select_for_update()
+        .select_related("workshop__project")
+        .get(pk=guest.pk)
+    )
+    if guest.revoked_at is not None:
+        return guest
+    guest.revoked_at = timezone.now()
+    guest.save(update_fields=["revoked_at"])
+    audit(
+        action=AuditEvent.Action.GUEST_LINK_STOPPED,
+        project=guest.workshop.project,
+        actor=by,
+        workshop=guest.workshop_id,
+        guest=guest.pk,
+    )
+    return guest
 
 
 def find_guest(token: str) -> WorkshopGuest | None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("workshops/<int:pk>/", views.workshop_detail, name="workshop"),
     path("workshops/<int:pk>/edit/", views.workshop_edit, name="workshop-edit"),
     path("workshops/<int:pk>/guests/", views.guest_invite, name="guest-invite"),
+    path("workshops/<int:pk>/guests/<int:guest_pk>/stop/", views.guest_stop, name="guest-stop"),
     path("workshops/<int:pk>/board/", views.board, name="board"),
     path("workshops/<int:pk>/updates/", views.workshop_updates, name="updates"),
     path("workshops/<int:pk>/stories/<int:story_pk>/", views.workshop_story, name="story"),

@@ -18,6 +18,7 @@ from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.middleware import SignInNeeded
 from sensemaking import services
 from sensemaking.forms import (
     FindingForm,
@@ -109,6 +110,8 @@ def _workshop(request, pk: int) -> tuple[Workshop, Visitor]:
         return workshop, Visitor(
             user=request.user, guest=None, is_facilitator=runs, is_curator="curator" in roles
         )
+    if GUEST_SESSION_KEY not in request.session:
+        raise SignInNeeded  # no account, no link: the sign-in page says what to do
     guest = _guest(request)
     if guest is None or guest.workshop_id != pk:
         raise Http404
@@ -227,6 +230,17 @@ def guest_invite(request, pk):
         )
     else:
         messages.error(request, " ".join(form.errors["display_name"]))
+    return redirect("sensemaking:workshop", pk=workshop.pk)
+
+
+@login_required
+@require_POST
+def guest_stop(request, pk, guest_pk):
+    """A facilitator stops a workshop link: its guest is let in no more."""
+    workshop = _facilitated(request, pk)
+    guest = get_object_or_404(workshop.guests, pk=guest_pk)
+    services.stop_guest_link(guest=guest, by=request.user)
+    messages.success(request, f"The link for {guest.display_name} no longer works.")
     return redirect("sensemaking:workshop", pk=workshop.pk)
 
 

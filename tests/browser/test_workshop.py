@@ -499,3 +499,27 @@ def test_a_click_on_a_sentence_makes_it_the_keyboards_place(
     expect(page.locator("[data-selected-words] q")).to_have_text(
         "Funding forms were the hardest part."
     )
+
+
+def test_a_facilitator_makes_and_stops_a_guest_link_on_a_phone(
+    team, story, live_server, new_page, sign_in, assert_accessible
+):
+    workshop = services.create_workshop(
+        project=team.project, title="Spring workshop", by=team.facilitator, stories=[story]
+    )
+    page = new_page(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    sign_in(page, team.facilitator, PASSWORD)
+    page.goto(f"{live_server.url}/workshops/{workshop.pk}/")
+    page.get_by_label("Name to show").fill("Dee")
+    page.get_by_role("button", name="Make a workshop link").click()
+    link = page.locator("#new-link").inner_text().strip()
+    guest = new_page()
+    guest.goto(link)
+    expect(guest.get_by_role("heading", level=1)).to_have_text("Spring workshop")
+
+    page.get_by_role("button", name="Stop the link for Dee").click()
+    expect(page.get_by_text("The link for Dee no longer works.")).to_be_visible()
+    expect(page.get_by_text("Dee (by link, no longer works)")).to_be_visible()
+    assert_accessible(page)
+    guest.reload()
+    expect(guest.get_by_role("heading", level=1)).not_to_have_text("Spring workshop")

@@ -1,0 +1,104 @@
+"""Facilitators stop workshop links; making or stopping one is in the history; a visitor with
+neither an account nor a link is asked to sign in."""
+
+import pytest
+from django.urls import reverse
+
+from sensemaking import services
+from sensemaking.models import WorkshopGuest
+from stories.models import AuditEvent
+from tests.factories import make_member, make_project, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def guest_link(team, workshop):
+    guest, token = services.invite_guest(
+        workshop=workshop, display_name="Dee Sentinelname", by=team.facilitator
+    )
+    return guest, token
+
+
+def stop(client, workshop, guest):
+    return client.post(reverse("sensemaking:guest-stop", args=[workshop.pk, guest.pk]))
+
+
+def test_a_facilitator_stops_a_guest_link_from_the_workshop_page(
+    client, team, workshop, guest_link
+):
+    guest, token = guest_link
+    guest_client = client.__class__()
+    guest_client.get(reverse("sensemaking:join", args=[token]))
+    page = reverse("sensemaking:workshop", args=[workshop.pk])
+    assert guest_client.get(page).status_code == 200
+
+    client.force_login(team.facilitator)
+    assert "Stop the link for Dee Sentinelname" in client.get(page).content.decode()
+    response = stop(client, workshop, guest)
+    assert response["Location"] == page
+    shown = client.get(page).content.decode()
+    assert "no longer works" in shown and "Stop the link for Dee" not in shown
+    # The guest already in the workshop is let in no more, and the link opens nothing.
+    assert guest_client.get(page).status_code == 404
+    assert guest_client.get(reverse("sensemaking:join", args=[token])).status_code == 404
+
+
+def test_making_and_stopping_a_link_are_in_the_history_without_the_guests_name(
+    client, team, workshop, guest_link
+):
+    guest, _token = guest_link
+    client.force_login(team.facilitator)
+    stop(client, workshop, guest)
+    stop(client, workshop, guest)  # stopping twice changes nothing
+    events = AuditEvent.objects.filter(
+        action__in=[AuditEvent.Action.GUEST_LINK_CREATED, AuditEvent.Action.GUEST_LINK_STOPPED]
+    ).order_by("pk")
+    assert [event.action for event in events] == ["guest_link_created", "guest_link_stopped"]
+    for event in events:
+        assert event.actor == team.facilitator and event.project == team.project
+        assert event.details["workshop"] == workshop.pk and event.details["guest"] == guest.pk
+        assert "Sentinelname" not in str(event.details)
+
+
+@pytest.mark.parametrize("who", ["participant", "guest", "interviewer", "stranger", "nobody"])
+def test_only_those_running_the_workshop_may_stop_a_link(client, team, workshop, guest_link, who):
+    guest, _token = guest_link
+    if who == "participant":
+        person = make_user()
+        workshop.participants.add(person)
+        client.force_login(person)
+    elif who == "guest":
+        _other, other_token = services.invite_guest(
+            workshop=workshop, display_name="Other", by=team.facilitator
+        )
+        client.get(reverse("sensemaking:join", args=[other_token]))
+    elif who == "interviewer":
+        client.force_login(team.interviewer2)
+    elif who == "stranger":
+        client.force_login(make_member(make_project(), "facilitator"))
+    response = stop(client, workshop, guest)
+    assert response.status_code in (302, 404)
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("login"))
+    guest.refresh_from_db()
+    assert guest.revoked_at is None
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.GUEST_LINK_STOPPED).exists()
+
+
+def test_a_link_of_another_workshop_cannot_be_stopped_through_this_one(client, team, workshop):
+    other = services.create_workshop(project=team.project, title="Other", by=team.facilitator)
+    other_guest, _token = services.invite_guest(
+        workshop=other, display_name="Elsewhere", by=team.facilitator
+    )
+    client.force_login(team.facilitator)
+    assert stop(client, workshop, other_guest).status_code == 404
+    assert WorkshopGuest.objects.get(pk=other_guest.pk).revoked_at is None
+
+
+def test_a_visitor_with_neither_account_nor_link_is_asked_to_sign_in(client, workshop):
+    for name in ("sensemaking:workshop", "sensemaking:board"):
+        url = reverse(name, args=[workshop.pk])
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={url}"
