@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from sensemaking.models import ReportVersion, Theme, Workshop
 from stories.forms import PlainTextMixin, plain_text
+from stories.models import REDACTED
 from stories.text import normalise_name, normalise_names
 
 THEME_NAME_LIMIT = Theme._meta.get_field("name").max_length
@@ -61,7 +62,15 @@ class HighlightForm(PlainTextMixin, forms.Form):
         required=False,
         help_text="Copy the exact words from the transcript.",
     )
-    paragraph = forms.IntegerField(label="From paragraph number", min_value=1, required=False)
+    paragraph = forms.IntegerField(
+        label="From paragraph number",
+        min_value=1,
+        required=False,
+        error_messages={
+            "min_value": "Paragraphs are numbered from 1.",
+            "invalid": "Enter the paragraph’s number, such as 3.",
+        },
+    )
     themes = forms.CharField(
         label="Themes",
         max_length=1000,
@@ -73,11 +82,25 @@ class HighlightForm(PlainTextMixin, forms.Form):
         label="Note", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Needed on the page without JavaScript; the script sends the selection's offsets.
+        self.fields["words"].conditional = True
+        self.fields["paragraph"].conditional = True
+
     def clean(self):
         data = super().clean()
-        has_offsets = data.get("char_start") is not None and data.get("char_end") is not None
-        if not has_offsets and not (data.get("words") and data.get("paragraph")):
-            raise ValidationError("Copy the words to quote and say which paragraph they are in.")
+        if data.get("char_start") is not None and data.get("char_end") is not None:
+            return data
+        if "words" in data and not data["words"].strip():
+            self.add_error("words", "Copy the words to quote from the transcript.")
+        if "paragraph" in data and data["paragraph"] is None:
+            self.add_error("paragraph", "Enter the number of the paragraph the words are in.")
+        if REDACTED in (data.get("words") or ""):
+            self.add_error(
+                "words",
+                "Redacted words cannot be quoted. Choose words before or after “[redacted]”.",
+            )
         return data
 
     def clean_themes(self) -> str:

@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
@@ -362,7 +363,14 @@ def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quot
         segments = list(transcript.segments.all()) if transcript else []
         number = data["paragraph"]
         if number > len(segments):
-            form.add_error("paragraph", f"The transcript has {len(segments)} paragraphs.")
+            count = len(segments)
+            form.add_error(
+                "paragraph",
+                f"The transcript has {count} paragraph{pluralize(count)}: "
+                f"enter a number from 1 to {count}."
+                if count
+                else "This story has no transcript to quote from yet.",
+            )
             return None
         segment = segments[number - 1]
         found = segment.text.find(data["words"].strip())

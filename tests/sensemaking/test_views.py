@@ -557,3 +557,29 @@ def test_an_id_too_large_for_any_row_is_ignored_not_a_server_error(client, team,
         reverse("sensemaking:updates", args=[workshop.pk]) + f"?after={number}&story={number}",
     ):
         assert client.get(url).status_code == 200
+
+
+def test_the_page_without_javascript_names_what_is_wrong_beside_each_field(
+    client, team, workshop, story
+):
+    transcript = story.transcripts.get(is_current=True)
+    start, end = offsets(story, "14 Brook Lane")
+    story_services.redact_transcript(
+        transcript=transcript, char_start=start, char_end=end, reason="", by=team.curator
+    )
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:story", args=[workshop.pk, story.pk])
+    page = client.get(url).content.decode()
+    # Both are needed on this path, so neither is marked optional.
+    for label in ("Words to quote", "From paragraph number"):
+        assert f'{label} <span class="optional">' not in page and label in page
+    for sent, said in (
+        ({"words": "", "paragraph": ""}, "Copy the words to quote from the transcript."),
+        ({"words": "", "paragraph": ""}, "Enter the number of the paragraph the words are in."),
+        ({"words": "I lived at [redacted]", "paragraph": 3}, "Redacted words cannot be quoted."),
+        ({"words": "gave me", "paragraph": 9}, "The transcript has 3 paragraphs: enter a number"),
+        ({"words": "gave me", "paragraph": 0}, "Paragraphs are numbered from 1."),
+    ):
+        response = client.post(url, sent)
+        assert said in response.content.decode(), sent
+    assert not Quote.objects.exists()
