@@ -1,11 +1,12 @@
 """The peer interviewer's journey, through the pages a person uses."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from stories.models import AuditEvent, Consent, Story, Storyteller, StorytellerContact
-from tests.factories import make_story
+from tests.factories import ALL_SCOPES, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +225,15 @@ def test_hints_and_errors_are_linked_to_their_fields(client, team):
     assert 'id="id_credit_name_helptext"' in page
     assert page.count("Write plain text only") == 2  # Summary and field, not a second error.
     assert "Enter the name or pseudonym" not in page
+
+
+def test_the_story_page_names_people_not_usernames(client, team):
+    get_user_model().objects.filter(pk=team.interviewer.pk).update(
+        username="interviewer-account", first_name="Harriet", last_name="Okafor"
+    )
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    client.force_login(team.curator)
+    page = client.get(reverse("stories:story-detail", args=[story.pk])).content.decode()
+    assert "Story started by Harriet Okafor" in page
+    assert "Harriet Okafor</td>" in page  # who recorded the consent
+    assert "interviewer-account" not in page
