@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from sensemaking import services
 from sensemaking.models import WorkshopGuest
+from stories import services as story_services
 from stories.models import AuditEvent
 from tests.factories import make_member, make_project, make_user
 
@@ -102,3 +103,38 @@ def test_a_visitor_with_neither_account_nor_link_is_asked_to_sign_in(client, wor
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def header_of(page: str) -> str:
+    return page[page.index('<header class="site-header">') : page.index("</header>")]
+
+
+def test_a_guest_has_a_header_of_their_own(client, team, workshop, story, guest_link):
+    _guest, token = guest_link
+    client.get(reverse("sensemaking:join", args=[token]))
+    for url in (
+        reverse("sensemaking:workshop", args=[workshop.pk]),
+        reverse("sensemaking:story", args=[workshop.pk, story.pk]),
+    ):
+        header = header_of(client.get(url).content.decode())
+        assert workshop.title in header and "Dee Sentinelname" in header
+        assert reverse("sensemaking:leave") in header
+        assert "Sign in" not in header and reverse("stories:story-list") not in header
+
+
+def test_a_storyteller_on_their_link_has_a_header_of_their_own(client, team, story):
+    _link, token = story_services.create_storyteller_link(
+        storyteller=story.storyteller, by=team.curator
+    )
+    client.get(reverse("storyteller:enter", args=[token]))
+    header = header_of(client.get(reverse("storyteller:home")).content.decode())
+    assert "My stories" in header and reverse("storyteller:leave") in header
+    assert "Sign in" not in header and reverse("sensemaking:report-list") not in header
+
+
+def test_the_team_keeps_the_sites_header_in_a_workshop(client, team, workshop):
+    client.force_login(team.facilitator)
+    header = header_of(
+        client.get(reverse("sensemaking:workshop", args=[workshop.pk])).content.decode()
+    )
+    assert "Sign out" in header and reverse("stories:dashboard") in header
