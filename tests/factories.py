@@ -107,6 +107,18 @@ def make_story(
     return story
 
 
+def make_withdrawn_story(team, **fields) -> Story:
+    """A story of the team's project that was published, then withdrawn by its storyteller."""
+    return make_story(
+        team.project,
+        team.interviewer,
+        scopes=ALL_SCOPES,
+        status="withdrawn",
+        curator=team.curator,
+        **fields,
+    )
+
+
 def highlight_phrase(workshop, story, phrase: str, themes=(), *, by=None, guest=None, key=False):
     """Quote the first occurrence of a phrase in a story's current transcript."""
     from sensemaking import services as sensemaking_services

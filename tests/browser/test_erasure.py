@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import AuditEvent, Story, Storyteller
-from tests.factories import ALL_SCOPES, PASSWORD, make_story
+from tests.factories import ALL_SCOPES, PASSWORD, make_story, make_withdrawn_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,12 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_curator_checks_what_will_go_then_erases(
     page, live_server, team, sign_in, assert_accessible
 ):
-    story = make_story(
-        team.project,
-        team.interviewer,
-        scopes=ALL_SCOPES,
-        status="withdrawn",
-        curator=team.curator,
+    story = make_withdrawn_story(
+        team,
         title="A story they took back",
     )
     live = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, title="Still here")

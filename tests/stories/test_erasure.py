@@ -49,6 +49,7 @@ from tests.factories import (
     make_story,
     make_storyteller,
     make_user,
+    make_withdrawn_story,
 )
 
 pytestmark = pytest.mark.django_db
@@ -180,12 +181,8 @@ def world(team, tmp_path, django_capture_on_commit_callbacks):
     services.request_changes(story=story, by=team.curator, note="Xylofantreview")
     services.submit_story(story=story, by=team.interviewer)
     services.publish_story(story=story, by=team.curator)
-    other = make_story(
-        team.project,
-        team.interviewer,
-        scopes=ALL_SCOPES,
-        status="withdrawn",
-        curator=team.curator,
+    other = make_withdrawn_story(
+        team,
         storyteller=storyteller,
         title="Wombattitle",
         transcript="Dee: Wombatwords were said.",
@@ -512,9 +509,7 @@ def test_erasing_a_storyteller_takes_their_stories_details_and_links(
 
 @pytest.fixture
 def withdrawn(team):
-    return make_story(
-        team.project, team.interviewer, scopes=ALL_SCOPES, status="withdrawn", curator=team.curator
-    )
+    return make_withdrawn_story(team)
 
 
 def test_only_a_withdrawn_story_can_be_erased(client, team):
@@ -670,12 +665,8 @@ def withdrawn_days_ago(story: Story, days: int) -> None:
 
 
 def make_withdrawn(team, storyteller=None, *, days: int) -> Story:
-    story = make_story(
-        team.project,
-        team.interviewer,
-        scopes=ALL_SCOPES,
-        status="withdrawn",
-        curator=team.curator,
+    story = make_withdrawn_story(
+        team,
         storyteller=storyteller,
     )
     withdrawn_days_ago(story, days)
@@ -735,12 +726,8 @@ def test_the_check_pages_read_a_fixed_number_of_queries(
     client, team, withdrawn, django_assert_num_queries
 ):
     for _ in range(2):
-        make_story(
-            team.project,
-            team.interviewer,
-            scopes=ALL_SCOPES,
-            status="withdrawn",
-            curator=team.curator,
+        make_withdrawn_story(
+            team,
             storyteller=withdrawn.storyteller,
         )
     client.force_login(team.curator)
