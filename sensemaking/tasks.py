@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from corpro.worker import delete_leftovers, store_output
+from corpro.worker import WAITED_FOR, WHEN_IDLE, delete_leftovers, store_output
 from sensemaking.models import ReportClip, ReportFile
 from stories.media import CopyStatus, NoRoom, copy_status, file_to_hear, local_path
 from stories.models import Recording
@@ -45,7 +45,7 @@ def _progress(pdf: ReportFile, percent: int, step: str) -> None:
     ReportFile.objects.filter(pk=pdf.pk).update(progress=percent, step=step)
 
 
-@task()
+@task(priority=WAITED_FOR)
 def render_report_pdf(file_id: int, base_url: str) -> str:
     """Lay out the compiled report with WeasyPrint and store the PDF, reporting progress."""
     from weasyprint import HTML  # a heavy import, needed only by the worker
@@ -118,7 +118,7 @@ def _store_pdf(pdf: ReportFile, name: str, content: ContentFile, *, pages: int) 
     return ReportFile.State.READY
 
 
-@task()
+@task(priority=WHEN_IDLE)
 def cut_clip(clip_id: int) -> str:
     """Cut a key quote's extract, as MP3, from the clean copy of its story's recording.
 
