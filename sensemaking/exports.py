@@ -36,7 +36,8 @@ ACKNOWLEDGEMENTS = "acknowledgements"
 
 QUOTE_COLUMNS = (  # (heading, width in characters for the Excel file)
     ("Quote id", 10),
-    ("Themes", 30),
+    ("Theme in the report", 30),
+    ("Tagged with", 30),
     ("Quote", 80),
     ("Credit", 24),
     ("Story", 30),
@@ -273,6 +274,7 @@ def quote_rows(compiled: CompiledReport, *, base_url: str) -> list[list]:
     return [
         [
             quote.id,
+            _cell("; ".join(quote.report_themes)),
             _cell("; ".join(quote.themes)),
             _cell(quote.text),
             _cell(quote.credit),

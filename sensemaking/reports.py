@@ -53,8 +53,9 @@ class ReportQuote:
     storyteller_code: str
     start_seconds: float | None
     end_seconds: float | None
-    themes: tuple[str, ...]
+    themes: tuple[str, ...]  # the themes and sub-themes it was tagged with
     is_key: bool
+    report_themes: tuple[str, ...] = ()  # the report's themes whose sections it comes under
     public_url: str = ""  # the moment in the public story, when the story is public
     audio_allowed: bool = False
 
@@ -245,7 +246,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         .order_by("story_id", "char_start", "pk")
     )
     hide_redacted_words(rows)
-    quotes = _report_quotes(rows)
+    quotes = _report_quotes(rows, _section_names(version, content))
     by_id = {quote.id: quote for quote in quotes}
 
     themes = [
@@ -351,14 +352,29 @@ def fix_figures(version: ReportVersion, *, story_ids, previous: dict | None) -> 
     )
 
 
-def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
-    theme_names = defaultdict(list)
-    for quote_id, name in (
+def _section_names(version: ReportVersion, content: dict) -> dict[int, str]:
+    """Map each theme to the name of the report theme whose section presents it.
+
+    A section's name is the one the version shows (frozen when it was published); a theme whose
+    section has no findings or key quotes takes its top-level theme's name as it is now.
+    """
+    themes = list(Theme.objects.filter(project=version.report.project_id).only("name", "parent"))
+    names = {theme.pk: theme.name for theme in themes}
+    names.update({theme["id"]: theme["name"] for theme in content["themes"]})
+    return {pk: names[section] for pk, section in _sections_of(themes).items()}
+
+
+def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[ReportQuote]:
+    theme_names, report_themes = defaultdict(list), defaultdict(list)
+    for quote_id, theme_id, name in (
         QuoteTheme.objects.filter(content_object__in=[quote.pk for quote in rows])
         .order_by("tag__position", "tag__name")
-        .values_list("content_object_id", "tag__name")
+        .values_list("content_object_id", "tag_id", "tag__name")
     ):
         theme_names[quote_id].append(name)
+        section = section_names.get(theme_id, name)
+        if section not in report_themes[quote_id]:
+            report_themes[quote_id].append(section)
     public = set(
         Story.objects.public()
         .filter(pk__in={quote.story_id for quote in rows})
@@ -388,6 +404,7 @@ def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
                 end_seconds=quote.end_seconds,
                 themes=tuple(theme_names[quote.pk]),
                 is_key=quote.is_key,
+                report_themes=tuple(report_themes[quote.pk]),
                 public_url=url,
                 # Extracts are public audio: only from published stories that allow it, and
                 # never of words redacted since (the recording itself is not redacted).

@@ -327,13 +327,15 @@ def test_csv_has_a_row_per_quote_with_its_themes_code_and_times(full):
     by_id = {int(row[0]): dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert set(by_id) == {full.voice.pk, full.funding.pk, full.formula.pk}
     voice, funding = by_id[full.voice.pk], by_id[full.funding.pk]
-    assert voice["Themes"] == "Having a voice"
+    assert voice["Theme in the report"] == voice["Tagged with"] == "Having a voice"
     assert voice["Quote"] == VOICE and voice["Credit"] == "River"
     assert voice["Storyteller code"] == full.story.storyteller.code
     assert voice["Start (seconds)"] == voice["Start (h:mm:ss)"] == ""  # an untimed transcript
     assert voice["Key quote"] == "yes"
     assert voice["Link to the moment in the public story"] == ""  # the story is not public
-    assert funding["Themes"] == "Barriers; Money"
+    # Money is a sub-theme of Barriers: the report presents the quote under Barriers.
+    assert funding["Theme in the report"] == "Barriers"
+    assert funding["Tagged with"] == "Barriers; Money"
     assert funding["Credit"] == "Anonymous storyteller"
     assert funding["Story"] == "'+1 for co-production"
     assert funding["Storyteller code"] == full.timed.storyteller.code
@@ -354,14 +356,14 @@ def test_excel_workbook_has_the_same_rows_and_an_about_sheet(full):
     sheet = book["Quotes"]
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
-    assert sheet.column_dimensions["C"].width >= 60  # the quote column is wide enough to read
+    assert sheet.column_dimensions["D"].width >= 60  # the quote column is wide enough to read
     values = [
         ["" if value is None else str(value) for value in row]
         for row in sheet.iter_rows(values_only=True)
     ]
     assert values == csv_table
     (funding_row,) = [row for row in sheet.iter_rows(min_row=2) if row[0].value == full.funding.pk]
-    assert funding_row[6].value == 5.25 and funding_row[6].data_type == "n"
+    assert funding_row[7].value == 5.25 and funding_row[7].data_type == "n"
     assert funding_row[-1].hyperlink.target == funding_row[-1].value
 
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
@@ -377,9 +379,9 @@ def test_spreadsheet_files_never_run_a_quote_as_a_formula(full):
     book = xlsx_book(compiled)
 
     (csv_row,) = [row for row in rows[1:] if row[0] == str(full.formula.pk)]
-    assert csv_row[2] == f"'{INJECTION}"
+    assert csv_row[3] == f"'{INJECTION}"
     sheet = book["Quotes"]
-    (cell,) = [row[2] for row in sheet.iter_rows(min_row=2) if row[0].value == full.formula.pk]
+    (cell,) = [row[3] for row in sheet.iter_rows(min_row=2) if row[0].value == full.formula.pk]
     assert cell.value == f"'{INJECTION}" and cell.data_type == "s"
     # The Word document is not a spreadsheet: it quotes the words as they were said.
     found = paragraphs(open_docx(compiled))
