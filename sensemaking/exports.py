@@ -25,11 +25,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from sensemaking.demographics import Demographics, format_percent
-from sensemaking.reports import CompiledReport, ReportQuote
+from sensemaking.reports import KEY_QUOTES, NO_FINDINGS, CompiledReport, ReportQuote
 from stories.text import UNREADABLE, neutralise_formula
 
 SUBJECT = "Community Reporting summary report"
-REMOVED_NOTE = "Some quotes have been removed from this report at their storytellers’ request."
 # Shown before the findings and key quotes; the rest of the text sections come after them.
 OPENING_SECTIONS = ("purpose", "method")
 ACKNOWLEDGEMENTS = "acknowledgements"
@@ -79,7 +78,7 @@ def report_docx(compiled: CompiledReport) -> bytes:
         f"Version {compiled.number}{draft}, {_long_date(compiled.date)}", style="Subtitle"
     )
     if compiled.removed:
-        document.add_paragraph(REMOVED_NOTE)
+        document.add_paragraph(compiled.removed_notice)
 
     opening = [s for s in compiled.sections if s[0] in OPENING_SECTIONS]
     closing = [s for s in compiled.sections if s[0] not in (*OPENING_SECTIONS, ACKNOWLEDGEMENTS)]
@@ -173,7 +172,7 @@ def _add_who(document, who: Demographics, note: str) -> None:
 def _add_findings(document, compiled: CompiledReport) -> None:
     document.add_heading("What did we find out?", level=1)
     if not compiled.themes:
-        document.add_paragraph("There are no themes or findings in this report yet.")
+        document.add_paragraph(NO_FINDINGS)
     for theme in compiled.themes:
         document.add_heading(_clean(theme.name), level=2)
         _add_paragraphs(document, theme.description)
@@ -181,17 +180,13 @@ def _add_findings(document, compiled: CompiledReport) -> None:
             document.add_paragraph("Sub-themes:")
             for name in theme.sub_themes:
                 document.add_paragraph(_clean(name), style="List Bullet")
-        shown = set()
         for finding in theme.findings:
             document.add_paragraph(_clean(finding.statement))
             for quote in finding.quotes:
                 _add_quote(document, quote)
-                shown.add(quote.id)
-        # A key quote that already supports a finding of this theme is not repeated.
-        key_quotes = [quote for quote in theme.key_quotes if quote.id not in shown]
-        if key_quotes:
-            document.add_paragraph("Key quotes:")
-            for quote in key_quotes:
+        if theme.other_key_quotes:
+            document.add_heading(KEY_QUOTES, level=3)
+            for quote in theme.other_key_quotes:
                 _add_quote(document, quote)
 
 

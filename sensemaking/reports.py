@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import partial
 from itertools import zip_longest
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import transaction
@@ -41,6 +42,9 @@ from stories.erasure import Item, delete_files_on_commit
 from stories.models import REDACTED, Consent, Recording, Story, Storyteller
 
 ANONYMOUS = "Anonymous storyteller"
+# Words every rendering (web page, PDF, Word) uses alike.
+NO_FINDINGS = "There are no themes or findings in this report yet."
+KEY_QUOTES = "Key quotes"
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,12 @@ class ReportTheme:
         """The quotes already shown under a finding, so key quotes are not shown twice."""
         return [quote for finding in self.findings for quote in finding.quotes]
 
+    @property
+    def other_key_quotes(self) -> list[ReportQuote]:
+        """The key quotes shown under their own heading: those no finding shows already."""
+        shown = {quote.id for quote in self.finding_quotes}
+        return [quote for quote in self.key_quotes if quote.id not in shown]
+
 
 @dataclass
 class CompiledReport:
@@ -105,6 +115,8 @@ class CompiledReport:
     not_allowed_ids: set[int] = field(default_factory=set)  # every quote consent now keeps out
     who_counted_on: object = None  # the date the "who shared" figures were counted
     fingerprint: str = field(default="")
+    key_quotes_heading: ClassVar[str] = KEY_QUOTES
+    no_findings: ClassVar[str] = NO_FINDINGS
 
     @property
     def charts(self) -> list[tuple[demographics.Table, str]]:
@@ -113,6 +125,14 @@ class CompiledReport:
             (table, demographics.bar_chart_svg(table, id_prefix=f"chart-{self.version.pk}"))
             for table in self.who.tables
         ]
+
+    @property
+    def removed_notice(self) -> str:
+        """Say how many of this version's quotes were removed at storytellers' request."""
+        n = self.removed
+        if n == 1:
+            return "1 quote from this version was removed at the storyteller’s request."
+        return f"{n} quotes from this version were removed at the storytellers’ request."
 
     @property
     def who_note(self) -> str:

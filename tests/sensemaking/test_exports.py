@@ -14,7 +14,6 @@ from docx.oxml.ns import qn
 from sensemaking import services
 from sensemaking.exports import (
     QUOTE_COLUMNS,
-    REMOVED_NOTE,
     hms,
     quotes_csv,
     quotes_xlsx,
@@ -192,7 +191,7 @@ def test_word_document_has_the_reports_structure_in_real_heading_styles(full):
     ]
     assert ("List Bullet", "Money") in found  # Barriers' sub-theme
     assert ("Normal", "And what it cost people.") in found
-    assert REMOVED_NOTE not in all_text(document)
+    assert "removed at the storyteller" not in all_text(document)
 
     properties = document.core_properties
     assert properties.title == "Value of co-production"
@@ -385,7 +384,7 @@ def test_spreadsheet_files_never_run_a_quote_as_a_formula(full):
     assert cell.value == f"'{INJECTION}" and cell.data_type == "s"
     # The Word document is not a spreadsheet: it quotes the words as they were said.
     found = paragraphs(open_docx(compiled))
-    key_quotes = found.index(("Normal", "Key quotes:"))
+    key_quotes = found.index(("Heading 3", "Key quotes"))
     assert found[key_quotes + 1] == ("Quote", f"“{INJECTION}”\n— Anonymous storyteller")
 
 
@@ -414,7 +413,8 @@ def test_withdrawn_quote_consent_removes_the_words_from_every_output(full, team)
     book = xlsx_book(after)
 
     assert VOICE not in all_text(document)
-    assert REMOVED_NOTE in [text for _, text in paragraphs(document)]
+    assert after.removed_notice in [text for _, text in paragraphs(document)]
+    assert after.removed_notice.startswith("1 quote from this version was removed")
     assert ("Normal", "People felt heard.") in paragraphs(document)  # the finding itself stays
     assert VOICE not in content.decode("utf-8-sig")
     assert {row[0] for row in rows[1:]} == {str(full.funding.pk), str(full.formula.pk)}

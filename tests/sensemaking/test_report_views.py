@@ -479,3 +479,28 @@ def test_extracts_are_cut_again_from_each_new_listener_copy(
     assert not fresh.file  # queued, to be cut from the new copy
     assert cut_clip.call(fresh.pk) == "cut"
     assert "<audio" in page(client, "report", spoken.slug).content.decode()
+
+
+def test_key_quotes_no_finding_shows_are_labelled_as_key_quotes_on_the_page_and_in_the_pdf(
+    client, reported, story, team, workshop
+):
+    highlight_phrase(
+        workshop,
+        story,
+        "Funding forms were the hardest part",
+        [reported.theme],
+        by=team.facilitator,
+        key=True,
+    )
+    client.force_login(team.facilitator)
+    html = page(client, "report", reported.report.slug).content.decode()
+    # Under its own heading, after the finding, not read as support for the finding.
+    finding, heading = html.index("People felt heard."), html.index(">Key quotes</h4>")
+    assert finding < heading < html.index("Funding forms were the hardest part")
+    assert html.count("Co-production gave me a voice") == 1  # the finding's quote, once
+
+    url = reverse("sensemaking:report-pdf", args=[reported.report.slug, "1.0"])
+    client.post(url)
+    render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
+    text = pdf_text(client.get(url))
+    assert text.index("People felt heard.") < text.index("Key quotes") < text.index("Funding forms")
