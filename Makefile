@@ -13,7 +13,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Devanagari, ...) and for emoji, so a PDF prints every name as it was written.
 APT_PACKAGES := ffmpeg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
 	fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
-TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
+# LibreOffice (headless) renders the Word reports in the tests, as a person opening them would.
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium libreoffice-writer-nogui
 
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/corpro
 DEMO_ENV := DEBUG=1 DEMO_MODE=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 MEDIA_ROOT=$(CURDIR)/media

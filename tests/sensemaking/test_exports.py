@@ -2,6 +2,7 @@
 
 import csv
 import io
+import subprocess
 import zipfile
 from types import SimpleNamespace
 
@@ -10,6 +11,7 @@ import openpyxl
 import pytest
 from django.http import HttpResponse
 from docx.oxml.ns import qn
+from pypdf import PdfReader
 
 from sensemaking import services
 from sensemaking.exports import (
@@ -128,9 +130,18 @@ def paragraphs(document) -> list[tuple[str, str]]:
     return [(paragraph.style.name, paragraph.text) for paragraph in document.paragraphs]
 
 
+def pictures(document) -> dict[str, str]:
+    """Map each picture's title to its alternative text."""
+    return {
+        element.get("title"): element.get("descr")
+        for element in document.element.body.xpath(".//wp:docPr")
+    }
+
+
 def all_text(document) -> str:
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
+    described = list(pictures(document).values())
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells + described)
 
 
 def tables_by_heading(document) -> dict[str, list[list[str]]]:
@@ -258,9 +269,9 @@ def test_word_document_says_so_when_there_are_too_few_storytellers_to_describe(r
     assert document.tables == []
 
 
-def test_word_document_shows_demographic_tables_with_small_numbers_hidden(
-    team, story, workshop, reported
-):
+@pytest.fixture
+def counted(team, story, workshop, reported):
+    """A draft report whose ten storytellers gave enough answers for a chart of their gender."""
     # Ten storytellers: five women, one man, four who did not say; two of the women are White
     # British and nobody else gave an ethnicity.
     answers = [{"gender": "woman", "ethnicity": "white_british"}] * 2
@@ -285,8 +296,11 @@ def test_word_document_shows_demographic_tables_with_small_numbers_hidden(
         by=team.facilitator,
         workshops=[workshop],
     )
+    return compile_report(draft)
 
-    document = open_docx(compile_report(draft))
+
+def test_word_document_shows_demographic_tables_with_small_numbers_hidden(counted):
+    document = open_docx(counted)
     found = paragraphs(document)
     tables = tables_by_heading(document)
 
@@ -307,7 +321,8 @@ def test_word_document_shows_demographic_tables_with_small_numbers_hidden(
     gender = found.index(("Heading 2", "Storytellers' gender"))
     following = [text for _, text in found[gender + 1 : gender + 5]]
     assert any("fewer than 5 storytellers" in text for text in following)
-    assert any("Of about 10 storytellers: Woman: 5 (50%)." in text for text in following)
+    # The chart is a picture whose alternative text gives its numbers in words.
+    assert "Of about 10 storytellers: Woman: 5 (50%)." in pictures(document)["Storytellers' gender"]
     # Every ethnicity count is too small to show, so that heading has notes and no table.
     assert "Storytellers' ethnicity" not in tables
     ethnicity = found.index(("Heading 2", "Storytellers' ethnicity"))
@@ -425,3 +440,34 @@ def test_withdrawn_quote_consent_removes_the_words_from_every_output(full, team)
         full.formula.pk,
     ]
     assert Quote.objects.filter(pk=full.voice.pk).exists()  # kept, just no longer usable
+
+
+def test_word_document_is_a4_numbered_with_contents_and_charts_when_libreoffice_renders_it(
+    counted, tmp_path
+):
+    source = tmp_path / "report.docx"
+    source.write_bytes(report_docx(counted))
+    # LibreOffice opens it as Word would, without repair, and lays it out as a PDF.
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    reader = PdfReader(tmp_path / "report.pdf")
+    pages = reader.pages
+    assert 2 <= len(pages) <= 6
+    for page in pages:  # A4 is 595 x 842 points
+        assert (round(page.mediabox.width), round(page.mediabox.height)) == (595, 842)
+    texts = [page.extract_text() for page in pages]
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+    contents = texts[0][texts[0].index("Contents") :]
+    for heading in ("Who shared their stories?", "Storytellers' gender", "What did we find out?"):
+        assert heading in contents
+    # The gender chart is drawn as a picture on the page that has its heading.
+    (chart_page,) = [
+        page for page, text in zip(pages, texts, strict=True) if "Storytellers' gender\n" in text
+    ]
+    assert any(image.image.width >= 800 for image in chart_page.images)
+    styles = docx.Document(source).styles
+    assert styles["Normal"].font.name == "Arial" and styles["Heading 1"].font.name == "Arial"
