@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from sensemaking import word
-from sensemaking.demographics import Demographics, bar_chart_png, format_percent
+from sensemaking.demographics import bar_chart_png, format_percent
 from sensemaking.reports import KEY_QUOTES, NO_FINDINGS, CompiledReport, ReportQuote
 from stories.text import UNREADABLE, neutralise_formula
 
@@ -87,7 +87,7 @@ def report_docx(compiled: CompiledReport) -> bytes:
     acknowledgements = next((s[2] for s in compiled.sections if s[0] == ACKNOWLEDGEMENTS), "")
     for _, heading, text in opening:
         _add_section(headings, heading, text)
-    _add_who(headings, compiled.who, compiled.who_note)
+    _add_who(headings, compiled)
     _add_findings(headings, compiled)
     for _, heading, text in closing:
         _add_section(headings, heading, text)
@@ -139,7 +139,8 @@ def _add_paragraphs(document, text: str) -> None:
             document.add_paragraph(block.strip())
 
 
-def _add_who(headings: word.Headings, who: Demographics, note: str) -> None:
+def _add_who(headings: word.Headings, compiled: CompiledReport) -> None:
+    who, note = compiled.who, compiled.who_note
     document = headings.document
     headings.add("Who shared their stories?", level=1)
     if who.total == 0:
@@ -152,7 +153,9 @@ def _add_who(headings: word.Headings, who: Demographics, note: str) -> None:
         return
     document.add_paragraph(f"{who.total_display} shared their stories.")
     document.add_paragraph(note)
-    for table in who.tables:
+    for shared in compiled.shared_notes:
+        document.add_paragraph(shared)
+    for table, _, notes in compiled.charts:
         headings.add(table.heading, level=2)
         if not table.hidden:
             # The chart, with the table's words as its alternative text; then its numbers.
@@ -177,8 +180,8 @@ def _add_who(headings: word.Headings, who: Demographics, note: str) -> None:
                 description=table.text_alternative,
                 numeric={1, 2},
             )
-        for note in table.notes:
-            document.add_paragraph(note)
+        for own in notes:
+            document.add_paragraph(own)
 
 
 def _add_findings(headings: word.Headings, compiled: CompiledReport) -> None:

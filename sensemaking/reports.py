@@ -119,12 +119,28 @@ class CompiledReport:
     no_findings: ClassVar[str] = NO_FINDINGS
 
     @property
-    def charts(self) -> list[tuple[demographics.Table, str]]:
-        """Each "who shared" table with its SVG bar chart, for the web page and the PDF."""
+    def charts(self) -> list[tuple[demographics.Table, str, tuple[str, ...]]]:
+        """Each "who shared" table with its SVG bar chart and the notes only it has."""
+        shared = set(self.shared_notes)
         return [
-            (table, demographics.bar_chart_svg(table, id_prefix=f"chart-{self.version.pk}"))
+            (
+                table,
+                demographics.bar_chart_svg(table, id_prefix=f"chart-{self.version.pk}"),
+                tuple(note for note in table.notes if note not in shared),
+            )
             for table in self.who.tables
         ]
+
+    @property
+    def shared_notes(self) -> tuple[str, ...]:
+        """The notes every shown "who shared" table has (say, how numbers are rounded).
+
+        Every rendering says them once, before the tables, instead of under each one.
+        """
+        shown = [table for table in self.who.tables if not table.hidden]
+        if len(shown) < 2:
+            return ()
+        return tuple(note for note in shown[0].notes if all(note in t.notes for t in shown))
 
     @property
     def removed_notice(self) -> str:

@@ -302,6 +302,10 @@ def counted(team, story, workshop, reported):
 def test_word_document_shows_demographic_tables_with_small_numbers_hidden(counted):
     document = open_docx(counted)
     found = paragraphs(document)
+    # How numbers are rounded is said once, before the tables, not under each one.
+    rounded = [text for _, text in found if text.startswith("Numbers are rounded")]
+    assert len(rounded) == 1
+    assert found.index(("Normal", rounded[0])) < found.index(("Heading 2", "Storytellers' gender"))
     tables = tables_by_heading(document)
 
     assert ("Normal", "About 10 storytellers shared their stories.") in found

@@ -1,6 +1,7 @@
 """Report pages and outputs: who may see and change what, and consent in every output."""
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -437,11 +438,23 @@ def test_the_pdf_draws_the_charts_of_who_shared_their_stories(client, team):
     url = reverse("sensemaking:report-pdf", args=[version.report.slug, "1.0"])
     client.post(url)
     render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
-    text = pdf_text(client.get(url))
+    reader = PdfReader(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    pages = [page.extract_text() for page in reader.pages]
+    text = " ".join(pages)
     assert "Storytellers' gender" in text
     # The chart labels its bars "50% (5)"; the table and the text alternative write it otherwise.
     assert "50% (5)" in text
     assert "Being heard" in text
+    # A cover without a page number, then a contents page giving each section's page.
+    assert "Ten" in pages[0] and "Page 1 of" not in pages[0]
+    contents = reader.pages[1].extract_text(extraction_mode="layout")
+    assert contents.lstrip().startswith("Contents")
+    for heading in ("Who shared their stories?", "Being heard", "Acknowledgements and co-authors"):
+        page_number = next(number for number, words in enumerate(pages[2:], 3) if heading in words)
+        assert re.search(rf"{re.escape(heading)}[ .]+{page_number}\n", contents), heading
+    # How numbers are rounded is said once for every chart, not under each one.
+    rounding = "Numbers are rounded to the nearest"
+    assert text.count(rounding) == 1
 
 
 def test_report_pages_read_a_fixed_number_of_queries(
