@@ -29,9 +29,6 @@ from sensemaking.reports import KEY_QUOTES, NO_FINDINGS, CompiledReport, ReportQ
 from stories.text import UNREADABLE, neutralise_formula
 
 SUBJECT = "Community Reporting summary report"
-# Shown before the findings and key quotes; the rest of the text sections come after them.
-OPENING_SECTIONS = ("purpose", "method")
-ACKNOWLEDGEMENTS = "acknowledgements"
 
 QUOTE_COLUMNS = (  # (heading, width in characters for the Excel file)
     ("Quote id", 10),
@@ -82,19 +79,16 @@ def report_docx(compiled: CompiledReport) -> bytes:
         document.add_paragraph(compiled.removed_notice)
     contents = document.add_paragraph("Contents", style="TOC Heading")
 
-    opening = [s for s in compiled.sections if s[0] in OPENING_SECTIONS]
-    closing = [s for s in compiled.sections if s[0] not in (*OPENING_SECTIONS, ACKNOWLEDGEMENTS)]
-    acknowledgements = next((s[2] for s in compiled.sections if s[0] == ACKNOWLEDGEMENTS), "")
-    for _, heading, text in opening:
+    for _, heading, text in compiled.opening_sections:
         _add_section(headings, heading, text)
     _add_who(headings, compiled)
     _add_findings(headings, compiled)
-    for _, heading, text in closing:
+    for _, heading, text in compiled.closing_sections:
         _add_section(headings, heading, text)
     if compiled.value_headings and compiled.value_rows:
         headings.add("Value for all", level=1)
         _add_table(document, compiled.value_headings, compiled.value_rows, caption="Value for all")
-    _add_acknowledgements(headings, compiled, acknowledgements)
+    _add_acknowledgements(headings, compiled)
     headings.contents_after(contents)
 
     buffer = io.BytesIO()
@@ -213,23 +207,18 @@ def _add_quote(document, quote: ReportQuote) -> None:
     paragraph.add_run(f"— {_clean(quote.credit)}")
 
 
-def _add_acknowledgements(headings: word.Headings, compiled: CompiledReport, text: str) -> None:
+def _add_acknowledgements(headings: word.Headings, compiled: CompiledReport) -> None:
     document = headings.document
-    people = [
-        ("Co-authors", compiled.co_authors),
-        ("Storytellers who chose to be credited", compiled.storyteller_credits),
-        ("Peer interviewers", compiled.interviewers),
-        ("Sense-making facilitators", compiled.facilitators),
-    ]
-    if not text and not any(names for _, names in people):
+    if not compiled.acknowledgements and not compiled.credits:
         return
     headings.add("Acknowledgements and co-authors", level=1)
-    _add_paragraphs(document, text)
-    for heading, names in people:
-        if names:
-            headings.add(heading, level=2)
-            for name in names:
-                document.add_paragraph(_clean(name), style="List Bullet")
+    _add_paragraphs(document, compiled.acknowledgements)
+    for heading, names in compiled.credits:
+        headings.add(heading, level=2)
+        for name in names:
+            document.add_paragraph(_clean(name), style="List Bullet")
+        if names is compiled.storyteller_credits:
+            document.add_paragraph(compiled.unnamed_storytellers)
 
 
 def _add_table(

@@ -45,6 +45,11 @@ ANONYMOUS = "Anonymous storyteller"
 # Words every rendering (web page, PDF, Word) uses alike.
 NO_FINDINGS = "There are no themes or findings in this report yet."
 KEY_QUOTES = "Key quotes"
+# The seed report's order: purpose and method, who shared, the findings, then the other text
+# sections (challenges), the value table and the acknowledgements.
+OPENING_SECTIONS = ("purpose", "method")
+ACKNOWLEDGEMENTS = "acknowledgements"
+UNNAMED_STORYTELLERS = "And the storytellers who chose not to be named."
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,34 @@ class CompiledReport:
         if len(shown) < 2:
             return ()
         return tuple(note for note in shown[0].notes if all(note in t.notes for t in shown))
+
+    @property
+    def opening_sections(self) -> list[tuple[str, str, str]]:
+        """The text sections before "Who shared their stories?": (anchor, heading, text)."""
+        return [section for section in self.sections if section[0] in OPENING_SECTIONS]
+
+    @property
+    def closing_sections(self) -> list[tuple[str, str, str]]:
+        """The text sections after the findings and before the value table."""
+        placed = (*OPENING_SECTIONS, ACKNOWLEDGEMENTS)
+        return [section for section in self.sections if section[0] not in placed]
+
+    @property
+    def acknowledgements(self) -> str:
+        return next((text for anchor, _, text in self.sections if anchor == ACKNOWLEDGEMENTS), "")
+
+    @property
+    def credits(self) -> list[tuple[str, list[str]]]:
+        """Who to credit, under the headings every rendering uses, leaving out empty groups."""
+        groups = [
+            ("Co-authors", self.co_authors),
+            ("Storytellers who chose to be credited", self.storyteller_credits),
+            ("Peer interviewers", self.interviewers),
+            ("Sense-making facilitators", self.facilitators),
+        ]
+        return [(heading, names) for heading, names in groups if names]
+
+    unnamed_storytellers: ClassVar[str] = UNNAMED_STORYTELLERS
 
     @property
     def removed_notice(self) -> str:

@@ -517,3 +517,48 @@ def test_key_quotes_no_finding_shows_are_labelled_as_key_quotes_on_the_page_and_
     render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
     text = pdf_text(client.get(url))
     assert text.index("People felt heard.") < text.index("Key quotes") < text.index("Funding forms")
+
+
+def test_the_page_the_pdf_and_the_word_file_have_the_same_sections_in_the_same_order(
+    client, reported, team
+):
+    version = services.edit_report(
+        report=reported.report,
+        based_on=f"{reported.version.pk}:{reported.version.lock_version}",
+        by=team.facilitator,
+        workshops=list(reported.version.workshops.all()),
+        purpose="Why we asked.",
+        method="How we asked.",
+        challenges="What was hard.",
+        acknowledgements="Thank you.",
+    )
+    expected = [
+        "What was the purpose of this research?",
+        "What did we do?",
+        "Who shared their stories?",
+        "What did we find out?",
+        "Challenges",
+        "Acknowledgements and co-authors",
+    ]
+    client.force_login(team.facilitator)
+    slug = reported.report.slug
+    html = page(client, "report", slug).content.decode()
+    headings = [
+        heading.replace("&#x27;", "'")
+        for heading in re.findall(r'<h2 id="[a-z-]+-heading">([^<]+)</h2>', html)
+    ]
+    assert [heading for heading in headings if heading in expected] == expected
+
+    url = reverse("sensemaking:report-pdf", args=[slug, version.number])
+    client.post(url)
+    render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
+    text = pdf_text(client.get(url))
+    body = text[text.index("Why we asked.") - 60 :]  # after the cover and contents
+    assert [body.index(heading) for heading in expected] == sorted(
+        body.index(heading) for heading in expected
+    )
+
+    docx_url = reverse("sensemaking:report-docx", args=[slug, version.number])
+    document = Document(io.BytesIO(client.get(docx_url).content))
+    chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert chapters == expected
