@@ -65,8 +65,11 @@ def hms(seconds: float | None) -> str:
 # Word --------------------------------------------------------------------------------------------
 
 
-def report_docx(compiled: CompiledReport) -> bytes:
-    """Return the report as a Word document to edit further: A4, real headings, tables, charts."""
+def report_docx(compiled: CompiledReport, *, extracts=(), base_url: str = "") -> bytes:
+    """Return the report as a Word document to edit further: A4, real headings, tables, charts.
+
+    `extracts` (reports.playlist) are listed at the end with links made absolute by `base_url`.
+    """
     document = word.new_document()
     headings = word.Headings(document)
     _describe_document(document, compiled)
@@ -89,6 +92,16 @@ def report_docx(compiled: CompiledReport) -> bytes:
         headings.add("Value for all", level=1)
         _add_table(document, compiled.value_headings, compiled.value_rows, caption="Value for all")
     _add_acknowledgements(headings, compiled)
+    if extracts:
+        headings.add("Listen to extracts", level=1)
+        document.add_paragraph(
+            "Short extracts from the stories, in the storytellers' own voices. "
+            "Open a link to listen."
+        )
+        for extract in extracts:
+            item = document.add_paragraph(style="List Number")
+            word.add_link(item, urljoin(base_url, extract.path), f"“{_clean(extract.text)}”")
+            item.add_run(f" — {_clean(extract.credit)}")
     headings.contents_after(contents)
 
     buffer = io.BytesIO()

@@ -23,7 +23,7 @@ from sensemaking import exports, refiqda, services
 from sensemaking.forms import CodebookImportForm, NewReportForm, PublishForm, ReportForm
 from sensemaking.models import Quote, Report, ReportFile, ReportVersion
 from sensemaking.querysets import RUNNERS
-from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
+from sensemaking.reports import CompiledReport, compile_report, key_quote_clips, playlist
 from sensemaking.tasks import render_report_pdf
 from stories.access import Use
 from stories.idempotency import once_per_key
@@ -112,7 +112,7 @@ def report_detail(request, slug, number=None):
     report = _report(request, slug)
     version = _version(request, report, number)
     compiled = compile_report(version)
-    clips = key_quote_clips(compiled)
+    extracts = playlist(compiled)
     versions = list(
         ReportVersion.objects.visible_to(request.user)
         .filter(report=report)
@@ -126,8 +126,8 @@ def report_detail(request, slug, number=None):
             "report": report,
             "version": version,
             "compiled": compiled,
-            "playlist": [clip for clip in clips if clip.file],
-            "clips_pending": any(not clip.file and not clip.error for clip in clips),
+            "playlist": [extract for extract in extracts if extract.ready],
+            "clips_pending": any(not extract.ready for extract in extracts),
             "versions": versions,
             "runs": runs,
             "curates": _curates(request, report),
@@ -291,7 +291,9 @@ def report_docx(request, slug, number):
     report = _report(request, slug)
     compiled = compile_report(_version(request, report, number))
     return _download(
-        exports.report_docx(compiled),
+        exports.report_docx(
+            compiled, extracts=playlist(compiled), base_url=request.build_absolute_uri("/")
+        ),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _filename(compiled, "docx"),
     )
@@ -351,8 +353,18 @@ def report_clip(request, slug, number, clip_pk):
     report = _report(request, slug)
     compiled = compile_report(_version(request, report, number))
     clip = next((clip for clip in key_quote_clips(compiled) if clip.pk == int(clip_pk)), None)
-    if clip is None or not clip.file:
+    if clip is None or clip.error:
         raise Http404
+    if not clip.file:
+        # Listed in the PDF and Word file before it was cut: say so, as players are told.
+        response = HttpResponse(
+            "This extract is being prepared. Try again in a minute.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        response["Cache-Control"] = "no-store"
+        return response
     return stream_file(request, clip.file, "audio/mpeg")
 
 

@@ -30,6 +30,7 @@ from sensemaking.models import (
     Finding,
     Quote,
     QuoteTheme,
+    Report,
     ReportClip,
     ReportFile,
     ReportVersion,
@@ -571,6 +572,37 @@ def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
             clips[key].report_quote = quote
             result.append(clips[key])
     return result
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One entry of a report's playlist: a key quote's extract, cut or being cut."""
+
+    clip_id: int
+    text: str
+    credit: str
+    path: str  # the extract's address, under the report version's own
+    ready: bool
+
+
+def playlist(compiled: CompiledReport) -> list[Extract]:
+    """The report's extracts in its order, for the web page, the PDF and the Word file.
+
+    An extract that could not be cut is left out; one being cut is listed, as its address
+    answers "being prepared" until it is ready.
+    """
+    slug = Report.objects.only("slug").get(pk=compiled.version.report_id).slug
+    return [
+        Extract(
+            clip_id=clip.pk,
+            text=clip.report_quote.text,
+            credit=clip.report_quote.credit,
+            path=reverse("sensemaking:report-clip", args=[slug, compiled.number, clip.pk]),
+            ready=bool(clip.file),
+        )
+        for clip in key_quote_clips(compiled)
+        if not clip.error
+    ]
 
 
 def refresh_outputs(version: ReportVersion) -> None:

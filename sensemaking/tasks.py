@@ -50,7 +50,7 @@ def render_report_pdf(file_id: int, base_url: str) -> str:
     """Lay out the compiled report with WeasyPrint and store the PDF, reporting progress."""
     from weasyprint import HTML  # a heavy import, needed only by the worker
 
-    from sensemaking.reports import compile_report
+    from sensemaking.reports import compile_report, playlist
 
     pdf = ReportFile.objects.select_related("version__report").filter(pk=file_id).first()
     if pdf is None:
@@ -69,7 +69,8 @@ def render_report_pdf(file_id: int, base_url: str) -> str:
         return "stale"
     try:
         html = render_to_string(
-            "sensemaking/report_pdf.html", {"compiled": compiled, "base_url": base_url}
+            "sensemaking/report_pdf.html",
+            {"compiled": compiled, "base_url": base_url, "extracts": playlist(compiled)},
         )
         _progress(pdf, 30, "Laying out the pages")
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()

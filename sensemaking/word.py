@@ -14,6 +14,7 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -199,3 +200,15 @@ def align_numbers(table, columns: set[int]) -> None:
             if index in columns:
                 for paragraph in cell.paragraphs:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def add_link(paragraph, url: str, text: str) -> None:
+    """Add a hyperlink to `url` showing `text`, underlined in the link colour."""
+    part = paragraph.part
+    relation = part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = _element("w:hyperlink", {"r:id": relation})
+    run = paragraph.add_run(text)
+    run.font.underline = True
+    run.font.color.rgb = ACCENT
+    link.append(run._r)
+    paragraph._p.append(link)

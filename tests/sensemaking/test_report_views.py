@@ -562,3 +562,34 @@ def test_the_page_the_pdf_and_the_word_file_have_the_same_sections_in_the_same_o
     document = Document(io.BytesIO(client.get(docx_url).content))
     chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert chapters == expected
+
+
+def test_the_pdf_and_word_file_list_the_extracts_with_links_that_play(client, spoken):
+    (clip,) = ReportClip.objects.all()
+    path = reverse("sensemaking:report-clip", args=[spoken.slug, "1.0", clip.pk])
+    # Listed before it is cut, its link says it is being prepared rather than "not found".
+    response = client.get(path)
+    assert response.status_code == 503 and b"being prepared" in response.content
+
+    url = reverse("sensemaking:report-pdf", args=[spoken.slug, "1.0"])
+    client.post(url)
+    render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
+    reader = PdfReader(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Listen to extracts" in text and QUOTE in text
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    ]
+    assert f"http://testserver{path}" in links
+
+    document = Document(io.BytesIO(page(client, "report-docx", spoken.slug, "1.0").content))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-1] == "Listen to extracts"
+    targets = [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
+    assert f"http://testserver{path}" in targets
+
+    cut_clip.call(clip.pk)
+    assert client.get(path)["Content-Type"] == "audio/mpeg"
