@@ -583,6 +583,35 @@ class Extract:
     credit: str
     path: str  # the extract's address, under the report version's own
     ready: bool
+    seconds: float  # how long it plays
+
+
+def chapters(extracts: list[Extract]) -> list[tuple[float, float, str]]:
+    """Each extract's (start, end, title) in the one audio file that plays them all in order.
+
+    Both the file's own chapters and its WebVTT chapters file are written from this.
+    """
+    result, start = [], 0.0
+    for number, extract in enumerate(extracts, start=1):
+        words = extract.text if len(extract.text) <= 80 else extract.text[:79].rstrip() + "…"
+        result.append((start, start + extract.seconds, f"{number}. “{words}” — {extract.credit}"))
+        start += extract.seconds
+    return result
+
+
+def chapters_vtt(extracts: list[Extract]) -> str:
+    """The extracts' chapters as a WebVTT file, for players that show chapters."""
+    cues = ["WEBVTT", ""]
+    for number, (start, end, title) in enumerate(chapters(extracts), start=1):
+        cues += [str(number), f"{_vtt_time(start)} --> {_vtt_time(end)}", title, ""]
+    return "\n".join(cues)
+
+
+def _vtt_time(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    return f"{hours:02}:{minutes:02}:{millis // 1000:02}.{millis % 1000:03}"
 
 
 def playlist(compiled: CompiledReport) -> list[Extract]:
@@ -599,6 +628,7 @@ def playlist(compiled: CompiledReport) -> list[Extract]:
             credit=clip.report_quote.credit,
             path=reverse("sensemaking:report-clip", args=[slug, compiled.number, clip.pk]),
             ready=bool(clip.file),
+            seconds=clip.end_seconds - clip.start_seconds,
         )
         for clip in key_quote_clips(compiled)
         if not clip.error

@@ -1,7 +1,9 @@
 """Report pages and outputs: who may see and change what, and consent in every output."""
 
 import io
+import json
 import re
+import subprocess
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +21,7 @@ from pypdf import PdfReader
 from sensemaking import services
 from sensemaking.models import ReportClip, ReportFile
 from sensemaking.reports import compile_report, key_quote_clips
-from sensemaking.tasks import cut_clip, render_report_pdf
+from sensemaking.tasks import cut_clip, make_playlist, render_report_pdf
 from stories import services as story_services
 from stories.models import Membership, Transcript
 from stories.tasks import make_listener_copy
@@ -593,3 +595,87 @@ def test_the_pdf_and_word_file_list_the_extracts_with_links_that_play(client, sp
 
     cut_clip.call(clip.pk)
     assert client.get(path)["Content-Type"] == "audio/mpeg"
+
+
+def test_every_extract_downloads_as_one_audio_file_with_a_chapter_each(
+    client, spoken, team, media_files, tmp_path, django_capture_on_commit_callbacks
+):
+    # A second story, so the file joins two extracts.
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    story_services.add_transcript(
+        story=story,
+        parsed=parse_transcript_file(CLIP_VTT, "talk.vtt"),
+        by=team.interviewer,
+        origin=Transcript.Origin.UPLOADED,
+    )
+    with media_files["wav"].open("rb") as handle:
+        recording = story_services.upload_recording(
+            story=story, upload=File(handle, name="talk.wav"), by=team.interviewer
+        )
+    make_playable(recording)
+    story_services.publish_story(story=story, by=team.curator)
+    workshop = spoken.version.workshops.get()
+    services.set_workshop_stories(
+        workshop=workshop, stories=[spoken.story, story], by=team.facilitator
+    )
+    (theme,) = services.themes_named(team.project, ["Having a voice"])
+    highlight_phrase(
+        workshop, story, "It changed how I see services", [theme], by=team.facilitator, key=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.edit_report(
+            report=spoken.version.report,
+            based_on=f"{spoken.version.pk}:{spoken.version.lock_version}",
+            by=team.facilitator,
+            workshops=[workshop],
+            change_note="A second story.",
+        )
+        version = services.publish_report(version=version, by=team.curator)
+    for clip in ReportClip.objects.all():
+        cut_clip.call(clip.pk)
+    html = page(client, "report", spoken.slug).content.decode()
+    assert "Download every extract as one audio file" in html
+
+    url = reverse("sensemaking:report-playlist", args=[spoken.slug, version.number])
+    assert b"Make the audio file of every extract" in client.get(url).content
+    client.post(url)
+    made = ReportFile.objects.get(kind=ReportFile.Kind.PLAYLIST)
+    make_playlist.call(made.pk)
+    response = client.get(url)
+    assert response["Content-Type"] == "audio/mp4"
+    joined = tmp_path / "extracts.m4a"
+    joined.write_bytes(b"".join(response.streaming_content))
+    probed = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-print_format", "json", "-show_chapters",
+             "-show_format", str(joined)],
+            check=True, capture_output=True,
+        ).stdout
+    )  # fmt: skip
+    titles = [chapter["tags"]["title"] for chapter in probed["chapters"]]
+    assert len(titles) == 2
+    assert titles[0].startswith("1. “Co-production gave me a voice") and "River" in titles[0]
+    assert titles[1].startswith("2. “It changed how I see services")
+    assert "title" in probed["format"]["tags"]  # the file names the report, nothing else
+    assert set(probed["format"]["tags"]) <= {
+        "title",
+        "major_brand",
+        "minor_version",
+        "compatible_brands",
+        "encoder",
+    }
+
+    vtt = client.get(reverse("sensemaking:report-chapters", args=[spoken.slug, version.number]))
+    cues = vtt.content.decode().split("\n\n")
+    assert cues[0] == "WEBVTT" and len(cues[1:]) >= 2
+    end_of_first = float(probed["chapters"][0]["end_time"])
+    assert f"--> 00:00:{end_of_first:06.3f}" in cues[1]
+
+    # Consent to publish the audio of one story is withdrawn: the joined file goes at once.
+    stored = Path(ReportFile.objects.get(kind=ReportFile.Kind.PLAYLIST).file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        story_services.change_consent_scopes(
+            story=story, scopes={**ALL_SCOPES, "publish_audio": False}, by=team.curator
+        )
+    assert not ReportFile.objects.filter(kind=ReportFile.Kind.PLAYLIST).exists()
+    assert not stored.exists()
