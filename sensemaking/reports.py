@@ -30,7 +30,6 @@ from sensemaking.models import (
     Finding,
     Quote,
     QuoteTheme,
-    Report,
     ReportClip,
     ReportFile,
     ReportVersion,
@@ -620,7 +619,7 @@ def playlist(compiled: CompiledReport) -> list[Extract]:
     An extract that could not be cut is left out; one being cut is listed, as its address
     answers "being prepared" until it is ready.
     """
-    slug = Report.objects.only("slug").get(pk=compiled.version.report_id).slug
+    slug = compiled.version.report.slug  # loaded with the version by every caller
     return [
         Extract(
             clip_id=clip.pk,
