@@ -149,3 +149,65 @@ def test_search_takes_a_bounded_number_of_queries(
     # marks 1, the page's passages 1 + marks 1 = 15
     with django_assert_max_num_queries(15):
         assert "3 quotes" in search(client, workshop, "co-production or forms or lived")
+
+
+SQLITE_CHECK = """
+from django.test import Client
+from django.urls import reverse
+from sensemaking import services
+from tests.factories import (
+    ALL_SCOPES, Team, highlight_phrase, make_project, make_story, redact_words,
+)
+from tests.sensemaking.conftest import TEXT
+team = Team(make_project())
+story = make_story(
+    team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted", transcript=TEXT
+)
+workshop = services.create_workshop(
+    project=team.project, title="W", by=team.facilitator, stories=[story]
+)
+quote = highlight_phrase(workshop, story, "I lived at 14 Brook Lane then", by=team.facilitator)
+quote.note = "Said <b>twice</b>"
+quote.save()
+redact_words(story, "Brook Lane", by=team.curator)
+client = Client()
+client.force_login(team.facilitator)
+url = reverse("sensemaking:search", args=[workshop.pk])
+def page(q):
+    return client.get(url, {"q": q}).content.decode()
+print("FOUND", "1 quote and 1 transcript passage match" in page("LIVED"))
+print("BOTH", "1 quote and 0 transcript passages match" in page("lived twice"))
+print("MARKED", "I <mark>lived</mark> at 14 [redacted] then" in page("lived"))
+print("NOTE", "Said &lt;b&gt;<mark>twice</mark>&lt;/b&gt;" in page("twice"))
+print("REDACTED", "0 quotes and 0 transcript passages match" in page("Brook"))
+print("EVERY", "0 quotes and 0 transcript passages match" in page("lived funding"))
+"""
+
+
+def test_the_sqlite_demo_searches_every_word_and_never_redacted_ones(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'search.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "ALLOWED_HOSTS": "testserver",
+    }
+    for args in (["migrate", "--noinput"], ["shell", "-c", SQLITE_CHECK]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line.split(" ", 1) for line in result.stdout.splitlines() if " " in line]
+    output = {key: value for key, value in lines if key.isupper()}
+    assert output == dict.fromkeys(["FOUND", "BOTH", "MARKED", "NOTE", "REDACTED", "EVERY"], "True")
