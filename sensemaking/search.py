@@ -21,6 +21,7 @@ from stories.search import HEADLINE_OPTIONS, START, STOP, mark_headline, simple_
 
 # Quotes are short: the whole of one is shown, with its matches marked.
 WHOLE = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+# A paragraph up to this long is shown whole; a longer one by its best fragments.
 SNIPPET_CHARS = 220
 # What a quote needs to have its redacted words hidden, and no more.
 QUOTE_FIELDS = ["pk", "story_id", "transcript_id", "char_start", "char_end", "text", "note"]
@@ -157,11 +158,22 @@ def passage_page(ids: list[int], query: str) -> list[Segment]:
         with connection.cursor() as cursor:
             cursor.execute(
                 """
-                SELECT s.id, ts_headline(%s::regconfig, s.public_text, q, %s)
+                SELECT s.id, ts_headline(
+                    %s::regconfig, s.public_text, q,
+                    CASE WHEN length(s.public_text) <= %s THEN %s ELSE %s END
+                )
                 FROM stories_segment s, websearch_to_tsquery(%s::regconfig, %s) q
                 WHERE s.id = ANY(%s)
                 """,
-                [settings.SEARCH_CONFIG, HEADLINE_OPTIONS, settings.SEARCH_CONFIG, query, ids],
+                [
+                    settings.SEARCH_CONFIG,
+                    SNIPPET_CHARS,
+                    WHOLE,
+                    HEADLINE_OPTIONS,
+                    settings.SEARCH_CONFIG,
+                    query,
+                    ids,
+                ],
             )
             headlines = dict(cursor.fetchall())
         for segment in page:
@@ -203,7 +215,7 @@ def _mark_all(text: str, pattern: re.Pattern | None) -> SafeString:
 def _simple_snippet(text: str, query: str) -> SafeString:
     pattern = _pattern(query)
     hit = pattern.search(text) if pattern else None
-    start = max(0, hit.start() - SNIPPET_CHARS // 2) if hit else 0
+    start = max(0, hit.start() - SNIPPET_CHARS // 2) if hit and len(text) > SNIPPET_CHARS else 0
     excerpt = text[start : start + SNIPPET_CHARS]
     ending = " …" if start + SNIPPET_CHARS < len(text) else ""
     return _mark_all(("… " if start else "") + excerpt + ending, pattern)
