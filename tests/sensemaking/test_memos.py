@@ -191,3 +191,17 @@ def test_memo_and_board_pages_take_a_bounded_number_of_queries(
     # saving: the same reads, BEGIN, the locked memo, the update, re-read, version, COMMIT
     with django_assert_max_num_queries(13):
         client.post(memo_url(workshop), {"text": "v5", "version": "5"})
+
+
+def test_a_memo_shows_only_on_its_own_workshops_board(client, team, workshop, story, theme):
+    other = services.create_workshop(
+        project=team.project, title="Other", by=team.facilitator, stories=[story]
+    )
+    services.write_memo(workshop=workshop, text="Only here.", expected_version=0, by=team.curator)
+    services.write_memo(
+        workshop=workshop, theme=theme, text="Theme here.", expected_version=0, by=team.curator
+    )
+    client.force_login(team.facilitator)
+    board = client.get(reverse("sensemaking:board", args=[other.pk])).content.decode()
+    assert "Only here." not in board and "Theme here." not in board
+    assert client.get(memo_url(other)).content.decode().count("Only here.") == 0
