@@ -141,14 +141,16 @@ def test_who_may_search(client, team, workshop):
 def test_search_takes_a_bounded_number_of_queries(
     client, team, workshop, story, django_assert_max_num_queries
 ):
-    for phrase in ("Co-production gave me a voice", "Funding forms", "I lived at 14"):
-        highlight_phrase(workshop, story, phrase, services.themes_named(team.project, ["A"]))
+    themes = services.themes_named(team.project, ["A", "B"])
+    for phrase in ("Co-production gave me a voice", "Funding forms", "I lived at 14") * 10:
+        highlight_phrase(workshop, story, phrase, themes)
     client.force_login(team.facilitator)
     # session 1 + user 1 + workshop 1 + roles 1, matching quotes 1 + their redactions 1 +
     # matched again 1, passages 1, the page's quotes 1 + themes 1 + links 1 + redactions 1 +
     # marks 1, the page's passages 1 + marks 1 = 15
     with django_assert_max_num_queries(15):
-        assert "3 quotes" in search(client, workshop, "co-production or forms or lived")
+        page = search(client, workshop, "co-production or forms or lived")
+    assert "30 quotes" in page and "Page 1 of 2" in page
 
 
 SQLITE_CHECK = """
