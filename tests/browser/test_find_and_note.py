@@ -174,3 +174,18 @@ def test_a_guest_reads_the_memos_but_is_offered_no_box(
     expect(page.get_by_role("textbox")).to_have_count(0)
     assert_accessible(page)
     assert fits(page, 360)
+
+
+def test_search_works_without_javascript(new_page, live_server, team, workshop):
+    page = new_page(java_script_enabled=False)
+    join_as_guest(page, live_server, workshop, team)
+    page.get_by_label("Search this workshop’s quotes, notes and transcripts").fill("beans")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "0 quotes and 1 transcript passage match “beans”"
+    )
+    expect(page.get_by_role("region", name="Transcript passages").locator("mark")).to_have_text(
+        "beans"
+    )
+    page.get_by_role("link", name="Open paragraph 1 of Growing together").click()
+    expect(page.get_by_role("heading", name="Growing together")).to_be_visible()
