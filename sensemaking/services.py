@@ -517,6 +517,15 @@ def write_memo(
     else:
         memo = _save_versioned(Memo, memo, expected_version, text=text, updated_by=by)
     MemoVersion.objects.create(memo=memo, version=memo.version, text=text, written_by=by)
+    # The words are in the memo's versions; the history says who saved which, and when.
+    audit(
+        action=AuditEvent.Action.MEMO_SAVED,
+        project=workshop.project,
+        actor=by,
+        workshop=workshop.pk,
+        theme=theme.name if theme else None,
+        version=memo.version,
+    )
     return memo
 
 

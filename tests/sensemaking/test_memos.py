@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from sensemaking import services
 from sensemaking.models import Memo, MemoVersion
+from stories.models import AuditEvent
 from tests.factories import make_member, make_project
 from tests.sensemaking.test_views import join
 
@@ -32,6 +33,12 @@ def test_every_save_is_a_version_and_earlier_ones_stay_readable(team, workshop):
         (2, "Quiet start, loud end.", team.facilitator2.pk),
         (1, "Quiet start.", team.facilitator.pk),
     ]
+    # Each save is in the project's history: who, which memo, which version; not the words.
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.MEMO_SAVED).order_by("pk")
+    assert [(e.actor, e.details) for e in events] == [
+        (team.facilitator, {"workshop": workshop.pk, "theme": None, "version": 1}),
+        (team.facilitator2, {"workshop": workshop.pk, "theme": None, "version": 2}),
+    ]
 
 
 def test_a_second_writer_is_refused_with_the_newer_words(team, workshop, theme):
@@ -53,6 +60,7 @@ def test_a_second_writer_is_refused_with_the_newer_words(team, workshop, theme):
         )
     memo = Memo.objects.get(workshop=workshop, theme=theme)
     assert (memo.text, memo.version, memo.versions.count()) == ("Mine, more", 2, 2)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.MEMO_SAVED).count() == 2
 
 
 def test_a_theme_of_another_project_gets_no_memo(team, workshop):
@@ -77,6 +85,8 @@ def test_merging_themes_keeps_both_memos_words(team, workshop, theme):
     assert memo.theme == theme
     assert memo.text == "Voice memo\n\nFrom the memo on “Being heard”:\nHeard memo"
     assert memo.versions.count() == 2
+    saves = AuditEvent.objects.filter(action=AuditEvent.Action.MEMO_SAVED).count()
+    assert saves == 3  # the two first versions, and the joined one
 
 
 def memo_url(workshop, theme=None):
@@ -188,8 +198,9 @@ def test_memo_and_board_pages_take_a_bounded_number_of_queries(
     # session 1 + user 1 + workshop 1 + roles 1 + the memo 1 + its versions with writers 2 = 7
     with django_assert_max_num_queries(7):
         assert client.get(memo_url(workshop)).status_code == 200
-    # saving: the same reads, BEGIN, the locked memo, the update, re-read, version, COMMIT
-    with django_assert_max_num_queries(13):
+    # saving: the same 7 reads, then BEGIN, the locked memo, its update and re-read, the
+    # version, the audit row and COMMIT = 14
+    with django_assert_max_num_queries(14):
         client.post(memo_url(workshop), {"text": "v5", "version": "5"})
 
 
