@@ -4,6 +4,8 @@ from django.contrib import admin
 
 from sensemaking.models import (
     Finding,
+    Memo,
+    MemoVersion,
     Quote,
     Report,
     ReportVersion,
@@ -46,6 +48,32 @@ class QuoteAdmin(ProjectScopedAdmin):
 class FindingAdmin(ProjectScopedAdmin):
     project_path = "workshop__project"
     list_display = ["statement", "theme", "workshop", "position"]
+
+
+class MemoVersionInline(admin.TabularInline):
+    model = MemoVersion
+    fields = ["version", "text", "written_by", "written_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Memo)
+class MemoAdmin(ProjectScopedAdmin):
+    """Memos are written on the workshop's memo pages, where every save is kept as a version."""
+
+    project_path = "workshop__project"
+    list_display = ["__str__", "workshop", "version", "updated_at"]
+    inlines = [MemoVersionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Report)

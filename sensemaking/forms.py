@@ -270,3 +270,39 @@ class CodebookImportForm(forms.Form):
         label="Codebook file (.qdc)",
         help_text="A REFI-QDA codebook exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or corpro.",
     )
+
+
+SEARCH_LIMIT = 200
+
+
+class WorkshopSearchForm(forms.Form):
+    """The words to look for among a workshop's quotes and transcripts (any text: shown as text)."""
+
+    q = forms.CharField(
+        label="Search this workshop",
+        max_length=SEARCH_LIMIT,
+        help_text='Words in quotes, notes and transcripts. Put a phrase in "double quotes".',
+        error_messages={
+            "required": "Enter the words to search for.",
+            "max_length": (
+                f"Search for {SEARCH_LIMIT} characters or fewer: you entered %(show_value)d."
+            ),
+        },
+    )
+
+
+MEMO_LIMIT = 20000
+
+
+class MemoForm(PlainTextMixin, forms.Form):
+    text = forms.CharField(
+        label="Memo",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=MEMO_LIMIT,
+        required=False,
+        error_messages={
+            "max_length": f"Write the memo in {MEMO_LIMIT:,} characters or fewer: it has "
+            "%(show_value)d."
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

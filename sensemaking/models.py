@@ -228,6 +228,66 @@ class Finding(models.Model):
         return self.statement[:60]
 
 
+class Memo(models.Model):
+    """A workshop's journal (no theme), or its memo on one theme: notes on how the analysis goes.
+
+    Every save is kept as a MemoVersion; `version` refuses a save made over someone else's.
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="memos")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="memos"
+    )
+    text = models.TextField("memo", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "theme"], name="memo_one_per_theme"),
+            models.UniqueConstraint(
+                fields=["workshop"], condition=Q(theme__isnull=True), name="memo_one_journal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Memo on {self.theme}" if self.theme_id else f"Journal of {self.workshop}"
+
+    @property
+    def is_journal(self) -> bool:
+        return self.theme_id is None
+
+
+class MemoVersion(models.Model):
+    """The words of a memo as one save left them; never changed afterwards."""
+
+    memo = models.ForeignKey(Memo, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    text = models.TextField("memo", blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["memo", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["memo", "version"], name="memo_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.version} of {self.memo}"
+
+    @property
+    def written_by_name(self) -> str:
+        if self.written_by_id is None:
+            return "Former team member"
+        return self.written_by.get_full_name() or self.written_by.get_username()
+
+
 def default_value_table() -> dict:
     """The "value for all" table's usual columns, each with its list of impacts."""
     return {

@@ -22,7 +22,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from lxml import etree
 
-from sensemaking.models import Quote, QuoteTheme, Theme
+from sensemaking.models import Memo, Quote, QuoteTheme, Theme
 from stories.media import COPY_EXTENSION, Heard, file_to_hear
 from stories.models import REDACTED, AuditEvent, Project, Recording, Story, Transcript
 from stories.querysets import current_transcript_prefetch
@@ -466,7 +466,9 @@ def project_qdpx(*, project: Project, quotes, origin: str = ORIGIN, out: BinaryI
     needs_review) are left out, as are quotes that would select only redacted words; a quote
     that overlaps a redaction selects the whole "[redacted]" marker, never the hidden words.
     The clean copy of the story's first ready recording goes with it (no metadata, redacted
-    words silenced), synchronised by segment start times.
+    words silenced), synchronised by segment start times. A quote's note goes with its
+    selection, and the journals and theme memos of the quotes' workshops as notes of the
+    project and of the themes' codes.
     """
     quotes = [quote for quote in quotes if not quote.needs_review]
     prefetch_related_objects(
@@ -488,6 +490,7 @@ def project_qdpx(*, project: Project, quotes, origin: str = ORIGIN, out: BinaryI
         writer = _ProjectWriter(project, origin, archive)
         for story in _stories(project, set(by_story)):
             writer.add_story(story, by_story[story.pk])
+        writer.add_memos({quote.workshop_id for quote in quotes})
         archive.writestr("project.qde", writer.finish())
 
 
@@ -512,6 +515,8 @@ class _ProjectWriter:
             self.root.remove(codebook)
         self.cases = _add(self.root, "Cases")
         self.sources = _add(self.root, "Sources")
+        self.notes = _add(self.root, "Notes")
+        self.project_notes: list[str] = []
 
     def guid(self, kind: str, *keys) -> str:
         return _guid(self.project.pk, kind, *keys)
@@ -520,12 +525,57 @@ class _ProjectWriter:
         """Return project.qde, leaving out the lists that stayed empty."""
         for guid, name in sorted(self.people.items(), key=lambda item: (item[1].lower(), item[0])):
             _add(self.users, "User", guid=guid, name=name)
-        for element in (self.users, self.cases, self.sources):
+        for element in (self.users, self.cases, self.sources, self.notes):
             if len(element) == 0:
                 self.root.remove(element)
         if self.project.description:
             _add(self.root, "Description", self.project.description)
+        for guid in self.project_notes:
+            _add(self.root, "NoteRef", targetGUID=guid)
         return _to_bytes(self.root)
+
+    def _user(self, user) -> str | None:
+        if user is None:
+            return None
+        guid = self.guid("user", user.pk)
+        self.people.setdefault(guid, user.get_full_name() or user.get_username())
+        return guid
+
+    def _add_note(self, guid: str, name: str, text: str, **attributes) -> str:
+        """Add a <Note> with its text inline; return its GUID for the NoteRef pointing at it."""
+        note = _add(self.notes, "Note", guid=guid, name=name, **attributes)
+        _add(note, "PlainTextContent", text)
+        return guid
+
+    def add_memos(self, workshop_ids: set[int]) -> None:
+        """Add the journals (project notes) and theme memos (notes of their codes) of these
+        workshops. Memos are the team's own words about the analysis, not storytellers'."""
+        memos = (
+            Memo.objects.filter(workshop__project=self.project, workshop_id__in=workshop_ids)
+            .exclude(text="")
+            .select_related("workshop", "theme", "updated_by")
+            .order_by("workshop__title", "workshop_id", "theme__position", "theme__name", "pk")
+        )
+        codes = {code.get("guid"): code for code in self.root.iter(f"{{{PROJECT_NS}}}Code")}
+        for memo in memos:
+            attributes = {
+                "creatingUser": self._user(memo.updated_by),
+                "creationDateTime": _when(memo.updated_at),
+            }
+            guid = self.guid("memo", memo.pk)
+            if memo.is_journal:
+                name = f"Journal: {memo.workshop.title}"
+                self.project_notes.append(self._add_note(guid, name, memo.text, **attributes))
+                continue
+            code = codes.get(theme_guid(memo.theme))
+            if code is None:
+                continue
+            name = f"Memo on {memo.theme.name}: {memo.workshop.title}"
+            self._add_note(guid, name, memo.text, **attributes)
+            # A code's NoteRefs come after its Description and before its sub-codes.
+            after = [child for child in code if etree.QName(child).localname != "Code"]
+            reference = etree.Element(f"{{{PROJECT_NS}}}NoteRef", targetGUID=guid)
+            code.insert(len(after), reference)
 
     def add_story(self, story: Story, quotes: list[Quote]) -> None:
         """Add the story as a text source with its quotes, and its recording, if it has quotes."""
@@ -609,6 +659,15 @@ class _ProjectWriter:
                 creationDateTime=_when(link.created_at),
             )
             _add(coding, "CodeRef", targetGUID=self.guid("theme", link.tag_id))
+        if quote.note.strip():
+            note = self._add_note(
+                self.guid("quote-note", quote.pk),
+                f"Note on {selection.get('name')}",
+                quote.note,
+                creatingUser=user,
+                creationDateTime=_when(quote.created_at),
+            )
+            _add(selection, "NoteRef", targetGUID=note)
 
     def _add_media(
         self,

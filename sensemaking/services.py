@@ -18,6 +18,8 @@ from django.utils.text import slugify
 
 from sensemaking.models import (
     Finding,
+    Memo,
+    MemoVersion,
     Quote,
     QuoteTheme,
     Report,
@@ -412,6 +414,7 @@ def merge_themes(*, source: Theme, target: Theme, by) -> Theme:
             moved += 1
     Theme.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
     Finding.objects.filter(theme=source).update(theme=target)
+    _move_memos(source, target, by)
     audit(
         action=AuditEvent.Action.THEME_MERGED,
         project=target.project,
@@ -485,6 +488,58 @@ def update_finding(
     if quotes is not None:
         finding.quotes.set(quotes)
     return finding
+
+
+@transaction.atomic
+def write_memo(
+    *, workshop: Workshop, theme: Theme | None = None, text: str, expected_version: int, by
+) -> Memo:
+    """Save the workshop's journal (no theme) or its memo on a theme, keeping every version.
+
+    expected_version is the version the writer saw (0: there was none yet); if someone saved
+    since, StaleEdit carries theirs and nothing is saved.
+    """
+    if theme is not None and theme.project_id != workshop.project_id:
+        raise ValidationError("That theme belongs to another project.")
+    text = text.strip()
+    memo = Memo.objects.select_for_update().filter(workshop=workshop, theme=theme).first()
+    if memo is None:
+        if expected_version:
+            raise ValidationError("This memo no longer exists.")
+        memo = Memo(workshop=workshop, theme=theme, text=text, updated_by=by)
+        memo.full_clean()
+        try:
+            with transaction.atomic():
+                memo.save()
+        except IntegrityError:
+            # Someone else wrote the first version at the same moment.
+            raise StaleEdit(Memo.objects.get(workshop=workshop, theme=theme)) from None
+    else:
+        memo = _save_versioned(Memo, memo, expected_version, text=text, updated_by=by)
+    MemoVersion.objects.create(memo=memo, version=memo.version, text=text, written_by=by)
+    # The words are in the memo's versions; the history says who saved which, and when.
+    audit(
+        action=AuditEvent.Action.MEMO_SAVED,
+        project=workshop.project,
+        actor=by,
+        workshop=workshop.pk,
+        theme=theme.name if theme else None,
+        version=memo.version,
+    )
+    return memo
+
+
+def _move_memos(source: Theme, target: Theme, by) -> None:
+    """Give target the memos source had; in a workshop with both, one memo keeps both texts."""
+    for memo in Memo.objects.filter(theme=source).select_related("workshop"):
+        kept = Memo.objects.filter(workshop=memo.workshop, theme=target).first()
+        if kept is None:
+            Memo.objects.filter(pk=memo.pk).update(theme=target)
+            continue
+        joined = f"{kept.text}\n\nFrom the memo on “{source.name}”:\n{memo.text}".strip()
+        write_memo(
+            workshop=memo.workshop, theme=target, text=joined, expected_version=kept.version, by=by
+        )
 
 
 def hide_redacted_words(quotes: list[Quote]) -> list[Quote]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sensemaking import report_views, views
+from sensemaking import find_views, report_views, views
 
 app_name = "sensemaking"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("workshops/<int:pk>/guests/<int:guest_pk>/stop/", views.guest_stop, name="guest-stop"),
     path("workshops/<int:pk>/board/", views.board, name="board"),
     path("workshops/<int:pk>/updates/", views.workshop_updates, name="updates"),
+    path("workshops/<int:pk>/search/", find_views.workshop_search, name="search"),
+    path("workshops/<int:pk>/journal/", find_views.journal, name="journal"),
+    path(
+        "workshops/<int:pk>/themes/<int:theme_pk>/memo/",
+        find_views.theme_memo,
+        name="theme-memo",
+    ),
     path("workshops/<int:pk>/stories/<int:story_pk>/", views.workshop_story, name="story"),
     path(
         "workshops/<int:pk>/stories/<int:story_pk>/quotes/",

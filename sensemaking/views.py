@@ -30,7 +30,7 @@ from sensemaking.forms import (
     ThemeForm,
     WorkshopForm,
 )
-from sensemaking.models import Finding, Quote, QuoteTheme, Theme, Workshop, WorkshopGuest
+from sensemaking.models import Finding, Memo, Quote, QuoteTheme, Theme, Workshop, WorkshopGuest
 from sensemaking.querysets import RUNNERS
 from stories import choices
 from stories.access import USES, Use
@@ -604,6 +604,7 @@ def board(request, pk):
             "too_few": too_few,
             "small_number": settings.REPORT_SMALL_NUMBER,
             "finding_form": FindingForm(),
+            "memos": list(Memo.objects.filter(workshop=workshop).select_related("updated_by")),
         },
     )
 

@@ -626,6 +626,7 @@ class AuditEvent(models.Model):
         REPORT_PUBLISHED = "report_published", "Report published"
         GUEST_LINK_CREATED = "guest_link_created", "Workshop guest link made"
         GUEST_LINK_STOPPED = "guest_link_stopped", "Workshop guest link stopped"
+        MEMO_SAVED = "memo_saved", "Workshop memo saved"
         COPY_REQUESTED = "copy_requested", "Copy of everything held asked for"
         COPY_DOWNLOADED = "copy_downloaded", "Copy of everything held downloaded"
         STORY_ERASED = "story_erased", "Withdrawn story erased"

@@ -182,7 +182,7 @@ class RankedStories:
         return [found[pk] for pk in page if pk in found]
 
 
-def _terms(query: str) -> list[str]:
+def simple_terms(query: str) -> list[str]:
     """Return the words a simple search looks for: quoted phrases whole, no -words or 'or'."""
     phrases = re.findall(r'"([^"]+)"', query)
     rest = re.sub(r'"[^"]*"', " ", query)
@@ -192,7 +192,7 @@ def _terms(query: str) -> list[str]:
 
 def _search_simply(stories, query: str):
     """Match every term anywhere in the public fields; the SQLite demo's search."""
-    for term in _terms(query):
+    for term in simple_terms(query):
         in_text = Segment.objects.filter(
             transcript__is_current=True, public_text__icontains=term
         ).values("transcript__story_id")
@@ -206,7 +206,7 @@ def _search_simply(stories, query: str):
     return stories.distinct().order_by("-published_at")
 
 
-def _mark(text: str) -> SafeString:
+def mark_headline(text: str) -> SafeString:
     """Escape text, then turn the headline markers into <mark> elements."""
     return mark_safe(  # noqa: S308 (escaped first; only our own markers become tags)
         escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
@@ -244,7 +244,7 @@ def _headlines(text_ids: list[int], ids: list[int], query: str) -> dict[int, Saf
                 """,
                 [config, HEADLINE_OPTIONS, config, query, text_ids],
             )
-            found.update({story_id: _mark(text) for story_id, text in cursor.fetchall()})
+            found.update({story_id: mark_headline(text) for story_id, text in cursor.fetchall()})
         rest = [pk for pk in ids if pk not in found]
         if rest:
             cursor.execute(
@@ -255,12 +255,12 @@ def _headlines(text_ids: list[int], ids: list[int], query: str) -> dict[int, Saf
                 """,
                 [config, HEADLINE_OPTIONS, config, query, rest],
             )
-            found.update({story_id: _mark(text) for story_id, text in cursor.fetchall()})
+            found.update({story_id: mark_headline(text) for story_id, text in cursor.fetchall()})
     return found
 
 
 def _simple_snippets(text_ids: list[int], query: str) -> dict[int, SafeString]:
-    terms = _terms(query)
+    terms = simple_terms(query)
     if not terms:
         return {}
     pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
@@ -277,7 +277,7 @@ def _simple_snippets(text_ids: list[int], query: str) -> dict[int, SafeString]:
         start = max(0, hit.start() - SNIPPET_CHARS // 2) if hit else 0
         excerpt = text[start : start + SNIPPET_CHARS]
         marked = pattern.sub(lambda m: f"{START}{m.group()}{STOP}", excerpt)
-        found[story_id] = _mark(("… " if start else "") + marked + " …")
+        found[story_id] = mark_headline(("… " if start else "") + marked + " …")
     return found
 
 

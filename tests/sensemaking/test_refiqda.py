@@ -618,6 +618,6 @@ def test_export_reads_the_same_number_of_queries_however_many_stories(
     quotes = list(Quote.objects.usable_in_reports().filter(story__project=team.project))
     # themes 1 + the quotes' highlighters 1 and theme links 1 (no guests, so none read)
     # + stories with storytellers 1 + current transcripts 1, their segments 1 and
-    # redactions 1 + ready recordings 1 = 8
-    with django_assert_num_queries(8):
+    # redactions 1 + ready recordings 1 + the workshops' memos 1 = 9
+    with django_assert_num_queries(9):
         export(team.project, quotes)
