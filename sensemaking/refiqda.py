@@ -38,6 +38,9 @@ GUID_NAMESPACE = uuid.UUID("6f1c2a52-8d0e-4f57-9b3a-1f6e0c4d2b71")
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 SHORT_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3}")
+# Characters no file system, or not Windows', allows in a file name; QDA tools save sources
+# under their names, so a "/" in a title stops QualCoder's import halfway.
+UNSAFE_IN_FILE_NAMES = re.compile(r'[/\\:?*"<>|\x00-\x1f\x7f]')
 
 MAX_THEME_NAME = 100  # Theme.name's max_length.
 MAX_CODEBOOK_BYTES = 5 * 1024**2  # Codebooks are small; refuse anything that could exhaust memory.
@@ -67,6 +70,11 @@ def _guid(project_pk: int, kind: str, *keys) -> str:
 
 def _xml(text: str) -> str:
     return UNREADABLE.sub("", text)
+
+
+def source_name(text: str) -> str:
+    """Return a source's name as QDA tools can save it as a file: unsafe characters become "-"."""
+    return UNSAFE_IN_FILE_NAMES.sub("-", text).strip(" .") or "Untitled"
 
 
 def _when(moment: datetime) -> str:
@@ -545,7 +553,7 @@ class _ProjectWriter:
         if not selections:
             return
 
-        name = f"{story.storyteller.code} – {story.title}"
+        name = source_name(f"{story.storyteller.code} – {story.title}")
         text_file = self.guid("transcript", transcript.pk)
         content = exported.text
         # A leading U+FEFF would be taken for a byte order mark and dropped, shifting every

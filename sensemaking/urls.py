@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sensemaking import report_views, views
+from sensemaking import exchange_views, report_views, views
 
 app_name = "sensemaking"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("workshops/<int:pk>/guests/", views.guest_invite, name="guest-invite"),
     path("workshops/<int:pk>/guests/<int:guest_pk>/stop/", views.guest_stop, name="guest-stop"),
     path("workshops/<int:pk>/board/", views.board, name="board"),
+    path("workshops/<int:pk>/quotes/", exchange_views.workshop_quotes, name="workshop-quotes"),
     path("workshops/<int:pk>/updates/", views.workshop_updates, name="updates"),
     path("workshops/<int:pk>/stories/<int:story_pk>/", views.workshop_story, name="story"),
     path(

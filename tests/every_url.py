@@ -138,6 +138,7 @@ def samples(team, world) -> dict[str, dict]:
                 "sensemaking:board",
                 "sensemaking:updates",
                 "sensemaking:quote-key",
+                "sensemaking:workshop-quotes",
             ],
             {"pk": workshop.pk},
         ),
