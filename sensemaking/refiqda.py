@@ -153,17 +153,19 @@ def codebook_qdc(project: Project) -> bytes:
 
 
 @dataclass
-class _Code:
+class Code:
     name: str
     colour: str | None
     description: str
-    children: list["_Code"] = field(default_factory=list)
+    children: list["Code"] = field(default_factory=list)
+    guid: str = ""  # the code's GUID in the file it came from, if any
 
 
 @dataclass(frozen=True)
 class ImportResult:
     created: list[Theme]
     reused: list[Theme]
+    by_guid: dict[str, Theme] = field(default_factory=dict)  # each code's theme, by its GUID
 
     @property
     def message(self) -> str:
@@ -198,7 +200,7 @@ def _declares_doctype(data: bytes) -> bool:
     )
 
 
-def _read_codebook(data: bytes) -> tuple[list[_Code], str]:
+def _read_codebook(data: bytes) -> tuple[list[Code], str]:
     """Parse a .qdc safely and check its structure; return its top codes and origin."""
     if not data or not data.strip():
         raise ValidationError("The file is empty. Choose a REFI-QDA codebook (.qdc) file.")
@@ -249,7 +251,7 @@ def _read_codebook(data: bytes) -> tuple[list[_Code], str]:
     return [_read_code(element, guids) for element in top], root.get("origin", "")
 
 
-def _read_code(element, guids: set[str]) -> _Code:
+def _read_code(element, guids: set[str]) -> Code:
     line = element.sourceline
     name = normalise_name(element.get("name") or "")
     if not name:
@@ -268,11 +270,12 @@ def _read_code(element, guids: set[str]) -> _Code:
             "each code needs its own."
         )
     guids.add(guid)
-    return _Code(
+    return Code(
         name=name,
         colour=_colour(element.get("color")),
         description=(element.findtext(f"{{{CODEBOOK_NS}}}Description") or "").strip(),
         children=[_read_code(child, guids) for child in element.iterfind(f"{{{CODEBOOK_NS}}}Code")],
+        guid=guid,
     )
 
 
@@ -284,10 +287,29 @@ def import_codebook(*, project: Project, data: bytes, by) -> ImportResult:
     Raise ValidationError, changing nothing, if the file is not a readable codebook.
     """
     codes, origin = _read_codebook(data)
+    return add_codes(
+        project=project,
+        codes=[(code, None) for code in codes],
+        by=by,
+        source="REFI-QDA codebook",
+        origin=origin,
+    )
+
+
+@transaction.atomic
+def add_codes(
+    *, project: Project, codes: list[tuple[Code, Theme | None]], by, source: str, origin: str = ""
+) -> ImportResult:
+    """Add codes (each under a theme of the project, or at the top) with their sub-codes.
+
+    A code whose name the project already has (in any letter case) reuses that theme unchanged;
+    one audit row says what was added and from where.
+    """
     top = Theme.objects.filter(project=project).aggregate(top=Max("position"))["top"] or 0
     created: list[Theme] = []
     reused: list[Theme] = []
-    pending = [(code, None) for code in codes]
+    by_guid: dict[str, Theme] = {}
+    pending = list(codes)
     while pending:
         code, parent = pending.pop(0)
         # Lower() as in theme_unique_name_per_project, so "the same name" means what the
@@ -312,17 +334,19 @@ def import_codebook(*, project: Project, data: bytes, by) -> ImportResult:
             created.append(theme)
         elif theme not in created and theme not in reused:
             reused.append(theme)
+        if code.guid:
+            by_guid[code.guid] = theme
         pending.extend((child, theme) for child in code.children)
     audit(
         action=AuditEvent.Action.CODEBOOK_IMPORTED,
         project=project,
         actor=by,
-        source="REFI-QDA codebook",
+        source=source,
         origin=origin[:200],
         created=[theme.name for theme in created],
         reused=[theme.name for theme in reused],
     )
-    return ImportResult(created=created, reused=reused)
+    return ImportResult(created=created, reused=reused, by_guid=by_guid)
 
 
 # Project out -------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def quotes_by_theme(workshop: Workshop, *, theme: Theme | None = None) -> Quotes
             depth=depth,
             quotes=sorted(under.get(chosen.pk, []), key=lambda quote: order[quote.id]),
         )
-        for chosen, depth in _tree(themes, theme)
+        for chosen, depth in theme_tree(themes, theme)
     ]
     if theme is None:
         untagged = [quote for pk, quote in by_pk.items() if pk not in tagged]
@@ -150,7 +150,7 @@ def quotes_by_theme(workshop: Workshop, *, theme: Theme | None = None) -> Quotes
     return QuotesByTheme(workshop, theme, sections, timezone.localtime())
 
 
-def _tree(themes: list[Theme], top: Theme | None) -> list[tuple[Theme, int]]:
+def theme_tree(themes: list[Theme], top: Theme | None) -> list[tuple[Theme, int]]:
     """Themes in codebook order, each followed by its sub-themes; a loop of parents is cut."""
     known = {theme.pk for theme in themes}
     children: dict[int | None, list[Theme]] = {}
