@@ -300,3 +300,11 @@ class QuotesDownloadForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(project=project)
+
+
+class ProjectImportForm(forms.Form):
+    file = forms.FileField(
+        label="Project file (.qdpx)",
+        help_text="A REFI-QDA project exported from QualCoder, NVivo, ATLAS.ti, MAXQDA or corpro.",
+        error_messages={"required": "Choose the project file (.qdpx) to check."},
+    )

@@ -387,7 +387,12 @@ def codebook(request, slug):
     return render(
         request,
         "sensemaking/codebook.html",
-        {"project": project, "form": form, "themes": themes},
+        {
+            "project": project,
+            "form": form,
+            "themes": themes,
+            "curates": "curator" in project.roles_of(request.user),
+        },
     )
 
 

@@ -160,7 +160,12 @@ def samples(team, world) -> dict[str, dict]:
             {"pk": workshop.pk, "finding_pk": Finding.objects.filter(workshop=workshop).first().pk},
         ),
         **each(
-            ["sensemaking:report-create", "sensemaking:codebook", "sensemaking:workshop-create"],
+            [
+                "sensemaking:report-create",
+                "sensemaking:codebook",
+                "sensemaking:workshop-create",
+                "sensemaking:project-import",
+            ],
             project,
         ),
         **each(

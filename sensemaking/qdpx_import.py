@@ -1,0 +1,618 @@
+"""Bring a coded project from another QDA tool (a REFI-QDA .qdpx from QualCoder, NVivo, ATLAS.ti,
+MAXQDA or corpro) into a project: sources become stories, codes themes, codings quotes.
+
+read_qdpx() reads the file into a Plan without writing anything (the dry run); import_plan()
+writes it. Nothing imported has recorded consent, so every story starts as a draft that no
+workshop, report or public page may use until a curator records its storyteller's consent.
+
+A .qdpx is a ZIP from outside: members are found only by the names the project file gives them
+(never extracted by their own paths), each is read with a limit however large it claims to be,
+and the XML is refused if it declares a DTD or entities.
+"""
+
+import re
+import tempfile
+import zipfile
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from lxml import etree
+
+from sensemaking.models import Quote, QuoteTheme, Theme, Workshop
+from sensemaking.refiqda import (
+    GUID,
+    MAX_THEME_NAME,
+    PROJECT_NS,
+    Code,
+    _colour,
+    _declares_doctype,
+    add_codes,
+)
+from stories import services as story_services
+from stories.media import MediaError
+from stories.models import AuditEvent, Project, Story, Transcript
+from stories.services import audit
+from stories.text import UNREADABLE, normalise_name
+from stories.transcripts import ParsedSegment, ParsedTranscript
+
+P = f"{{{PROJECT_NS}}}"
+MAX_MEMBERS = 20_000
+MAX_PROJECT_XML_BYTES = 50 * 1024**2
+MAX_TEXT_BYTES = 20 * 1024**2  # one source's text; a long interview is well under 1 MB
+MAX_SOURCES = 2_000
+MAX_SELECTIONS = 100_000
+COPY_CHUNK_BYTES = 1024**2
+# A paragraph break, however many blank lines; stored transcripts join paragraphs with one.
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
+# An internal file is a bare name inside the archive's sources folder: no folders, no "..".
+INTERNAL = re.compile(r"internal://([^/\\]+)")
+MEDIA = {"AudioSource": "audio", "VideoSource": "video"}
+CORPRO_CODE = re.compile(r"ST-[A-Z0-9]{5}")
+CANNOT_MAP = {"PDFSource": "PDF", "PictureSource": "picture"}
+
+
+@dataclass
+class Selection:
+    guid: str
+    start: int  # positions in the source's text, in Unicode code points
+    end: int
+    codes: list[str]  # code GUIDs
+    note: str = ""
+
+
+@dataclass
+class Source:
+    guid: str
+    name: str
+    kind: str  # "text", "audio" or "video"
+    text_path: str  # the text file's name inside the archive
+    text: str = ""
+    media_path: str = ""
+    sync: list[tuple[int, int]] = field(default_factory=list)  # (position, milliseconds)
+    selections: list[Selection] = field(default_factory=list)
+    case: str = ""  # the GUID of the case (person) the source belongs to
+    case_name: str = ""
+
+
+@dataclass
+class Plan:
+    """What a .qdpx holds that corpro can bring in, and what it cannot, in plain words."""
+
+    name: str
+    origin: str
+    codes: list[Code]
+    sources: list[Source]
+    problems: list[str]
+    code_count: int = 0
+
+    @property
+    def coding_count(self) -> int:
+        return sum(len(s.selections) for s in self.sources)
+
+    @property
+    def recording_count(self) -> int:
+        return sum(1 for s in self.sources if s.media_path)
+
+
+@dataclass(frozen=True)
+class Imported:
+    workshop: Workshop
+    stories: list[Story]
+    themes_added: int
+    quotes: int
+    notes: list[str]  # what went wrong while writing, such as a recording refused
+
+
+def _refuse(message: str):
+    raise ValidationError(message)
+
+
+class Archive:
+    """An uploaded .qdpx, its members found by name, each read with a limit."""
+
+    def __init__(self, file):
+        try:
+            self.zip = zipfile.ZipFile(file)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise ValidationError(
+                "This is not a REFI-QDA project file (.qdpx): it is not a ZIP archive. Export "
+                "the project from your QDA software as REFI-QDA, and upload the .qdpx file."
+            ) from error
+        infos = self.zip.infolist()
+        if len(infos) > MAX_MEMBERS:
+            _refuse(f"The file holds more than {MAX_MEMBERS} files, which is too many to read.")
+        # By name only, never extracted by the path it claims: "../x" finds nothing to write.
+        self.members = {
+            str(PurePosixPath(info.filename.replace("\\", "/").lstrip("/"))).casefold(): info
+            for info in infos
+            if not info.is_dir()
+        }
+
+    def find(self, name: str) -> zipfile.ZipInfo | None:
+        """Find a file in the sources folder (or at the top), whatever its capitals."""
+        return self.members.get(f"sources/{name}".casefold()) or self.members.get(name.casefold())
+
+    def read(self, info: zipfile.ZipInfo, limit: int) -> bytes | None:
+        """Read a member, or None if it is larger than the limit (sizes in a ZIP can lie)."""
+        if info.file_size > limit:
+            return None
+        with self.zip.open(info) as stream:
+            data = stream.read(limit + 1)
+        return None if len(data) > limit else data
+
+
+def _project_xml(archive: Archive):
+    info = archive.members.get("project.qde")
+    if info is None:
+        _refuse(
+            "The file has no project.qde inside, so it is not a REFI-QDA project. A codebook "
+            "(.qdc) is imported on the codebook page."
+        )
+    data = archive.read(info, MAX_PROJECT_XML_BYTES)
+    if data is None:
+        _refuse("The project inside the file is larger than 50 MB, which is too big to read.")
+    if _declares_doctype(data):
+        _refuse(
+            "The project file contains a document type declaration (<!DOCTYPE> or <!ENTITY>). "
+            "REFI-QDA projects never need one, so for safety it can’t be read."
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValidationError(
+            f"The project inside the file is not readable XML (line {error.lineno}: {error.msg})."
+        ) from error
+    if root.tag != f"{P}Project":
+        _refuse(
+            f"This is not a REFI-QDA project: it starts with <{etree.QName(root).localname}>, "
+            f"not <Project> in the namespace {PROJECT_NS}."
+        )
+    return root
+
+
+def read_qdpx(archive: Archive) -> Plan:
+    """Read a .qdpx into a Plan, writing nothing; raise ValidationError if it can't be read."""
+    root = _project_xml(archive)
+    problems: list[str] = []
+    guids: set[str] = set()
+    codebook = root.find(f"{P}CodeBook/{P}Codes")
+    codes = [] if codebook is None else _codes(codebook, guids, problems)
+    plan = Plan(
+        name=normalise_name(root.get("name") or "") or "Imported project",
+        origin=normalise_name(root.get("origin") or ""),
+        codes=codes,
+        sources=[],
+        problems=problems,
+        code_count=len(guids),
+    )
+    by_text: dict[str, Source] = {}
+    sources = root.find(f"{P}Sources")
+    elements = [] if sources is None else list(sources)
+    if len(elements) > MAX_SOURCES:
+        _refuse(f"The project has more than {MAX_SOURCES} sources, which is too many to import.")
+    for element in elements:
+        kind = etree.QName(element).localname
+        if kind == "TextSource":
+            source = _text_source(archive, element, guids, problems)
+        elif kind in MEDIA:
+            source = _media_source(archive, element, guids, problems, by_text)
+        else:
+            what = CANNOT_MAP.get(kind, kind)
+            problems.append(
+                f"“{_name(element)}” is a {what} source; corpro imports text, audio and video "
+                "with transcripts only, so it was left out with its codings."
+            )
+            continue
+        if source is None:
+            continue
+        if source.text_path in by_text and by_text[source.text_path] is not source:
+            # The same words as a source already read (corpro exports a recording's transcript
+            # as its text source too): one story, with both sets of codings.
+            known = by_text[source.text_path]
+            known.selections.extend(source.selections)
+            known.media_path = known.media_path or source.media_path
+            known.sync = known.sync or source.sync
+            continue
+        by_text[source.text_path] = source
+        plan.sources.append(source)
+    if plan.coding_count > MAX_SELECTIONS:
+        _refuse(f"The project has more than {MAX_SELECTIONS} codings, which is too many.")
+    for case in root.iterfind(f"{P}Cases/{P}Case"):
+        for ref in case.iterfind(f"{P}SourceRef"):
+            target = _guid(ref.get("targetGUID"))
+            for source in plan.sources:
+                if target == source.guid and not source.case:
+                    source.case = _guid(case.get("guid")) or f"line {case.sourceline}"
+                    source.case_name = normalise_name(case.get("name") or "")
+    if not plan.sources:
+        _refuse(
+            "The project has no text, audio or video sources that corpro can import. "
+            + " ".join(problems[:5])
+        )
+    return plan
+
+
+def _guid(value: str | None) -> str:
+    value = (value or "").strip().strip("{}").lower()
+    return value if GUID.fullmatch(value) else ""
+
+
+def _name(element) -> str:
+    return normalise_name(element.get("name") or "") or "A source without a name"
+
+
+def _codes(parent, guids: set[str], problems: list[str]) -> list[Code]:
+    found = []
+    for element in parent.iterfind(f"{P}Code"):
+        name = normalise_name(element.get("name") or "")
+        guid = _guid(element.get("guid"))
+        if not name or not guid or guid in guids:
+            problems.append(
+                f"A code on line {element.sourceline} has no name or no GUID of its own, so it "
+                "and the codings that use it were left out."
+            )
+            continue
+        if len(name) > MAX_THEME_NAME:
+            problems.append(
+                f"The code “{name[:40]}…” has a name longer than {MAX_THEME_NAME} characters; "
+                "it was shortened."
+            )
+            name = name[: MAX_THEME_NAME - 1] + "…"
+        guids.add(guid)
+        found.append(
+            Code(
+                name=name,
+                colour=_colour(element.get("color")),
+                description=(element.findtext(f"{P}Description") or "").strip(),
+                children=_codes(element, guids, problems),
+                guid=guid,
+            )
+        )
+    return found
+
+
+def _text(archive, path: str | None, name: str, problems: list[str]) -> tuple[str, str] | None:
+    """Return (file name, words) of an internal text file, or None with the reason noted."""
+    match = INTERNAL.fullmatch(path or "")
+    if match is None:
+        problems.append(
+            f"The text of “{name}” is not inside the file (it points at {path or 'nothing'}), "
+            "so it was left out. Export the project with its sources included."
+        )
+        return None
+    info = archive.find(match.group(1))
+    if info is None:
+        problems.append(f"The text of “{name}” is missing from the file; it was left out.")
+        return None
+    data = archive.read(info, MAX_TEXT_BYTES)
+    if data is None:
+        problems.append(f"The text of “{name}” is larger than 20 MB; it was left out.")
+        return None
+    try:
+        words = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        problems.append(f"The text of “{name}” is not UTF-8, as REFI-QDA requires; left out.")
+        return None
+    if UNREADABLE.search(words):
+        problems.append(
+            f"The text of “{name}” holds characters that are not text (such as control "
+            "codes); it was left out."
+        )
+        return None
+    if not words.strip():
+        problems.append(f"The text of “{name}” is empty; it was left out.")
+        return None
+    return match.group(1), words
+
+
+def _selections(element, tag: str, text: str, name: str, codes: set[str], problems, sync=None):
+    found = []
+    for selection in element.iterfind(f"{P}{tag}"):
+        if sync is None:
+            start, end = selection.get("startPosition"), selection.get("endPosition")
+        else:
+            start = sync.get(_guid(selection.get("fromSyncPoint")))
+            end = sync.get(_guid(selection.get("toSyncPoint")))
+        try:
+            start, end = int(start), int(end)
+        except (TypeError, ValueError):
+            problems.append(f"A coding in “{name}” has no readable position; it was left out.")
+            continue
+        if not 0 <= start < end <= len(text) or not text[start:end].strip():
+            problems.append(
+                f"A coding in “{name}” (characters {start} to {end}) does not fit its text of "
+                f"{len(text)} characters; it was left out."
+            )
+            continue
+        refs = [_guid(ref.get("targetGUID")) for ref in selection.iterfind(f"{P}Coding/{P}CodeRef")]
+        unknown = [ref for ref in refs if ref not in codes]
+        if unknown:
+            problems.append(
+                f"A coding in “{name}” uses a code that is not in the codebook; that code was "
+                "left off it."
+            )
+        found.append(
+            Selection(
+                guid=_guid(selection.get("guid")),
+                start=start,
+                end=end,
+                codes=[ref for ref in refs if ref in codes],
+                note=(selection.findtext(f"{P}Description") or "").strip(),
+            )
+        )
+    return found
+
+
+def _text_source(archive, element, codes, problems) -> Source | None:
+    name = _name(element)
+    read = _text(archive, element.get("plainTextPath"), name, problems)
+    if read is None:
+        return None
+    path, text = read
+    source = Source(guid=_guid(element.get("guid")), name=name, kind="text", text_path=path)
+    source.text = text
+    source.selections = _selections(element, "PlainTextSelection", text, name, codes, problems)
+    return source
+
+
+def _media_source(archive, element, codes, problems, by_text) -> Source | None:
+    name = _name(element)
+    kind = MEDIA[etree.QName(element).localname]
+    transcript = element.find(f"{P}Transcript")
+    if transcript is None:
+        problems.append(
+            f"“{name}” is a recording without a transcript; corpro needs the words to make "
+            "quotes, so it was left out."
+        )
+        return None
+    read = _text(archive, transcript.get("plainTextPath"), name, problems)
+    if read is None:
+        return None
+    path, text = read
+    source = Source(guid=_guid(element.get("guid")), name=name, kind=kind, text_path=path)
+    source.text = text
+    points: dict[str, int] = {}
+    for point in transcript.iterfind(f"{P}SyncPoint"):
+        try:
+            position, stamp = int(point.get("position")), int(point.get("timeStamp"))
+        except (TypeError, ValueError):
+            continue
+        points[_guid(point.get("guid"))] = position
+        if 0 <= position <= len(text) and stamp >= 0:
+            source.sync.append((position, stamp))
+    source.sync.sort()
+    source.selections = _selections(
+        transcript, "TranscriptSelection", text, name, codes, problems, sync=points
+    )
+    media = INTERNAL.fullmatch(element.get("path") or "")
+    info = archive.find(media.group(1)) if media else None
+    if info is None:
+        problems.append(
+            f"The recording of “{name}” is not inside the file; its transcript was imported "
+            "without it."
+        )
+    elif info.file_size > settings.RECORDING_MAX_BYTES:
+        problems.append(f"The recording of “{name}” is too large to upload; it was left out.")
+    else:
+        source.media_path = media.group(1)
+    return source
+
+
+# Writing -----------------------------------------------------------------------------------
+
+
+class _Stored:
+    """A source's words as a stored transcript: its paragraphs, each stripped, joined by one
+    blank line, timed by the last sync point before each; maps source positions to stored ones."""
+
+    def __init__(self, source: Source):
+        cuts = {0, len(source.text)}
+        for match in PARAGRAPH_BREAK.finditer(source.text):
+            cuts.update((match.start(), match.end()))
+        times = [(position, stamp / 1000) for position, stamp in source.sync]
+        positions = [position for position, _seconds in times]
+        self.pieces: list[tuple[int, int, int]] = []  # (source start, source end, stored start)
+        segments: list[ParsedSegment] = []
+        stored = 0
+        bounds = sorted(cuts)
+        for low, high in pairwise(bounds):
+            chunk = source.text[low:high]
+            words = chunk.strip()
+            if not words:
+                continue
+            start = low + len(chunk) - len(chunk.lstrip())
+            index = bisect_right(positions, start) - 1
+            segments.append(
+                ParsedSegment(text=words, start=times[index][1] if index >= 0 else None)
+            )
+            self.pieces.append((start, start + len(words), stored))
+            stored += len(words) + len(story_services.SEGMENT_SEPARATOR)
+        segments = [
+            ParsedSegment(text=s.text, start=s.start, end=n.start)
+            for s, n in zip(segments, [*segments[1:], ParsedSegment(text="")], strict=True)
+        ]
+        self.parsed = ParsedTranscript(
+            segments=segments,
+            has_timings=all(segment.start is not None for segment in segments),
+            source_format="txt",
+        )
+        self._starts = [piece[0] for piece in self.pieces]
+        self._sync = times
+        self._sync_positions = positions
+
+    def position(self, at: int, *, end: bool) -> int:
+        """Where a source position lands in the stored text; between paragraphs, a start moves
+        on to the next one and an end back to the last."""
+        index = bisect_right(self._starts, at) - 1
+        if index < 0:
+            return 0
+        start, stop, stored = self.pieces[index]
+        if at <= stop:
+            return stored + at - start
+        if end:
+            return stored + stop - start
+        following = self.pieces[index + 1] if index + 1 < len(self.pieces) else None
+        return following[2] if following else stored + stop - start
+
+    def times(self, start: int, end: int) -> tuple[float | None, float | None]:
+        """When a selection of the source starts and ends: the last sync point at or before
+        its start, and the first at or after its end (or the end of its paragraph)."""
+        before = bisect_right(self._sync_positions, start) - 1
+        after = bisect_left(self._sync_positions, end)
+        start_seconds = self._sync[before][1] if before >= 0 else None
+        if after < len(self._sync):
+            return start_seconds, self._sync[after][1]
+        index = max(bisect_right(self._starts, end - 1) - 1, 0)
+        return start_seconds, self.parsed.segments[index].end if self.pieces else None
+
+
+@transaction.atomic
+def import_plan(*, project: Project, plan: Plan, archive: Archive, by) -> Imported:
+    """Write the plan into the project: themes, draft stories with no consent, one workshop."""
+    codes = add_codes(
+        project=project,
+        codes=[(code, None) for code in plan.codes],
+        by=by,
+        source="REFI-QDA project",
+        origin=plan.origin,
+    )
+    workshop = Workshop(project=project, title=f"Imported from {plan.name}"[:200], created_by=by)
+    workshop.full_clean()
+    workshop.save()
+    storytellers = {}
+    stories, quotes, links, notes = [], [], [], []
+    for source in plan.sources:
+        key = source.case or f"source:{source.guid or id(source)}"
+        if key not in storytellers:
+            storytellers[key] = story_services.add_storyteller(
+                project=project, by=by, credit_preference="anonymous", code=_code(project, source)
+            )
+        story = story_services.create_story(
+            storyteller=storytellers[key],
+            by=by,
+            title=_title(source)[:200],
+            summary=f"Imported from {plan.name} ({plan.origin or 'a QDA tool'}).",
+        )
+        stored = _Stored(source)
+        transcript = story_services.add_transcript(
+            story=story,
+            parsed=stored.parsed,
+            by=by,
+            origin=Transcript.Origin.UPLOADED,
+            original_filename=f"{source.name[:250]}.txt",
+        )
+        if source.media_path:
+            notes.extend(_upload(archive, source, story, by))
+        stories.append(story)
+        for selection in source.selections:
+            start = stored.position(selection.start, end=False)
+            end = stored.position(selection.end, end=True)
+            if end <= start:
+                continue
+            start_seconds, end_seconds = stored.times(selection.start, selection.end)
+            quote = Quote(
+                workshop=workshop,
+                story=story,
+                transcript=transcript,
+                char_start=start,
+                char_end=end,
+                text=transcript.text[start:end],
+                start_seconds=start_seconds,
+                end_seconds=end_seconds,
+                note=selection.note,
+                created_by=by,
+            )
+            quotes.append((quote, selection.codes))
+    workshop.stories.add(*stories)
+    Quote.objects.bulk_create([quote for quote, _codes in quotes])
+    for quote, code_guids in quotes:
+        themes: dict[int, Theme] = {}
+        for guid in code_guids:
+            theme = codes.by_guid[guid]
+            themes[theme.pk] = theme
+        links.extend(QuoteTheme(tag=theme, content_object=quote) for theme in themes.values())
+    QuoteTheme.objects.bulk_create(links)
+    audit(
+        action=AuditEvent.Action.PROJECT_IMPORTED,
+        project=project,
+        actor=by,
+        name=plan.name[:200],
+        origin=plan.origin[:200],
+        workshop=workshop.pk,
+        stories=len(stories),
+        quotes=len(quotes),
+        left_out=len(plan.problems),
+    )
+    return Imported(
+        workshop=workshop,
+        stories=stories,
+        themes_added=len(codes.created),
+        quotes=len(quotes),
+        notes=notes,
+    )
+
+
+def _code(project: Project, source: Source) -> str:
+    """Keep a storyteller code from corpro's own export if the project has no such code yet.
+
+    Only a code in corpro's form: another tool's case name may be a person's real name.
+    """
+    if (
+        CORPRO_CODE.fullmatch(source.case_name)
+        and not project.storytellers.filter(code=source.case_name).exists()
+    ):
+        return source.case_name
+    return ""
+
+
+def _title(source: Source) -> str:
+    """The source's name, without the storyteller code that corpro's export puts before it."""
+    prefix = f"{source.case_name} – "
+    if source.case_name and source.name.startswith(prefix) and len(source.name) > len(prefix):
+        return source.name.removeprefix(prefix)
+    return source.name
+
+
+def _upload(archive: Archive, source: Source, story: Story, by) -> list[str]:
+    """Send the recording through the normal upload, from a temporary copy of at most its
+    allowed size; the worker probes it and makes its copy for listeners as for any upload.
+
+    Return what went wrong, if the upload refused it (its story is kept without it).
+    """
+    info = archive.find(source.media_path)
+    suffix = PurePosixPath(source.media_path).suffix[:10]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        with archive.zip.open(info) as stream:
+            _copy_limited(stream, copy, settings.RECORDING_MAX_BYTES)
+        copy.seek(0)
+        try:
+            story_services.upload_recording(
+                story=story, upload=File(copy, name=f"{source.name[:200]}{suffix}"), by=by
+            )
+        except MediaError as error:
+            return [f"The recording of “{source.name}” was left out: {error}"]
+    return []
+
+
+def _copy_limited(stream, target, limit: int) -> None:
+    copied = 0
+    while chunk := stream.read(COPY_CHUNK_BYTES):
+        copied += len(chunk)
+        if copied > limit:
+            raise ValidationError("A recording in the file is larger than its ZIP entry said.")
+        target.write(chunk)
+    target.flush()
