@@ -176,7 +176,7 @@ def test_a_timed_story_with_a_recording_comes_back_with_its_recording_and_times(
     assert quote.text == "changed everything" and quote.start_seconds == 1.25
 
 
-def qualcoder_like(*, extra_sources: str = "", text: str | None = None) -> bytes:
+def qualcoder_like(mp3: bytes, *, extra_sources: str = "", text: str | None = None) -> bytes:
     """A project written the way QualCoder's exporter writes one: categories as uncodable
     codes, a text source, an audio source whose transcript is coded between sync points, and a
     PDF and a picture it cannot bring in."""
@@ -232,17 +232,18 @@ def qualcoder_like(*, extra_sources: str = "", text: str | None = None) -> bytes
         archive.writestr("sources/t1.txt", transcript)
         archive.writestr("sources/p1.pdf", b"%PDF-1.4")
         archive.writestr("sources/i1.png", b"\x89PNG")
-        archive.writestr("sources/m1.mp3", SAMPLE_MP3[0])
+        archive.writestr("sources/m1.mp3", mp3)
     return out.getvalue()
 
 
-SAMPLE_MP3 = [b""]  # filled from the media_files fixture
+@pytest.fixture
+def mp3(media_files) -> bytes:
+    return media_files["mp3"].read_bytes()
 
 
 @pytest.fixture
-def qualcoder(media_files):
-    SAMPLE_MP3[0] = media_files["mp3"].read_bytes()
-    return qualcoder_like()
+def qualcoder(mp3):
+    return qualcoder_like(mp3)
 
 
 def test_dry_run_of_a_qualcoder_project_counts_and_names_what_it_cannot_map(qualcoder):
@@ -308,21 +309,21 @@ def test_a_project_file_that_unpacks_too_large_is_refused_without_reading_it_all
         plan_of(data)
 
 
-def test_a_text_that_unpacks_too_large_is_left_out_with_a_message(qualcoder):
+def test_a_text_that_unpacks_too_large_is_left_out_with_a_message(mp3):
     big = "x" * (qdpx_import.MAX_TEXT_BYTES + 1)
-    plan = plan_of(qualcoder_like(text=big))
+    plan = plan_of(qualcoder_like(mp3, text=big))
     assert [source.name for source in plan.sources] == ["Sam interview.mp3"]
     assert "The text of “Interview 1.txt” is larger than 20 MB" in " ".join(plan.problems)
 
 
-def test_paths_out_of_the_archive_are_never_followed(qualcoder, media_root):
+def test_paths_out_of_the_archive_are_never_followed(mp3):
     extra = (
         '<TextSource plainTextPath="internal://../../etc/passwd" '
         'guid="a0000000-0000-4000-8000-000000000009" name="Escape"/>'
         '<TextSource plainTextPath="absolute:///etc/passwd" '
         'guid="a0000000-0000-4000-8000-000000000010" name="Absolute"/>'
     )
-    plan = plan_of(qualcoder_like(extra_sources=extra))
+    plan = plan_of(qualcoder_like(mp3, extra_sources=extra))
     problems = " ".join(plan.problems)
     assert "The text of “Escape” is not inside the file" in problems
     assert "The text of “Absolute” is not inside the file" in problems
