@@ -186,64 +186,7 @@ def _project_xml(archive: Archive):
 
 def read_qdpx(archive: Archive) -> Plan:
     """Read a .qdpx into a Plan, writing nothing; raise ValidationError if it can't be read."""
-    root = _project_xml(archive)
-    problems: list[str] = []
-    guids: set[str] = set()
-    codebook = root.find(f"{P}CodeBook/{P}Codes")
-    codes = [] if codebook is None else _codes(codebook, guids, problems)
-    plan = Plan(
-        name=normalise_name(root.get("name") or "") or "Imported project",
-        origin=normalise_name(root.get("origin") or ""),
-        codes=codes,
-        sources=[],
-        problems=problems,
-        code_count=len(guids),
-    )
-    by_text: dict[str, Source] = {}
-    sources = root.find(f"{P}Sources")
-    elements = [] if sources is None else list(sources)
-    if len(elements) > MAX_SOURCES:
-        _refuse(f"The project has more than {MAX_SOURCES} sources, which is too many to import.")
-    for element in elements:
-        kind = etree.QName(element).localname
-        if kind == "TextSource":
-            source = _text_source(archive, element, guids, problems)
-        elif kind in MEDIA:
-            source = _media_source(archive, element, guids, problems, by_text)
-        else:
-            what = CANNOT_MAP.get(kind, kind)
-            problems.append(
-                f"“{_name(element)}” is a {what} source; corpro imports text, audio and video "
-                "with transcripts only, so it was left out with its codings."
-            )
-            continue
-        if source is None:
-            continue
-        if source.text_path in by_text and by_text[source.text_path] is not source:
-            # The same words as a source already read (corpro exports a recording's transcript
-            # as its text source too): one story, with both sets of codings.
-            known = by_text[source.text_path]
-            known.selections.extend(source.selections)
-            known.media_path = known.media_path or source.media_path
-            known.sync = known.sync or source.sync
-            continue
-        by_text[source.text_path] = source
-        plan.sources.append(source)
-    if plan.coding_count > MAX_SELECTIONS:
-        _refuse(f"The project has more than {MAX_SELECTIONS} codings, which is too many.")
-    for case in root.iterfind(f"{P}Cases/{P}Case"):
-        for ref in case.iterfind(f"{P}SourceRef"):
-            target = _guid(ref.get("targetGUID"))
-            for source in plan.sources:
-                if target == source.guid and not source.case:
-                    source.case = _guid(case.get("guid")) or f"line {case.sourceline}"
-                    source.case_name = normalise_name(case.get("name") or "")
-    if not plan.sources:
-        _refuse(
-            "The project has no text, audio or video sources that corpro can import. "
-            + " ".join(problems[:5])
-        )
-    return plan
+    return _Reader(archive).plan()
 
 
 def _guid(value: str | None) -> str:
@@ -255,161 +198,246 @@ def _name(element) -> str:
     return normalise_name(element.get("name") or "") or "A source without a name"
 
 
-def _codes(parent, guids: set[str], problems: list[str]) -> list[Code]:
-    found = []
-    for element in parent.iterfind(f"{P}Code"):
-        name = normalise_name(element.get("name") or "")
-        guid = _guid(element.get("guid"))
-        if not name or not guid or guid in guids:
-            problems.append(
-                f"A code on line {element.sourceline} has no name or no GUID of its own, so it "
-                "and the codings that use it were left out."
-            )
-            continue
-        if len(name) > MAX_THEME_NAME:
-            problems.append(
-                f"The code “{name[:40]}…” has a name longer than {MAX_THEME_NAME} characters; "
-                "it was shortened."
-            )
-            name = name[: MAX_THEME_NAME - 1] + "…"
-        guids.add(guid)
-        found.append(
-            Code(
-                name=name,
-                colour=_colour(element.get("color")),
-                description=(element.findtext(f"{P}Description") or "").strip(),
-                children=_codes(element, guids, problems),
-                guid=guid,
-            )
+class _Reader:
+    """Read project.qde, noting in plain words everything that cannot be brought in."""
+
+    def __init__(self, archive: Archive):
+        self.archive = archive
+        self.root = _project_xml(archive)
+        self.problems: list[str] = []
+        self.codes: set[str] = set()  # the GUIDs of the codes read
+        self.notes = {
+            _guid(note.get("guid")): text
+            for note in self.root.iterfind(f"{P}Notes/{P}Note")
+            if (text := self._words(note, "a note", quiet=True))
+        }
+
+    def plan(self) -> Plan:
+        root = self.root
+        codebook = root.find(f"{P}CodeBook/{P}Codes")
+        codes = [] if codebook is None else self._read_codes(codebook)
+        plan = Plan(
+            name=normalise_name(root.get("name") or "") or "Imported project",
+            origin=normalise_name(root.get("origin") or ""),
+            codes=codes,
+            sources=[],
+            problems=self.problems,
+            code_count=len(self.codes),
         )
-    return found
+        sources = root.find(f"{P}Sources")
+        elements = [] if sources is None else list(sources)
+        if len(elements) > MAX_SOURCES:
+            _refuse(f"The project has more than {MAX_SOURCES} sources, which is too many.")
+        by_text: dict[str, Source] = {}
+        for element in elements:
+            source = self._source(element)
+            if source is None:
+                continue
+            known = by_text.get(source.text_path)
+            if known is not None:
+                # The same words as a source already read (corpro exports a recording's
+                # transcript as its text source too): one story, with both sets of codings.
+                known.selections.extend(source.selections)
+                known.media_path = known.media_path or source.media_path
+                known.sync = known.sync or source.sync
+                continue
+            by_text[source.text_path] = source
+            plan.sources.append(source)
+        if plan.coding_count > MAX_SELECTIONS:
+            _refuse(f"The project has more than {MAX_SELECTIONS} codings, which is too many.")
+        self._cases(plan.sources)
+        if not plan.sources:
+            _refuse(
+                "The project has no text, audio or video sources that corpro can import. "
+                + " ".join(self.problems[:5])
+            )
+        return plan
 
+    def _cases(self, sources: list[Source]) -> None:
+        by_guid = {source.guid: source for source in sources if source.guid}
+        for case in self.root.iterfind(f"{P}Cases/{P}Case"):
+            for ref in case.iterfind(f"{P}SourceRef"):
+                source = by_guid.get(_guid(ref.get("targetGUID")))
+                if source is not None and not source.case:
+                    source.case = _guid(case.get("guid")) or f"line {case.sourceline}"
+                    source.case_name = normalise_name(case.get("name") or "")
 
-def _text(archive, path: str | None, name: str, problems: list[str]) -> tuple[str, str] | None:
-    """Return (file name, words) of an internal text file, or None with the reason noted."""
-    match = INTERNAL.fullmatch(path or "")
-    if match is None:
-        problems.append(
-            f"The text of “{name}” is not inside the file (it points at {path or 'nothing'}), "
-            "so it was left out. Export the project with its sources included."
+    def _read_codes(self, parent) -> list[Code]:
+        found = []
+        for element in parent.iterfind(f"{P}Code"):
+            name = normalise_name(element.get("name") or "")
+            guid = _guid(element.get("guid"))
+            if not name or not guid or guid in self.codes:
+                self.problems.append(
+                    f"A code on line {element.sourceline} has no name or no GUID of its own, so "
+                    "it and the codings that use it were left out."
+                )
+                continue
+            if len(name) > MAX_THEME_NAME:
+                self.problems.append(
+                    f"The code “{name[:40]}…” has a name longer than {MAX_THEME_NAME} "
+                    "characters; it was shortened."
+                )
+                name = name[: MAX_THEME_NAME - 1] + "…"
+            self.codes.add(guid)
+            found.append(
+                Code(
+                    name=name,
+                    colour=_colour(element.get("color")),
+                    description=(element.findtext(f"{P}Description") or "").strip(),
+                    children=self._read_codes(element),
+                    guid=guid,
+                )
+            )
+        return found
+
+    def _source(self, element) -> Source | None:
+        kind = etree.QName(element).localname
+        name = _name(element)
+        if kind not in ("TextSource", *MEDIA):
+            what = CANNOT_MAP.get(kind, kind)
+            self.problems.append(
+                f"“{name}” is a {what} source; corpro imports text, audio and video with "
+                "transcripts only, so it was left out with its codings."
+            )
+            return None
+        holder = element if kind == "TextSource" else element.find(f"{P}Transcript")
+        if holder is None:
+            self.problems.append(
+                f"“{name}” is a recording without a transcript; corpro needs the words to make "
+                "quotes, so it was left out."
+            )
+            return None
+        text = self._words(holder, f"the text of “{name}”")
+        if text is None:
+            return None
+        source = Source(
+            guid=_guid(element.get("guid")),
+            name=name,
+            kind="text" if kind == "TextSource" else MEDIA[kind],
+            text_path=holder.get("plainTextPath") or f"inline:{_guid(holder.get('guid'))}",
+            text=text,
         )
-        return None
-    info = archive.find(match.group(1))
-    if info is None:
-        problems.append(f"The text of “{name}” is missing from the file; it was left out.")
-        return None
-    data = archive.read(info, MAX_TEXT_BYTES)
-    if data is None:
-        problems.append(f"The text of “{name}” is larger than 20 MB; it was left out.")
-        return None
-    try:
-        words = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        problems.append(f"The text of “{name}” is not UTF-8, as REFI-QDA requires; left out.")
-        return None
-    if UNREADABLE.search(words):
-        problems.append(
-            f"The text of “{name}” holds characters that are not text (such as control "
-            "codes); it was left out."
-        )
-        return None
-    if not words.strip():
-        problems.append(f"The text of “{name}” is empty; it was left out.")
-        return None
-    return match.group(1), words
-
-
-def _selections(element, tag: str, text: str, name: str, codes: set[str], problems, sync=None):
-    found = []
-    for selection in element.iterfind(f"{P}{tag}"):
-        if sync is None:
-            start, end = selection.get("startPosition"), selection.get("endPosition")
+        if element.find(f"{P}Coding") is not None:
+            self.problems.append(
+                f"“{name}” is coded as a whole; corpro quotes selected words only, so that "
+                "coding was left out."
+            )
+        if kind == "TextSource":
+            source.selections = self._selections(element, "PlainTextSelection", source)
         else:
-            start = sync.get(_guid(selection.get("fromSyncPoint")))
-            end = sync.get(_guid(selection.get("toSyncPoint")))
-        try:
-            start, end = int(start), int(end)
-        except (TypeError, ValueError):
-            problems.append(f"A coding in “{name}” has no readable position; it was left out.")
-            continue
-        if not 0 <= start < end <= len(text) or not text[start:end].strip():
-            problems.append(
-                f"A coding in “{name}” (characters {start} to {end}) does not fit its text of "
-                f"{len(text)} characters; it was left out."
+            self._media(element, holder, source)
+        return source
+
+    def _media(self, element, transcript, source: Source) -> None:
+        points: dict[str, int] = {}
+        for point in transcript.iterfind(f"{P}SyncPoint"):
+            try:
+                position, stamp = int(point.get("position")), int(point.get("timeStamp"))
+            except (TypeError, ValueError):
+                continue
+            points[_guid(point.get("guid"))] = position
+            if 0 <= position <= len(source.text) and stamp >= 0:
+                source.sync.append((position, stamp))
+        source.sync.sort()
+        source.selections = self._selections(transcript, "TranscriptSelection", source, sync=points)
+        media = INTERNAL.fullmatch(element.get("path") or "")
+        info = self.archive.find(media.group(1)) if media else None
+        if info is None:
+            self.problems.append(
+                f"The recording of “{source.name}” is not inside the file; its transcript was "
+                "imported without it."
             )
-            continue
-        refs = [_guid(ref.get("targetGUID")) for ref in selection.iterfind(f"{P}Coding/{P}CodeRef")]
-        unknown = [ref for ref in refs if ref not in codes]
-        if unknown:
-            problems.append(
-                f"A coding in “{name}” uses a code that is not in the codebook; that code was "
-                "left off it."
+        elif info.file_size > settings.RECORDING_MAX_BYTES:
+            self.problems.append(
+                f"The recording of “{source.name}” is too large to upload; it was left out."
             )
-        found.append(
-            Selection(
-                guid=_guid(selection.get("guid")),
-                start=start,
-                end=end,
-                codes=[ref for ref in refs if ref in codes],
-                note=(selection.findtext(f"{P}Description") or "").strip(),
+        else:
+            source.media_path = media.group(1)
+
+    def _words(self, element, what: str, *, quiet: bool = False) -> str | None:
+        """Return the words an element holds or points at, or None with the reason noted."""
+        inline = element.find(f"{P}PlainTextContent")
+        if inline is not None:
+            words = inline.text or ""
+        else:
+            path = element.get("plainTextPath")
+            match = INTERNAL.fullmatch(path or "")
+            info = self.archive.find(match.group(1)) if match else None
+            data = self.archive.read(info, MAX_TEXT_BYTES) if info else None
+            if data is None:
+                if quiet:
+                    return None
+                if match is None:
+                    reason = f"is not inside the file (it points at {path or 'nothing'})"
+                elif info is None:
+                    reason = "is missing from the file"
+                else:
+                    reason = "is larger than 20 MB"
+                self.problems.append(f"{what[0].upper()}{what[1:]} {reason}; it was left out.")
+                return None
+            try:
+                words = data.decode("utf-8").removeprefix("\ufeff")
+            except UnicodeDecodeError:
+                self.problems.append(
+                    f"{what[0].upper()}{what[1:]} is not UTF-8, as REFI-QDA requires; it was "
+                    "left out."
+                )
+                return None
+        if UNREADABLE.search(words) or not words.strip():
+            if not quiet:
+                self.problems.append(
+                    f"{what[0].upper()}{what[1:]} is empty or holds characters that are not "
+                    "text (such as control codes); it was left out."
+                )
+            return None
+        return words
+
+    def _selections(self, element, tag: str, source: Source, sync=None) -> list[Selection]:
+        found = []
+        text, name = source.text, source.name
+        for selection in element.iterfind(f"{P}{tag}"):
+            if sync is None:
+                start, end = selection.get("startPosition"), selection.get("endPosition")
+            else:
+                start = sync.get(_guid(selection.get("fromSyncPoint")))
+                end = sync.get(_guid(selection.get("toSyncPoint")))
+            try:
+                start, end = int(start), int(end)
+            except (TypeError, ValueError):
+                self.problems.append(
+                    f"A coding in “{name}” has no readable position; it was left out."
+                )
+                continue
+            if not 0 <= start < end <= len(text) or not text[start:end].strip():
+                self.problems.append(
+                    f"A coding in “{name}” (characters {start} to {end}) does not fit its text "
+                    f"of {len(text)} characters; it was left out."
+                )
+                continue
+            refs = [
+                _guid(ref.get("targetGUID")) for ref in selection.iterfind(f"{P}Coding/{P}CodeRef")
+            ]
+            if any(ref not in self.codes for ref in refs):
+                self.problems.append(
+                    f"A coding in “{name}” uses a code that is not in the codebook; that code "
+                    "was left off it."
+                )
+            notes = [(selection.findtext(f"{P}Description") or "").strip()]
+            notes += [
+                self.notes.get(_guid(ref.get("targetGUID")), "").strip()
+                for ref in selection.iterfind(f"{P}NoteRef")
+            ]
+            found.append(
+                Selection(
+                    guid=_guid(selection.get("guid")),
+                    start=start,
+                    end=end,
+                    codes=[ref for ref in refs if ref in self.codes],
+                    note="\n\n".join(note for note in notes if note),
+                )
             )
-        )
-    return found
-
-
-def _text_source(archive, element, codes, problems) -> Source | None:
-    name = _name(element)
-    read = _text(archive, element.get("plainTextPath"), name, problems)
-    if read is None:
-        return None
-    path, text = read
-    source = Source(guid=_guid(element.get("guid")), name=name, kind="text", text_path=path)
-    source.text = text
-    source.selections = _selections(element, "PlainTextSelection", text, name, codes, problems)
-    return source
-
-
-def _media_source(archive, element, codes, problems, by_text) -> Source | None:
-    name = _name(element)
-    kind = MEDIA[etree.QName(element).localname]
-    transcript = element.find(f"{P}Transcript")
-    if transcript is None:
-        problems.append(
-            f"“{name}” is a recording without a transcript; corpro needs the words to make "
-            "quotes, so it was left out."
-        )
-        return None
-    read = _text(archive, transcript.get("plainTextPath"), name, problems)
-    if read is None:
-        return None
-    path, text = read
-    source = Source(guid=_guid(element.get("guid")), name=name, kind=kind, text_path=path)
-    source.text = text
-    points: dict[str, int] = {}
-    for point in transcript.iterfind(f"{P}SyncPoint"):
-        try:
-            position, stamp = int(point.get("position")), int(point.get("timeStamp"))
-        except (TypeError, ValueError):
-            continue
-        points[_guid(point.get("guid"))] = position
-        if 0 <= position <= len(text) and stamp >= 0:
-            source.sync.append((position, stamp))
-    source.sync.sort()
-    source.selections = _selections(
-        transcript, "TranscriptSelection", text, name, codes, problems, sync=points
-    )
-    media = INTERNAL.fullmatch(element.get("path") or "")
-    info = archive.find(media.group(1)) if media else None
-    if info is None:
-        problems.append(
-            f"The recording of “{name}” is not inside the file; its transcript was imported "
-            "without it."
-        )
-    elif info.file_size > settings.RECORDING_MAX_BYTES:
-        problems.append(f"The recording of “{name}” is too large to upload; it was left out.")
-    else:
-        source.media_path = media.group(1)
-    return source
+        return found
 
 
 # Writing -----------------------------------------------------------------------------------

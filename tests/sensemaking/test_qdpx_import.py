@@ -399,3 +399,35 @@ def test_the_codebook_page_links_curators_to_the_import(client, team):
     assert link in client.get(codebook).content.decode()
     client.force_login(team.facilitator)
     assert link not in client.get(codebook).content.decode()
+
+
+def test_inline_text_notes_and_whole_source_codings_are_understood():
+    """Some tools put the words in the project file itself and a coding's memo in <Notes>."""
+    qde = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Inline" origin="MAXQDA 24">
+<CodeBook><Codes>
+ <Code guid="c0000000-0000-4000-8000-000000000001" name="Money" isCodable="true"/>
+</Codes></CodeBook>
+<Notes>
+ <Note guid="9a000000-0000-4000-8000-000000000001" name="Memo">
+  <PlainTextContent>Ask about benefits.</PlainTextContent></Note>
+</Notes>
+<Sources>
+<TextSource guid="a0000000-0000-4000-8000-000000000001" name="Notes from Ana">
+<PlainTextContent>Money ran out every month.</PlainTextContent>
+<PlainTextSelection guid="b0000000-0000-4000-8000-000000000001" startPosition="0"
+ endPosition="13"><Description>First words</Description>
+<Coding guid="d0000000-0000-4000-8000-000000000001"><CodeRef
+ targetGUID="c0000000-0000-4000-8000-000000000001"/></Coding>
+<NoteRef targetGUID="9a000000-0000-4000-8000-000000000001"/></PlainTextSelection>
+<Coding guid="d0000000-0000-4000-8000-000000000002"><CodeRef
+ targetGUID="c0000000-0000-4000-8000-000000000001"/></Coding>
+</TextSource>
+</Sources>
+</Project>"""
+    plan = plan_of(zipped(**{"project.qde": qde}))
+    (source,) = plan.sources
+    assert source.text == "Money ran out every month."
+    (selection,) = source.selections
+    assert selection.note == "First words\n\nAsk about benefits."
+    assert "“Notes from Ana” is coded as a whole" in " ".join(plan.problems)
