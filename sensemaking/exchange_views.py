@@ -1,16 +1,14 @@
 """Files in and out of sense-making: a workshop's quotes, the codebook as a table, and coded
 projects from other QDA tools."""
 
-import re
 import secrets
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,13 +16,15 @@ from django.views.decorators.cache import never_cache
 
 from sensemaking import qdpx_import, workshop_exports
 from sensemaking.forms import ProjectImportForm, QuotesDownloadForm
-from sensemaking.views import _facilitated
+from sensemaking.models import ProjectImport
+from sensemaking.views import _facilitated, _whole_number
+from stories.media import store_file
 from stories.models import Project
 
-IMPORT_FOLDER = "qdpx-imports"
-IMPORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
 # A file checked but never imported is deleted when the next one is checked a day later.
 KEEP_CHECKED = timedelta(days=1)
+# A queued or running import not heard of for this long is shown as stopped.
+IMPORT_PATIENCE = timedelta(minutes=30)
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
@@ -63,18 +63,20 @@ def workshop_quotes(request, pk):
     return _attachment(response, f"{name}-quotes-{subject}.{extension}")
 
 
-def _checked_name(project: Project, token: str) -> str:
-    return f"{IMPORT_FOLDER}/{project.pk}/{token}.qdpx"
-
-
 def _clear_old_checks(project: Project) -> None:
-    folder = f"{IMPORT_FOLDER}/{project.pk}"
-    if not default_storage.exists(folder):
-        return
-    for name in default_storage.listdir(folder)[1]:
-        path = f"{folder}/{name}"
-        if default_storage.get_modified_time(path) < timezone.now() - KEEP_CHECKED:
-            default_storage.delete(path)
+    """Delete files checked a day ago or more and never imported, with their rows."""
+    old = ProjectImport.objects.filter(
+        project=project,
+        state=ProjectImport.State.CHECKED,
+        created_at__lt=timezone.now() - KEEP_CHECKED,
+    )
+    for job in old:
+        job.file.delete(save=False)
+        job.delete()
+
+
+def _curated_project(request, slug: str) -> Project:
+    return get_object_or_404(Project.objects.for_member(request.user, "curator"), slug=slug)
 
 
 @never_cache
@@ -83,64 +85,70 @@ def project_import(request, slug):
     """Bring in a coded project from another QDA tool: check the file first, then import.
 
     Curators only, as the stories arrive without consent and only curators may record it.
-    The file is read in the request: its size is bounded, and the slow part (making the
-    recordings playable) goes to the worker through the normal upload.
+    Checking reads the file in the request (bounded by the limits in qdpx_import); the import
+    itself runs on the task worker.
     """
-    project = get_object_or_404(Project.objects.for_member(request.user, "curator"), slug=slug)
-    if request.method == "POST" and "token" in request.POST:
-        return _import(request, project, request.POST["token"])
+    project = _curated_project(request, slug)
+    if request.method == "POST" and "import" in request.POST:
+        return _start_import(request, project)
     form = ProjectImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         _clear_old_checks(project)
-        token = secrets.token_urlsafe(16)
-        name = default_storage.save(_checked_name(project, token), form.cleaned_data["file"])
+        upload = form.cleaned_data["file"]
+        job = ProjectImport(
+            project=project, original_filename=upload.name[:255], created_by=request.user
+        )
+        store_file(job.file, f"{secrets.token_urlsafe(16)}.qdpx", upload)
         try:
-            with default_storage.open(name, "rb") as file:
+            with job.file.open("rb") as file:
                 plan = qdpx_import.read_qdpx(qdpx_import.Archive(file))
         except ValidationError as error:
-            default_storage.delete(name)
+            job.file.delete(save=False)
             form.add_error("file", error)
         else:
+            job.save()
             return render(
                 request,
                 "sensemaking/project_import.html",
-                {"project": project, "plan": plan, "token": token, "form": None},
+                {"project": project, "plan": plan, "job": job, "form": None},
             )
     return render(request, "sensemaking/project_import.html", {"project": project, "form": form})
 
 
-def _import(request, project: Project, token: str):
-    name = _checked_name(project, token) if IMPORT_TOKEN.fullmatch(token) else None
+def _start_import(request, project: Project):
     with transaction.atomic():
         # One import of a checked file, however often the button is pressed.
-        Project.objects.select_for_update().get(pk=project.pk)
-        if name is None or not default_storage.exists(name):
+        job = (
+            ProjectImport.objects.select_for_update()
+            .filter(project=project, pk=_whole_number(request.POST["import"]) or 0)
+            .first()
+        )
+        if job is None or job.state != ProjectImport.State.CHECKED:
             messages.error(
                 request,
                 "That file was imported already, or was checked too long ago. Choose it again.",
             )
             return redirect("sensemaking:project-import", slug=project.slug)
-        try:
-            with default_storage.open(name, "rb") as file:
-                archive = qdpx_import.Archive(file)
-                imported = qdpx_import.import_plan(
-                    project=project,
-                    plan=qdpx_import.read_qdpx(archive),
-                    archive=archive,
-                    by=request.user,
-                )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("sensemaking:project-import", slug=project.slug)
-        default_storage.delete(name)
-    count = len(imported.stories)
-    messages.success(
-        request,
-        f"Imported {count} stor{'y' if count == 1 else 'ies'} and {imported.quotes} "
-        f"quote{'' if imported.quotes == 1 else 's'} into this workshop. They have no consent "
-        "recorded, so nobody can use them yet: record each storyteller’s consent on the story’s "
-        "page, then submit the story, and its quotes appear here.",
+        ProjectImport.objects.filter(pk=job.pk).update(state=ProjectImport.State.QUEUED)
+        transaction.on_commit(lambda: qdpx_import.run_import.enqueue(job.pk))
+    return redirect("sensemaking:project-import-status", slug=project.slug, pk=job.pk)
+
+
+@never_cache
+@login_required
+def project_import_status(request, slug, pk):
+    """How far an import has got; when it is done, what came in and what was left out."""
+    project = _curated_project(request, slug)
+    job = get_object_or_404(
+        ProjectImport.objects.filter(project=project).select_related("workshop"), pk=pk
     )
-    for note in imported.notes:
-        messages.warning(request, note)
-    return redirect("sensemaking:workshop", pk=imported.workshop.pk)
+    stopped = not job.is_finished and job.updated_at < timezone.now() - IMPORT_PATIENCE
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"state": job.state, "progress": job.progress, "step": job.step, "stopped": stopped}
+        )
+    return render(
+        request,
+        "sensemaking/project_import_status.html",
+        {"project": project, "job": job, "stopped": stopped},
+    )

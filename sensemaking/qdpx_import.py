@@ -2,14 +2,16 @@
 MAXQDA or corpro) into a project: sources become stories, codes themes, codings quotes.
 
 read_qdpx() reads the file into a Plan without writing anything (the dry run); import_plan()
-writes it. Nothing imported has recorded consent, so every story starts as a draft that no
-workshop, report or public page may use until a curator records its storyteller's consent.
+writes it in one transaction, on the task worker (run_import). Nothing imported has recorded
+consent, so every story starts as a draft that no workshop, report or public page may use until
+a curator records its storyteller's consent.
 
 A .qdpx is a ZIP from outside: members are found only by the names the project file gives them
 (never extracted by their own paths), each is read with a limit however large it claims to be,
 and the XML is refused if it declares a DTD or entities.
 """
 
+import logging
 import re
 import tempfile
 import zipfile
@@ -22,9 +24,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.tasks import task
 from lxml import etree
 
-from sensemaking.models import Quote, QuoteTheme, Theme, Workshop
+from sensemaking.models import ProjectImport, Quote, QuoteTheme, Theme, Workshop
 from sensemaking.refiqda import (
     GUID,
     MAX_THEME_NAME,
@@ -40,6 +43,8 @@ from stories.models import AuditEvent, Project, Story, Transcript
 from stories.services import audit
 from stories.text import UNREADABLE, normalise_name
 from stories.transcripts import ParsedSegment, ParsedTranscript
+
+logger = logging.getLogger(__name__)
 
 P = f"{{{PROJECT_NS}}}"
 MAX_MEMBERS = 20_000
@@ -368,7 +373,9 @@ class _Reader:
             if data is None:
                 if quiet:
                     return None
-                if match is None:
+                if match is None and element.get("richTextPath"):
+                    reason = "is given only as rich text, without the plain text REFI-QDA needs"
+                elif match is None:
                     reason = f"is not inside the file (it points at {path or 'nothing'})"
                 elif info is None:
                     reason = "is missing from the file"
@@ -644,3 +651,66 @@ def _copy_limited(stream, target, limit: int) -> None:
             raise ValidationError("A recording in the file is larger than its ZIP entry said.")
         target.write(chunk)
     target.flush()
+
+
+# The task ----------------------------------------------------------------------------------
+
+
+def _report(job: ProjectImport, **fields) -> None:
+    ProjectImport.objects.filter(pk=job.pk).update(**fields)
+
+
+@task()
+def run_import(import_id: int) -> str:
+    """Import a checked .qdpx, saying how far it got; safe to run again after a killed worker.
+
+    The import and the row's "done" are one transaction, so a run killed part way leaves
+    nothing behind, and a run after a finished one does nothing.
+    """
+    job = ProjectImport.objects.select_related("project", "created_by").filter(pk=import_id)
+    job = job.first()
+    if job is None or job.is_finished:
+        return job.state if job else "gone"
+    _report(job, state=ProjectImport.State.RUNNING, progress=10, step="Reading the file")
+    try:
+        with job.file.open("rb") as file:
+            archive = Archive(file)
+            plan = read_qdpx(archive)
+            count = len(plan.sources)
+            _report(
+                job,
+                progress=30,
+                step=f"Bringing in {count} source{'' if count == 1 else 's'} with their codings",
+            )
+            with transaction.atomic():
+                if ProjectImport.objects.select_for_update().get(pk=job.pk).is_finished:
+                    return ProjectImport.State.DONE
+                imported = import_plan(
+                    project=job.project, plan=plan, archive=archive, by=job.created_by
+                )
+                _report(
+                    job,
+                    state=ProjectImport.State.DONE,
+                    progress=100,
+                    step="",
+                    workshop=imported.workshop,
+                    stories=len(imported.stories),
+                    quotes=imported.quotes,
+                    notes=[*plan.problems, *imported.notes],
+                )
+        state = ProjectImport.State.DONE
+    except ValidationError as error:
+        _report(job, state=ProjectImport.State.FAILED, error=" ".join(error.messages))
+        state = ProjectImport.State.FAILED
+    except Exception:  # shown to the person waiting, then logged
+        logger.exception("Import %s failed", job.pk)
+        _report(
+            job,
+            state=ProjectImport.State.FAILED,
+            error="The import stopped with an error on the server; nothing was imported.",
+        )
+        state = ProjectImport.State.FAILED
+    # Done or not, the file is not kept: it holds stories nobody has consent for yet.
+    job.file.delete(save=False)
+    _report(job, file="")
+    return state

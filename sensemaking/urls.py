@@ -43,6 +43,11 @@ urlpatterns = [
     path("projects/<slug:slug>/reports/new/", report_views.report_create, name="report-create"),
     path("projects/<slug:slug>/codebook/", report_views.codebook, name="codebook"),
     path("projects/<slug:slug>/import/", exchange_views.project_import, name="project-import"),
+    path(
+        "projects/<slug:slug>/import/<int:pk>/",
+        exchange_views.project_import_status,
+        name="project-import-status",
+    ),
     path("reports/<slug:slug>/", report_views.report_detail, name="report"),
     path("reports/<slug:slug>/edit/", report_views.report_edit, name="report-edit"),
     path("reports/<slug:slug>/publish/", report_views.report_publish, name="report-publish"),

@@ -73,7 +73,7 @@ def each(names: list[str], values: dict) -> dict[str, dict]:
 
 def samples(team, world) -> dict[str, dict]:
     """Arguments for each pattern, from the crawler's world (tests/test_crawler.py)."""
-    from sensemaking.models import Finding, ReportClip, Theme, WorkshopGuest
+    from sensemaking.models import Finding, ProjectImport, ReportClip, Theme, WorkshopGuest
     from stories.models import Consent, StorytellerLink, SubjectAccessCopy
 
     public, workshop, report = world["public"], world["workshop"], world["report"]
@@ -177,6 +177,10 @@ def samples(team, world) -> dict[str, dict]:
             version,
         ),
         "sensemaking:report-data": {**version, "kind": "csv"},
+        "sensemaking:project-import-status": {
+            **project,
+            "pk": ProjectImport.objects.filter(project=team.project).first().pk,
+        },
         "sensemaking:report-clip": {**version, "clip_pk": clip.pk},
     }
 
@@ -185,7 +189,7 @@ def site(team, world) -> SimpleNamespace:
     """The crawler's world with a finding written and a storyteller's copy asked for by a
     curator, and an address for every URL pattern."""
     from sensemaking import services
-    from sensemaking.models import Theme
+    from sensemaking.models import ProjectImport, Theme
     from stories.subject_access import request_copy
 
     services.write_finding(
@@ -197,5 +201,8 @@ def site(team, world) -> SimpleNamespace:
     )
     request_copy(
         storyteller=world["public"].storyteller, by=team.curator, base_url="http://testserver/"
+    )
+    ProjectImport.objects.create(
+        project=team.project, original_filename="done.qdpx", state="done", created_by=team.curator
     )
     return SimpleNamespace(world=world, addresses=addresses(samples(team, world)), **world)

@@ -7,8 +7,8 @@ import docx
 import pytest
 from playwright.sync_api import expect
 
-from sensemaking import services
-from sensemaking.models import Theme, Workshop
+from sensemaking import qdpx_import, services
+from sensemaking.models import ProjectImport, Theme, Workshop
 from tests.factories import ALL_SCOPES, PASSWORD, highlight_phrase, make_story
 from tests.sensemaking import test_qdpx_import
 
@@ -114,10 +114,17 @@ def test_a_curator_checks_then_imports_a_coded_project(
     assert not Workshop.objects.filter(project=team.project).exists()
 
     page.get_by_role("button", name="Import").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Imported from Housing study")
-    expect(page.get_by_role("status")).to_contain_text("Imported 2 stories and 2 quotes")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importing “housing.qdpx”")
+    expect(page.get_by_label("Progress")).to_be_visible()
+    assert_accessible(page)
+    qdpx_import.run_import.call(ProjectImport.objects.get().pk)  # as the worker does
+    # The page follows the import by itself and shows what came in.
+    expect(page.get_by_role("heading", name="Imported", exact=True)).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("2 stories and 2 quotes")
     assert_accessible(page)
     fits(page, width)
+    page.get_by_role("link", name="Imported from Housing study").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported from Housing study")
 
 
 def test_the_codebook_downloads_as_csv_from_its_page(new_page, live_server, sign_in, team):

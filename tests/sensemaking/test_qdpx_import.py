@@ -11,7 +11,7 @@ from django.urls import reverse
 from lxml import etree
 
 from sensemaking import qdpx_import, refiqda, services
-from sensemaking.models import Quote, Theme, Workshop
+from sensemaking.models import ProjectImport, Quote, Theme, Workshop
 from stories import services as story_services
 from stories.models import AuditEvent, Recording, Story, Transcript
 from stories.transcripts import parse_transcript_file
@@ -335,13 +335,25 @@ def upload(client, project, data: bytes, name="project.qdpx"):
     return client.post(url, {"file": SimpleUploadedFile(name, data)})
 
 
-def test_the_page_checks_first_then_imports_once(
+def check_and_start(client, project, data: bytes):
+    """Check a file on the page and press Import; return the import's row."""
+    response = upload(client, project, data)
+    job = etree.HTML(response.content).xpath("//input[@name='import']/@value")[0]
+    url = reverse("sensemaking:project-import", args=[project.slug])
+    response = client.post(url, {"import": job})
+    assert response["Location"] == reverse(
+        "sensemaking:project-import-status", args=[project.slug, job]
+    )
+    return ProjectImport.objects.get(pk=job)
+
+
+def test_the_page_checks_first_then_the_worker_imports_once(
     client, team, qualcoder, django_assert_max_num_queries
 ):
     client.force_login(team.curator)
     stories_before = Story.objects.count()
-    # session 1 + user 1 + project 1 = 3 (the check reads the file, not the database)
-    with django_assert_max_num_queries(3):
+    # session 1 + user 1 + project 1 + old checks 1 + the check's row 1 = 5
+    with django_assert_max_num_queries(5):
         response = upload(client, team.project, qualcoder)
     page = response.content.decode()
     assert "What will arrive from “Housing study”" in page
@@ -349,18 +361,46 @@ def test_the_page_checks_first_then_imports_once(
     assert "3 codes, as themes" in page and "2 codings, as quotes" in page
     assert "“Leaflet.pdf” is a PDF source" in page
     assert "The stories arrive without consent." in page
-    assert Story.objects.count() == stories_before  # a dry run writes nothing
+    assert Story.objects.count() == stories_before  # a dry run writes no stories
 
-    token = etree.HTML(response.content).xpath("//input[@name='token']/@value")[0]
-    url = reverse("sensemaking:project-import", args=[team.project.slug])
-    response = client.post(url, {"token": token})
-    workshop = Workshop.objects.get(title="Imported from Housing study")
-    assert response["Location"] == reverse("sensemaking:workshop", args=[workshop.pk])
-    shown = client.get(response["Location"]).content.decode()
-    assert "Imported 2 stories and 2 quotes" in shown and "record each storyteller" in shown
-    again = client.post(url, {"token": token})
-    assert "imported already" in client.get(again["Location"]).content.decode()
+    job = check_and_start(client, team.project, qualcoder)
+    assert job.state == ProjectImport.State.QUEUED
+    status = reverse("sensemaking:project-import-status", args=[team.project.slug, job.pk])
+    assert "This page updates by itself" in client.get(status).content.decode()
+    assert client.get(status, {"format": "json"}).json()["state"] == "queued"
+
+    assert qdpx_import.run_import.call(job.pk) == "done"
+    job.refresh_from_db()
+    assert not job.file and (job.stories, job.quotes) == (2, 2)
+    # session 1 + user 1 + project 1 + import with its workshop 1 = 4
+    with django_assert_max_num_queries(4):
+        page = client.get(status).content.decode()
+    assert "2 stories and 2 quotes are in the workshop" in page
+    assert "record its storyteller’s consent" in page and "Leaflet.pdf" in page
+    assert qdpx_import.run_import.call(job.pk) == "done"  # a second run does nothing
     assert Workshop.objects.filter(title="Imported from Housing study").count() == 1
+
+    again = client.post(
+        reverse("sensemaking:project-import", args=[team.project.slug]), {"import": job.pk}
+    )
+    assert "imported already" in client.get(again["Location"]).content.decode()
+
+
+def test_an_import_that_fails_says_why_imports_nothing_and_keeps_no_file(client, team, mp3):
+    client.force_login(team.curator)
+    job = check_and_start(client, team.project, qualcoder_like(mp3))
+    name = job.file.name
+    # The file changes under the worker (a disk fault, say): the next read finds no project.
+    job.file.storage.delete(name)
+    job.file.storage.save(name, io.BytesIO(zipped(**{"other.txt": "x"})))
+    assert qdpx_import.run_import.call(job.pk) == "failed"
+    job.refresh_from_db()
+    assert "has no project.qde inside" in job.error and not job.file
+    assert not job.file.storage.exists(name)
+    assert not Workshop.objects.filter(project=team.project).exists()
+    status = reverse("sensemaking:project-import-status", args=[team.project.slug, job.pk])
+    page = client.get(status).content.decode()
+    assert "The import did not finish" in page and "Choose the file again" in page
 
 
 def test_a_bad_file_is_named_on_the_form(client, team):
@@ -369,27 +409,40 @@ def test_a_bad_file_is_named_on_the_form(client, team):
     assert "There is a problem" in page and "it is not a ZIP archive" in page
     page = upload(client, team.project, zipped(**{"sources__a.txt": "x"})).content.decode()
     assert "has no project.qde inside" in page
-    assert not Workshop.objects.filter(project=team.project).exists()
+    assert not ProjectImport.objects.exists()
 
 
-def test_a_forged_token_imports_nothing(client, team):
+def test_an_import_of_another_project_cannot_be_started_or_seen(client, team, qualcoder):
+    other_curator = make_member(team.other_project, "curator")
+    client.force_login(other_curator)
+    theirs = ProjectImport.objects.get(pk=check_and_start(client, team.other_project, qualcoder).pk)
     client.force_login(team.curator)
     url = reverse("sensemaking:project-import", args=[team.project.slug])
-    for token in ("../../etc/passwd", "a" * 22):
-        response = client.post(url, {"token": token})
+    for value in (theirs.pk, "../../etc/passwd", "99999999999999999999"):
+        response = client.post(url, {"import": value})
         assert response.status_code == 302
-    assert not Workshop.objects.filter(project=team.project).exists()
+        assert response["Location"] == url
+    status = reverse("sensemaking:project-import-status", args=[team.project.slug, theirs.pk])
+    assert client.get(status).status_code == 404
 
 
 def test_only_curators_of_the_project_may_import(client, team, qualcoder):
     url = reverse("sensemaking:project-import", args=[team.project.slug])
+    client.force_login(team.curator2)
+    job = check_and_start(client, team.project, qualcoder)
+    status = reverse("sensemaking:project-import-status", args=[team.project.slug, job.pk])
     for user in (team.facilitator, team.interviewer, team.outsider, team.nobody):
         client.force_login(user)
         assert client.get(url).status_code == 404
         assert upload(client, team.project, qualcoder).status_code == 404
+        assert client.post(url, {"import": job.pk}).status_code == 404
+        assert client.get(status).status_code == 404
     client.logout()
     assert client.get(url)["Location"].startswith(reverse("login"))
-    assert not Workshop.objects.exists()
+    assert client.get(status)["Location"].startswith(reverse("login"))
+    assert ProjectImport.objects.count() == 1
+    client.force_login(team.curator)  # another curator of the project may follow it
+    assert client.get(status).status_code == 200
 
 
 def test_the_codebook_page_links_curators_to_the_import(client, team):
