@@ -18,7 +18,7 @@ from sensemaking import qdpx_import, workshop_exports
 from sensemaking.forms import ProjectImportForm, QuotesDownloadForm
 from sensemaking.models import ProjectImport
 from sensemaking.views import _facilitated, _whole_number
-from stories.media import store_file
+from stories.media import NoRoom, store_file
 from stories.models import Project
 
 # A file checked but never imported is deleted when the next one is checked a day later.
@@ -98,7 +98,13 @@ def project_import(request, slug):
         job = ProjectImport(
             project=project, original_filename=upload.name[:255], created_by=request.user
         )
-        store_file(job.file, f"{secrets.token_urlsafe(16)}.qdpx", upload)
+        try:
+            store_file(job.file, f"{secrets.token_urlsafe(16)}.qdpx", upload)
+        except NoRoom as error:
+            form.add_error("file", str(error))
+            return render(
+                request, "sensemaking/project_import.html", {"project": project, "form": form}
+            )
         try:
             with job.file.open("rb") as file:
                 plan = qdpx_import.read_qdpx(qdpx_import.Archive(file))

@@ -3,7 +3,7 @@ consent, themes, and quotes in a new workshop; safe against hostile files; curat
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -484,3 +484,18 @@ def test_inline_text_notes_and_whole_source_codings_are_understood():
     (selection,) = source.selections
     assert selection.note == "First words\n\nAsk about benefits."
     assert "“Notes from Ana” is coded as a whole" in " ".join(plan.problems)
+
+
+def test_an_import_not_heard_of_for_half_an_hour_shows_as_stopped(client, team):
+    job = ProjectImport.objects.create(
+        project=team.project, original_filename="big.qdpx", state="running", created_by=team.curator
+    )
+    status = reverse("sensemaking:project-import-status", args=[team.project.slug, job.pk])
+    client.force_login(team.curator)
+    assert "This page updates by itself" in client.get(status).content.decode()
+    ProjectImport.objects.filter(pk=job.pk).update(
+        updated_at=job.updated_at - timedelta(minutes=31)
+    )
+    page = client.get(status).content.decode()
+    assert "It stopped before it finished" in page and "Choose the file again" in page
+    assert client.get(status, {"format": "json"}).json()["stopped"] is True
