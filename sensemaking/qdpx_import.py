@@ -57,14 +57,13 @@ COPY_CHUNK_BYTES = 1024**2
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
 # An internal file is a bare name inside the archive's sources folder: no folders, no "..".
 INTERNAL = re.compile(r"internal://([^/\\]+)")
-MEDIA = {"AudioSource": "audio", "VideoSource": "video"}
+MEDIA = ("AudioSource", "VideoSource")
 CORPRO_CODE = re.compile(r"ST-[A-Z0-9]{5}")
 CANNOT_MAP = {"PDFSource": "PDF", "PictureSource": "picture"}
 
 
 @dataclass
 class Selection:
-    guid: str
     start: int  # positions in the source's text, in Unicode code points
     end: int
     codes: list[str]  # code GUIDs
@@ -75,7 +74,6 @@ class Selection:
 class Source:
     guid: str
     name: str
-    kind: str  # "text", "audio" or "video"
     text_path: str  # the text file's name inside the archive
     text: str = ""
     media_path: str = ""
@@ -319,8 +317,8 @@ class _Reader:
         source = Source(
             guid=_guid(element.get("guid")),
             name=name,
-            kind="text" if kind == "TextSource" else MEDIA[kind],
-            text_path=holder.get("plainTextPath") or f"inline:{_guid(holder.get('guid'))}",
+            # Words kept in the project file are this source's own, whatever its GUID says.
+            text_path=holder.get("plainTextPath") or f"inline:{id(holder)}",
             text=text,
         )
         if element.find(f"{P}Coding") is not None:
@@ -437,7 +435,6 @@ class _Reader:
             ]
             found.append(
                 Selection(
-                    guid=_guid(selection.get("guid")),
                     start=start,
                     end=end,
                     codes=[ref for ref in refs if ref in self.codes],

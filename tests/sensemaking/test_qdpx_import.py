@@ -15,7 +15,15 @@ from sensemaking.models import ProjectImport, Quote, Theme, Workshop
 from stories import services as story_services
 from stories.models import AuditEvent, Recording, Story, Transcript
 from stories.transcripts import parse_transcript_file
-from tests.factories import ALL_SCOPES, highlight_phrase, make_member, make_project, make_story
+from tests.factories import (
+    ALL_SCOPES,
+    highlight_phrase,
+    make_member,
+    make_playable,
+    make_project,
+    make_story,
+)
+from tests.sensemaking.test_refiqda import add_ready_recording, assert_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +82,12 @@ def summary(data: bytes) -> dict:
         parent = code.getparent()
         codes.add((code.get("name"), parent.get("name") if parent.tag == f"{PR}Code" else None))
     sources = {}
+    for audio in root.iter(f"{PR}AudioSource"):
+        points = [
+            (int(point.get("timeStamp")), int(point.get("position")))
+            for point in audio.iter(f"{PR}SyncPoint")
+        ]
+        sources[audio.get("name")] = points
     for source in root.iter(f"{PR}TextSource"):
         path = source.get("plainTextPath").removeprefix("internal://")
         codings = sorted(
@@ -118,6 +132,7 @@ def test_round_trip_keeps_codes_sources_and_codings(team, coded):
     imported = import_into(elsewhere, first, curator)
     agree_for(imported.stories, curator)
     again = export(elsewhere)
+    assert_valid("Project-mrt2019.xsd", zipfile.ZipFile(io.BytesIO(again)).read("project.qde"))
     assert summary(again) == summary(first)
     assert {"Being heard", "Forms"} <= {name for name, _parent in summary(first)["codes"]}
     assert len(summary(first)["sources"]) == 2
@@ -146,8 +161,6 @@ def test_imported_stories_have_no_consent_and_are_used_nowhere(client, team, cod
 def test_a_timed_story_with_a_recording_comes_back_with_its_recording_and_times(
     team, workshop, media_files
 ):
-    from tests.sensemaking.test_refiqda import add_ready_recording
-
     story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
     story_services.add_transcript(
         story=story,
@@ -174,6 +187,13 @@ def test_a_timed_story_with_a_recording_comes_back_with_its_recording_and_times(
     ]
     quote = Quote.objects.get(story=new)
     assert quote.text == "changed everything" and quote.start_seconds == 1.25
+    # Once the worker has made the recording playable and consent is recorded, the project
+    # exports again with the same recording source, sync points, texts and codings.
+    make_playable(recording)
+    agree_for(imported.stories, curator)
+    again = summary(export(elsewhere))
+    assert again == summary(export(team.project))
+    assert any(name.endswith(".mp3") for name in again["sources"])
 
 
 def qualcoder_like(mp3: bytes, *, extra_sources: str = "", text: str | None = None) -> bytes:
