@@ -155,4 +155,6 @@ def test_only_the_projects_runners_get_the_tables(client, team, codebook):
         assert client.get(url, {"download": "csv"}).status_code == 404
         response = client.post(url, {"file": SimpleUploadedFile("x.csv", b"name\nX\n")})
         assert response.status_code == 404
+    client.logout()
+    assert client.get(url, {"download": "csv"})["Location"].startswith(reverse("login"))
     assert not Theme.objects.filter(name="X").exists()

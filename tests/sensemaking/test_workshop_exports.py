@@ -205,6 +205,16 @@ def test_only_the_people_who_run_the_workshop_may_download(client, team, worksho
     )
 
 
+def test_a_guest_of_another_workshop_cannot_download(client, team, story, workshop, coded):
+    other = services.create_workshop(
+        project=team.project, title="Second workshop", by=team.facilitator, stories=[story]
+    )
+    _guest, token = services.invite_guest(workshop=other, display_name="Sam", by=team.curator)
+    client.get(reverse("sensemaking:join", args=[token]))
+    url = reverse("sensemaking:workshop-quotes", args=[workshop.pk])
+    assert client.get(url, {"format": "csv"}).status_code == 404
+
+
 def test_a_facilitator_of_another_project_cannot_download(client, team, coded):
     elsewhere = Workshop.objects.create(project=team.other_project, title="Theirs")
     client.force_login(team.facilitator)
