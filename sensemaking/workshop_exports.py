@@ -16,6 +16,8 @@ from typing import TextIO
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -280,6 +282,34 @@ def quotes_html(export: QuotesByTheme) -> bytes:
     ).encode("utf-8")
 
 
+class _Word:
+    """Add paragraphs at the end of a Word document in constant time each.
+
+    python-docx's add_paragraph() looks for the section properties among every paragraph
+    already written and looks each style up by name, which made 4,000 quotes take 5 seconds.
+    """
+
+    def __init__(self, document):
+        self.document = document
+        self.end = document.element.body.sectPr
+        self.style_ids: dict[str, str] = {}
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        element = OxmlElement("w:p")
+        self.end.addprevious(element)
+        if style:
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            element.style = self.style_ids[style]
+        paragraph = Paragraph(element, self.document._body)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def heading(self, text: str, level: int) -> Paragraph:
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+
 def quotes_docx(export: QuotesByTheme) -> bytes:
     """Return the quotes as a Word document: a heading per theme, each quote with its source."""
     document = Document()
@@ -287,26 +317,26 @@ def quotes_docx(export: QuotesByTheme) -> bytes:
     properties.title = _clean(export.title)
     properties.author = properties.last_modified_by = properties.comments = ""
     properties.created = properties.modified = export.made_at
-    document.add_heading(_clean(export.title), level=0)
-    document.add_paragraph(f"{export.workshop.project.name}. Made {_made(export)}.")
-    document.add_paragraph(CONSENT_NOTE)
+    word = _Word(document)
+    word.heading(_clean(export.title), 0)
+    word.paragraph(f"{export.workshop.project.name}. Made {_made(export)}.")
+    word.paragraph(CONSENT_NOTE)
     if not export.sections or not export.quote_count:
-        document.add_paragraph("There are no quotes to show.")
+        word.paragraph("There are no quotes to show.")
     for section in export.sections:
-        document.add_heading(_clean(section.name), level=min(section.depth + 1, 9))
+        word.heading(_clean(section.name), min(section.depth + 1, 9))
         if section.description:
-            document.add_paragraph(_clean(section.description))
+            word.paragraph(_clean(section.description))
         if not section.quotes:
-            document.add_paragraph("No quotes in this workshop.")
+            word.paragraph("No quotes in this workshop.")
         for quote in section.quotes:
-            paragraph = document.add_paragraph(style="Quote")
-            paragraph.add_run(f"“{_clean(quote.text).strip()}”")
+            paragraph = word.paragraph(f"“{_clean(quote.text).strip()}”", "Quote")
             paragraph.add_run().add_break()
             paragraph.add_run(f"— {_clean(quote.credit)}, “{_clean(quote.story_title)}”")
             if quote.when:
                 paragraph.add_run(f", {quote.when}")
             if quote.note:
-                document.add_paragraph(f"Note: {_clean(quote.note)}")
+                word.paragraph(f"Note: {_clean(quote.note)}")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
