@@ -8,9 +8,13 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# ffmpeg for recordings and clips; Pango and fonts for WeasyPrint's PDF reports.
-APT_PACKAGES := ffmpeg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
+# ffmpeg for recordings and clips; Pango and fonts for WeasyPrint's PDF reports: DejaVu for
+# Latin, Greek, Cyrillic and Arabic, Noto for the other scripts of storytellers' names (CJK,
+# Devanagari, ...) and for emoji, so a PDF prints every name as it was written.
+APT_PACKAGES := ffmpeg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+# LibreOffice (headless) renders the Word reports in the tests, as a person opening them would.
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium libreoffice-writer-nogui
 
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/corpro
 DEMO_ENV := DEBUG=1 DEMO_MODE=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 MEDIA_ROOT=$(CURDIR)/media

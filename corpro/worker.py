@@ -34,6 +34,12 @@ REAP_SECONDS = 10
 MAX_ATTEMPTS = 3
 # Seconds for PostgreSQL to notice a worker whose machine went away without closing its socket.
 KEEPALIVE = {"tcp_keepalives_idle": 10, "tcp_keepalives_interval": 5, "tcp_keepalives_count": 3}
+# Task priorities: django-tasks-db hands out the highest first. What a person is watching a
+# progress bar for (a PDF, a copy of everything held) goes before routine work (probing a
+# recording, making the copy listeners hear), and report extracts, of which a first visit to a
+# report may queue dozens, wait until nothing else is queued.
+WAITED_FOR = 50
+WHEN_IDLE = -50
 
 LIVE_WORKERS = """
     SELECT worker_id FROM unnest(%s::text[]) AS worker_id

@@ -1,7 +1,7 @@
 """What sense-making does when a story changes (see stories.consequences)."""
 
 from sensemaking import reports, services
-from sensemaking.models import ReportClip
+from sensemaking.models import ReportClip, ReportFile
 from stories import erasure
 from stories.consequences import Change
 from stories.consequences import register as listen_for
@@ -26,10 +26,18 @@ def reanchor_quotes(*, story_id: int) -> None:
 
 
 def discard_extracts(*, story_id: int) -> None:
-    """Delete a story's audio extracts, files and all, so none outlives the copy it came from."""
+    """Delete a story's audio extracts, files and all, so none outlives the copy it came from.
+
+    The files joining every extract of the reports that present the story go with them.
+    """
     for clip in ReportClip.objects.filter(quote__story_id=story_id):
         clip.file.delete(save=False)
         clip.delete()
+    for joined in ReportFile.objects.filter(
+        kind=ReportFile.Kind.PLAYLIST, version__in=reports.versions_presenting([story_id])
+    ):
+        joined.file.delete(save=False)
+        joined.delete()
 
 
 def refresh_reports(*, story_id: int) -> None:

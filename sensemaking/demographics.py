@@ -67,6 +67,7 @@ later count.
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -608,44 +609,60 @@ TRACK_COLOUR = "#f3f2f1"
 BACKGROUND_COLOUR = "#ffffff"
 
 
-def bar_chart_svg(table: Table, *, id_prefix: str = "chart") -> SafeString:
-    """Return an accessible horizontal bar chart of the table's shown rows as inline SVG."""
-    base = f"{id_prefix}-{table.slug}"
-    parts: list[str] = []
+@dataclass(frozen=True)
+class _Text:
+    x: float
+    y: float  # the baseline
+    text: str
+
+
+@dataclass(frozen=True)
+class _Bar:
+    x: float
+    y: float
+    width: float
+    colour: str
+
+
+def _chart_layout(table: Table) -> tuple[int, list[_Text | _Bar]]:
+    """Lay out the bar chart of the table's shown rows: its height and what is drawn, in order.
+
+    One layout, drawn as SVG for the web page and the PDF and as PNG for the Word file.
+    """
+    items: list[_Text | _Bar] = []
     y = 4
     for row in table.charted_rows:
         lines = textwrap.wrap(row.label, LABEL_CHARACTERS) or [""]
         for line in lines:
             y += LINE
-            parts.append(format_html('<text x="0" y="{}">{}</text>', y - 4, line))
+            items.append(_Text(0, y - 4, line))
         bar_top = y + 4
         width = max(BAR_AREA * row.percent / 100, 1)
-        parts.append(
-            format_html(
-                '<rect x="0" y="{}" width="{}" height="{}" fill="{}"/>'
-                '<rect x="0" y="{}" width="{}" height="{}" fill="{}"/>'
-                '<text x="{}" y="{}">{} ({})</text>',
-                bar_top,
-                BAR_AREA,
-                BAR_HEIGHT,
-                TRACK_COLOUR,
-                bar_top,
-                f"{width:.1f}",
-                BAR_HEIGHT,
-                BAR_COLOUR,
-                f"{width + 6:.1f}",
-                bar_top + 14,
-                format_percent(row.percent),
-                row.count,
-            )
+        items.append(_Bar(0, bar_top, BAR_AREA, TRACK_COLOUR))
+        items.append(_Bar(0, bar_top, round(width, 1), BAR_COLOUR))
+        items.append(
+            _Text(round(width + 6, 1), bar_top + 14, f"{format_percent(row.percent)} ({row.count})")
         )
         y = bar_top + BAR_HEIGHT + 10
     if not table.charted_rows:
         y += LINE
-        parts.append(
-            format_html('<text x="0" y="{}">{}</text>', y - 4, "Numbers too small to show.")
+        items.append(_Text(0, y - 4, "Numbers too small to show."))
+    return y + 6, items
+
+
+def bar_chart_svg(table: Table, *, id_prefix: str = "chart") -> SafeString:
+    """Return an accessible horizontal bar chart of the table's shown rows as inline SVG."""
+    base = f"{id_prefix}-{table.slug}"
+    height, items = _chart_layout(table)
+    parts = [
+        format_html('<text x="{}" y="{}">{}</text>', _number(item.x), _number(item.y), item.text)
+        if isinstance(item, _Text)
+        else format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+            _number(item.x), _number(item.y), _number(item.width), BAR_HEIGHT, item.colour,
         )
-    height = y + 6
+        for item in items
+    ]  # fmt: skip
     opening = format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" class="bar-chart" '
         'width="100%" viewBox="0 0 {} {}" preserveAspectRatio="xMinYMin meet" '
@@ -668,3 +685,42 @@ def bar_chart_svg(table: Table, *, id_prefix: str = "chart") -> SafeString:
         BACKGROUND_COLOUR,
     )
     return mark_safe(opening + "".join(parts) + "</svg>")  # noqa: S308 every piece is escaped
+
+
+def bar_chart_png(table: Table, *, scale: int = 3) -> tuple[bytes, int, int]:
+    """Draw the same chart as a PNG for the Word file: its bytes, width and height in points.
+
+    Drawn at `scale` times its size in points, so it stays sharp when printed.
+    """
+    from PIL import Image, ImageDraw, ImageFont  # only the Word export draws pictures
+
+    height, items = _chart_layout(table)
+    image = Image.new("RGB", (CHART_WIDTH * scale, height * scale), BACKGROUND_COLOUR)
+    draw = ImageDraw.Draw(image)
+    # DejaVu Sans is installed with WeasyPrint's fonts (the Makefile's fonts-dejavu-core).
+    font = ImageFont.truetype("DejaVuSans.ttf", FONT_SIZE * scale)
+    for item in items:
+        if isinstance(item, _Text):
+            draw.text(
+                (item.x * scale, item.y * scale),
+                item.text,
+                font=font,
+                fill=TEXT_COLOUR,
+                anchor="ls",
+            )
+        else:
+            box = (
+                item.x * scale,
+                item.y * scale,
+                (item.x + item.width) * scale,
+                (item.y + BAR_HEIGHT) * scale,
+            )
+            draw.rectangle(box, fill=item.colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue(), CHART_WIDTH, height
+
+
+def _number(value: float) -> str:
+    """Write a coordinate as SVG needs it: "12" for a whole number, "12.5" otherwise."""
+    return f"{value:g}"

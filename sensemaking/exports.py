@@ -16,7 +16,6 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.utils import dateformat, timezone
 from django.utils.translation import to_locale
-from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from openpyxl import Workbook
@@ -24,19 +23,17 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from sensemaking.demographics import Demographics, format_percent
-from sensemaking.reports import CompiledReport, ReportQuote
+from sensemaking import word
+from sensemaking.demographics import bar_chart_png, format_percent
+from sensemaking.reports import KEY_QUOTES, NO_FINDINGS, CompiledReport, ReportQuote
 from stories.text import UNREADABLE, neutralise_formula
 
 SUBJECT = "Community Reporting summary report"
-REMOVED_NOTE = "Some quotes have been removed from this report at their storytellers’ request."
-# Shown before the findings and key quotes; the rest of the text sections come after them.
-OPENING_SECTIONS = ("purpose", "method")
-ACKNOWLEDGEMENTS = "acknowledgements"
 
 QUOTE_COLUMNS = (  # (heading, width in characters for the Excel file)
     ("Quote id", 10),
-    ("Themes", 30),
+    ("Theme in the report", 30),
+    ("Tagged with", 30),
     ("Quote", 80),
     ("Credit", 24),
     ("Story", 30),
@@ -68,9 +65,13 @@ def hms(seconds: float | None) -> str:
 # Word --------------------------------------------------------------------------------------------
 
 
-def report_docx(compiled: CompiledReport) -> bytes:
-    """Return the report as a Word document to edit further, with real headings and tables."""
-    document = Document()
+def report_docx(compiled: CompiledReport, *, extracts=(), base_url: str = "") -> bytes:
+    """Return the report as a Word document to edit further: A4, real headings, tables, charts.
+
+    `extracts` (reports.playlist) are listed at the end with links made absolute by `base_url`.
+    """
+    document = word.new_document()
+    headings = word.Headings(document)
     _describe_document(document, compiled)
     document.add_heading(_clean(compiled.title), level=0)
     draft = "" if compiled.version.is_published else " (draft, not published)"
@@ -78,21 +79,30 @@ def report_docx(compiled: CompiledReport) -> bytes:
         f"Version {compiled.number}{draft}, {_long_date(compiled.date)}", style="Subtitle"
     )
     if compiled.removed:
-        document.add_paragraph(REMOVED_NOTE)
+        document.add_paragraph(compiled.removed_notice)
+    contents = document.add_paragraph("Contents", style="TOC Heading")
 
-    opening = [s for s in compiled.sections if s[0] in OPENING_SECTIONS]
-    closing = [s for s in compiled.sections if s[0] not in (*OPENING_SECTIONS, ACKNOWLEDGEMENTS)]
-    acknowledgements = next((s[2] for s in compiled.sections if s[0] == ACKNOWLEDGEMENTS), "")
-    for _, heading, text in opening:
-        _add_section(document, heading, text)
-    _add_who(document, compiled.who, compiled.who_note)
-    _add_findings(document, compiled)
-    for _, heading, text in closing:
-        _add_section(document, heading, text)
+    for _, heading, text in compiled.opening_sections:
+        _add_section(headings, heading, text)
+    _add_who(headings, compiled)
+    _add_findings(headings, compiled)
+    for _, heading, text in compiled.closing_sections:
+        _add_section(headings, heading, text)
     if compiled.value_headings and compiled.value_rows:
-        document.add_heading("Value for all", level=1)
+        headings.add("Value for all", level=1)
         _add_table(document, compiled.value_headings, compiled.value_rows, caption="Value for all")
-    _add_acknowledgements(document, compiled, acknowledgements)
+    _add_acknowledgements(headings, compiled)
+    if extracts:
+        headings.add("Listen to extracts", level=1)
+        document.add_paragraph(
+            "Short extracts from the stories, in the storytellers' own voices. "
+            "Open a link to listen."
+        )
+        for extract in extracts:
+            item = document.add_paragraph(style="List Number")
+            word.add_link(item, urljoin(base_url, extract.path), f"“{_clean(extract.text)}”")
+            item.add_run(f" — {_clean(extract.credit)}")
+    headings.contents_after(contents)
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -123,9 +133,9 @@ def _describe_document(document, compiled: CompiledReport) -> None:
     lang.set(qn("w:val"), language)
 
 
-def _add_section(document, heading: str, text: str) -> None:
-    document.add_heading(_clean(heading), level=1)
-    _add_paragraphs(document, text)
+def _add_section(headings: word.Headings, heading: str, text: str) -> None:
+    headings.add(_clean(heading), level=1)
+    _add_paragraphs(headings.document, text)
 
 
 def _add_paragraphs(document, text: str) -> None:
@@ -136,8 +146,10 @@ def _add_paragraphs(document, text: str) -> None:
             document.add_paragraph(block.strip())
 
 
-def _add_who(document, who: Demographics, note: str) -> None:
-    document.add_heading("Who shared their stories?", level=1)
+def _add_who(headings: word.Headings, compiled: CompiledReport) -> None:
+    who, note = compiled.who, compiled.who_note
+    document = headings.document
+    headings.add("Who shared their stories?", level=1)
     if who.total == 0:
         document.add_paragraph("No stories are part of this report yet.")
         return
@@ -148,9 +160,20 @@ def _add_who(document, who: Demographics, note: str) -> None:
         return
     document.add_paragraph(f"{who.total_display} shared their stories.")
     document.add_paragraph(note)
-    for table in who.tables:
-        document.add_heading(table.heading, level=2)
+    for shared in compiled.shared_notes:
+        document.add_paragraph(shared)
+    for table, _, notes in compiled.charts:
+        headings.add(table.heading, level=2)
         if not table.hidden:
+            # The chart, with the table's words as its alternative text; then its numbers.
+            png, width, _ = bar_chart_png(table)
+            word.add_picture(
+                document,
+                png,
+                width_points=width * 3 // 4,  # its labels then match the body text's size
+                title=table.heading,
+                description=table.text_alternative,
+            )
             _add_table(
                 document,
                 ["Answer", "Storytellers", "Percentage"],
@@ -162,35 +185,31 @@ def _add_who(document, who: Demographics, note: str) -> None:
                 ],
                 caption=table.heading,
                 description=table.text_alternative,
+                numeric={1, 2},
             )
-        for note in table.notes:
-            document.add_paragraph(note)
-        if not table.hidden:
-            document.add_paragraph(table.text_alternative)
+        for own in notes:
+            document.add_paragraph(own)
 
 
-def _add_findings(document, compiled: CompiledReport) -> None:
-    document.add_heading("What did we find out?", level=1)
+def _add_findings(headings: word.Headings, compiled: CompiledReport) -> None:
+    document = headings.document
+    headings.add("What did we find out?", level=1)
     if not compiled.themes:
-        document.add_paragraph("There are no themes or findings in this report yet.")
+        document.add_paragraph(NO_FINDINGS)
     for theme in compiled.themes:
-        document.add_heading(_clean(theme.name), level=2)
+        headings.add(_clean(theme.name), level=2)
         _add_paragraphs(document, theme.description)
         if theme.sub_themes:
             document.add_paragraph("Sub-themes:")
             for name in theme.sub_themes:
                 document.add_paragraph(_clean(name), style="List Bullet")
-        shown = set()
         for finding in theme.findings:
             document.add_paragraph(_clean(finding.statement))
             for quote in finding.quotes:
                 _add_quote(document, quote)
-                shown.add(quote.id)
-        # A key quote that already supports a finding of this theme is not repeated.
-        key_quotes = [quote for quote in theme.key_quotes if quote.id not in shown]
-        if key_quotes:
-            document.add_paragraph("Key quotes:")
-            for quote in key_quotes:
+        if theme.other_key_quotes:
+            document.add_heading(KEY_QUOTES, level=3)
+            for quote in theme.other_key_quotes:
                 _add_quote(document, quote)
 
 
@@ -201,22 +220,18 @@ def _add_quote(document, quote: ReportQuote) -> None:
     paragraph.add_run(f"— {_clean(quote.credit)}")
 
 
-def _add_acknowledgements(document, compiled: CompiledReport, text: str) -> None:
-    people = [
-        ("Co-authors", compiled.co_authors),
-        ("Storytellers who chose to be credited", compiled.storyteller_credits),
-        ("Peer interviewers", compiled.interviewers),
-        ("Sense-making facilitators", compiled.facilitators),
-    ]
-    if not text and not any(names for _, names in people):
+def _add_acknowledgements(headings: word.Headings, compiled: CompiledReport) -> None:
+    document = headings.document
+    if not compiled.acknowledgements and not compiled.credits:
         return
-    document.add_heading("Acknowledgements and co-authors", level=1)
-    _add_paragraphs(document, text)
-    for heading, names in people:
-        if names:
-            document.add_heading(heading, level=2)
-            for name in names:
-                document.add_paragraph(_clean(name), style="List Bullet")
+    headings.add("Acknowledgements and co-authors", level=1)
+    _add_paragraphs(document, compiled.acknowledgements)
+    for heading, names in compiled.credits:
+        headings.add(heading, level=2)
+        for name in names:
+            document.add_paragraph(_clean(name), style="List Bullet")
+        if names is compiled.storyteller_credits:
+            document.add_paragraph(compiled.unnamed_storytellers)
 
 
 def _add_table(
@@ -226,6 +241,7 @@ def _add_table(
     *,
     caption: str,
     description: str = "",
+    numeric: set[int] = frozenset(),
 ) -> None:
     """Add a table whose first row Word repeats on every page and reads out as headers.
 
@@ -251,6 +267,7 @@ def _add_table(
             element = OxmlElement(tag)
             element.set(qn("w:val"), _clean(value))
             properties.append(element)
+    word.align_numbers(table, numeric)
 
 
 def _long_date(value: date) -> str:
@@ -273,6 +290,7 @@ def quote_rows(compiled: CompiledReport, *, base_url: str) -> list[list]:
     return [
         [
             quote.id,
+            _cell("; ".join(quote.report_themes)),
             _cell("; ".join(quote.themes)),
             _cell(quote.text),
             _cell(quote.credit),

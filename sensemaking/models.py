@@ -359,6 +359,7 @@ class ReportFile(models.Model):
 
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"
+        PLAYLIST = "playlist", "Audio file of every extract"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting to start"

@@ -5,7 +5,7 @@ request; files made in the background (the PDF, audio extracts) are served only 
 they were made from is still what the report may show.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.contrib import messages
@@ -23,8 +23,14 @@ from sensemaking import codebook_tables, exports, refiqda, services
 from sensemaking.forms import CodebookImportForm, NewReportForm, PublishForm, ReportForm
 from sensemaking.models import Quote, Report, ReportFile, ReportVersion
 from sensemaking.querysets import RUNNERS
-from sensemaking.reports import CompiledReport, compile_report, key_quote_clips
-from sensemaking.tasks import render_report_pdf
+from sensemaking.reports import (
+    CompiledReport,
+    chapters_vtt,
+    compile_report,
+    key_quote_clips,
+    playlist,
+)
+from sensemaking.tasks import make_playlist, render_report_pdf
 from stories.access import Use
 from stories.idempotency import once_per_key
 from stories.media import stream_file
@@ -112,7 +118,7 @@ def report_detail(request, slug, number=None):
     report = _report(request, slug)
     version = _version(request, report, number)
     compiled = compile_report(version)
-    clips = key_quote_clips(compiled)
+    extracts = playlist(compiled)
     versions = list(
         ReportVersion.objects.visible_to(request.user)
         .filter(report=report)
@@ -126,8 +132,8 @@ def report_detail(request, slug, number=None):
             "report": report,
             "version": version,
             "compiled": compiled,
-            "playlist": [clip for clip in clips if clip.file],
-            "clips_pending": any(not clip.file and not clip.error for clip in clips),
+            "playlist": [extract for extract in extracts if extract.ready],
+            "clips_pending": any(not extract.ready for extract in extracts),
             "versions": versions,
             "runs": runs,
             "curates": _curates(request, report),
@@ -222,68 +228,130 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 PDF_PATIENCE = timedelta(minutes=10)
 
 
+@dataclass(frozen=True)
+class _Output:
+    """A file made from a report version on the worker, asked for by a button and then awaited."""
+
+    kind: str
+    what: str  # "the PDF"
+    content_type: str
+    filename: str  # how its download is named, after the report's own name
+    url_name: str
+    task: object
+
+
+OUTPUTS = {
+    ReportFile.Kind.PDF: _Output(
+        ReportFile.Kind.PDF,
+        "the PDF",
+        "application/pdf",
+        "pdf",
+        "sensemaking:report-pdf",
+        render_report_pdf,
+    ),
+    ReportFile.Kind.PLAYLIST: _Output(
+        ReportFile.Kind.PLAYLIST,
+        "the audio file of every extract",
+        "audio/mp4",
+        "extracts.m4a",
+        "sensemaking:report-playlist",
+        make_playlist,
+    ),
+}
+
+
 @never_cache
 def report_pdf(request, slug, number):
-    """Serve the PDF made from the report as it may be shown now, or show its progress.
+    """Serve the PDF made from the report as it may be shown now, or show its progress."""
+    return _made_file(request, slug, number, OUTPUTS[ReportFile.Kind.PDF])
 
-    Asking for a PDF is a POST (the report page's button); a GET only reads, so following or
+
+@never_cache
+def report_playlist(request, slug, number):
+    """Serve every extract in one audio file with chapters, or show its progress."""
+    return _made_file(request, slug, number, OUTPUTS[ReportFile.Kind.PLAYLIST])
+
+
+@never_cache
+def report_chapters(request, slug, number):
+    """The chapters of the file of every extract, as WebVTT, while every extract is cut."""
+    report = _report(request, slug)
+    extracts = playlist(compile_report(_version(request, report, number)))
+    if not extracts or not all(extract.ready for extract in extracts):
+        raise Http404
+    response = HttpResponse(chapters_vtt(extracts), content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _made_file(request, slug, number, output: _Output):
+    """Serve a file made from the report as it may be shown now, or show its progress.
+
+    Asking for it is a POST (the report page's button); a GET only reads, so following or
     reloading the address never starts work.
     """
     report = _report(request, slug)
     version = _version(request, report, number)
     compiled = compile_report(version)
-    pdf = ReportFile.objects.filter(
-        version=version, kind=ReportFile.Kind.PDF, fingerprint=compiled.fingerprint
+    made = ReportFile.objects.filter(
+        version=version, kind=output.kind, fingerprint=compiled.fingerprint
     ).first()
     if request.method == "POST":
-        _ask_for_pdf(request, version, compiled, pdf)
-        return redirect("sensemaking:report-pdf", slug=report.slug, number=version.number)
-    if pdf and pdf.state == ReportFile.State.READY and pdf.file:
+        _ask_for(request, output, version, compiled, made)
+        return redirect(output.url_name, slug=report.slug, number=version.number)
+    if made and made.state == ReportFile.State.READY and made.file:
         return stream_file(
-            request, pdf.file, "application/pdf", download=_filename(compiled, "pdf")
+            request, made.file, output.content_type, download=_filename(compiled, output.filename)
         )
     if (
-        pdf
-        and pdf.state != ReportFile.State.FAILED
-        and pdf.updated_at < timezone.now() - PDF_PATIENCE
+        made
+        and made.state != ReportFile.State.FAILED
+        and made.updated_at < timezone.now() - PDF_PATIENCE
     ):
         # Shown as failed, so it can be asked for again (the task worker may have stopped).
-        pdf.state = ReportFile.State.FAILED
-        pdf.error = "Making the PDF stopped before it finished (the task worker may have stopped)."
+        made.state = ReportFile.State.FAILED
+        made.error = (
+            f"Making {output.what} stopped before it finished (the task worker may have stopped)."
+        )
     if request.GET.get("format") == "json":
-        if pdf is None:
+        if made is None:
             return JsonResponse({"state": "none", "progress": 0, "step": "", "error": ""})
         return JsonResponse(
-            {"state": pdf.state, "progress": pdf.progress, "step": pdf.step, "error": pdf.error}
+            {"state": made.state, "progress": made.progress, "step": made.step, "error": made.error}
         )
     return render(
         request,
         "sensemaking/report_pdf_progress.html",
-        {"report": report, "version": version, "pdf": pdf},
+        {"report": report, "version": version, "pdf": made, "what": output.what},
     )
 
 
-def _ask_for_pdf(request, version, compiled, pdf: ReportFile | None) -> None:
-    """Queue the PDF of the report as it may be shown now, unless it is made or being made."""
-    stuck = pdf is not None and (
-        pdf.state == ReportFile.State.FAILED
-        or (pdf.state != ReportFile.State.READY and pdf.updated_at < timezone.now() - PDF_PATIENCE)
+def _ask_for(request, output: _Output, version, compiled, made: ReportFile | None) -> None:
+    """Queue the file of the report as it may be shown now, unless it is made or being made."""
+    stuck = made is not None and (
+        made.state == ReportFile.State.FAILED
+        or (
+            made.state != ReportFile.State.READY and made.updated_at < timezone.now() - PDF_PATIENCE
+        )
     )
-    if pdf is None:
+    if made is None:
         try:
             with transaction.atomic():
-                pdf = ReportFile.objects.create(
-                    version=version, kind=ReportFile.Kind.PDF, fingerprint=compiled.fingerprint
+                made = ReportFile.objects.create(
+                    version=version, kind=output.kind, fingerprint=compiled.fingerprint
                 )
         except IntegrityError:  # another request asked for it a moment ago
             return
     elif stuck:
-        ReportFile.objects.filter(pk=pdf.pk).update(
+        ReportFile.objects.filter(pk=made.pk).update(
             state=ReportFile.State.QUEUED, error="", progress=0, step=""
         )
     else:
         return
-    render_report_pdf.enqueue(pdf.pk, request.build_absolute_uri("/"))
+    if output.kind == ReportFile.Kind.PDF:
+        output.task.enqueue(made.pk, request.build_absolute_uri("/"))
+    else:
+        output.task.enqueue(made.pk)
 
 
 @never_cache
@@ -291,7 +359,9 @@ def report_docx(request, slug, number):
     report = _report(request, slug)
     compiled = compile_report(_version(request, report, number))
     return _download(
-        exports.report_docx(compiled),
+        exports.report_docx(
+            compiled, extracts=playlist(compiled), base_url=request.build_absolute_uri("/")
+        ),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _filename(compiled, "docx"),
     )
@@ -351,8 +421,18 @@ def report_clip(request, slug, number, clip_pk):
     report = _report(request, slug)
     compiled = compile_report(_version(request, report, number))
     clip = next((clip for clip in key_quote_clips(compiled) if clip.pk == int(clip_pk)), None)
-    if clip is None or not clip.file:
+    if clip is None or clip.error:
         raise Http404
+    if not clip.file:
+        # Listed in the PDF and Word file before it was cut: say so, as players are told.
+        response = HttpResponse(
+            "This extract is being prepared. Try again in a minute.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        response["Cache-Control"] = "no-store"
+        return response
     return stream_file(request, clip.file, "audio/mpeg")
 
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import partial
 from itertools import zip_longest
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +30,7 @@ from sensemaking.models import (
     Finding,
     Quote,
     QuoteTheme,
+    Report,
     ReportClip,
     ReportFile,
     ReportVersion,
@@ -41,6 +43,14 @@ from stories.erasure import Item, delete_files_on_commit
 from stories.models import REDACTED, Consent, Recording, Story, Storyteller
 
 ANONYMOUS = "Anonymous storyteller"
+# Words every rendering (web page, PDF, Word) uses alike.
+NO_FINDINGS = "There are no themes or findings in this report yet."
+KEY_QUOTES = "Key quotes"
+# The seed report's order: purpose and method, who shared, the findings, then the other text
+# sections (challenges), the value table and the acknowledgements.
+OPENING_SECTIONS = ("purpose", "method")
+ACKNOWLEDGEMENTS = "acknowledgements"
+UNNAMED_STORYTELLERS = "And the storytellers who chose not to be named."
 
 
 @dataclass(frozen=True)
@@ -53,8 +63,9 @@ class ReportQuote:
     storyteller_code: str
     start_seconds: float | None
     end_seconds: float | None
-    themes: tuple[str, ...]
+    themes: tuple[str, ...]  # the themes and sub-themes it was tagged with
     is_key: bool
+    report_themes: tuple[str, ...] = ()  # the report's themes whose sections it comes under
     public_url: str = ""  # the moment in the public story, when the story is public
     audio_allowed: bool = False
 
@@ -81,6 +92,12 @@ class ReportTheme:
         """The quotes already shown under a finding, so key quotes are not shown twice."""
         return [quote for finding in self.findings for quote in finding.quotes]
 
+    @property
+    def other_key_quotes(self) -> list[ReportQuote]:
+        """The key quotes shown under their own heading: those no finding shows already."""
+        shown = {quote.id for quote in self.finding_quotes}
+        return [quote for quote in self.key_quotes if quote.id not in shown]
+
 
 @dataclass
 class CompiledReport:
@@ -104,14 +121,68 @@ class CompiledReport:
     not_allowed_ids: set[int] = field(default_factory=set)  # every quote consent now keeps out
     who_counted_on: object = None  # the date the "who shared" figures were counted
     fingerprint: str = field(default="")
+    key_quotes_heading: ClassVar[str] = KEY_QUOTES
+    no_findings: ClassVar[str] = NO_FINDINGS
 
     @property
-    def charts(self) -> list[tuple[demographics.Table, str]]:
-        """Each "who shared" table with its SVG bar chart, for the web page and the PDF."""
+    def charts(self) -> list[tuple[demographics.Table, str, tuple[str, ...]]]:
+        """Each "who shared" table with its SVG bar chart and the notes only it has."""
+        shared = set(self.shared_notes)
         return [
-            (table, demographics.bar_chart_svg(table, id_prefix=f"chart-{self.version.pk}"))
+            (
+                table,
+                demographics.bar_chart_svg(table, id_prefix=f"chart-{self.version.pk}"),
+                tuple(note for note in table.notes if note not in shared),
+            )
             for table in self.who.tables
         ]
+
+    @property
+    def shared_notes(self) -> tuple[str, ...]:
+        """The notes every shown "who shared" table has (say, how numbers are rounded).
+
+        Every rendering says them once, before the tables, instead of under each one.
+        """
+        shown = [table for table in self.who.tables if not table.hidden]
+        if len(shown) < 2:
+            return ()
+        return tuple(note for note in shown[0].notes if all(note in t.notes for t in shown))
+
+    @property
+    def opening_sections(self) -> list[tuple[str, str, str]]:
+        """The text sections before "Who shared their stories?": (anchor, heading, text)."""
+        return [section for section in self.sections if section[0] in OPENING_SECTIONS]
+
+    @property
+    def closing_sections(self) -> list[tuple[str, str, str]]:
+        """The text sections after the findings and before the value table."""
+        placed = (*OPENING_SECTIONS, ACKNOWLEDGEMENTS)
+        return [section for section in self.sections if section[0] not in placed]
+
+    @property
+    def acknowledgements(self) -> str:
+        return next((text for anchor, _, text in self.sections if anchor == ACKNOWLEDGEMENTS), "")
+
+    @property
+    def credits(self) -> list[tuple[str, list[str]]]:
+        """Who to credit, under the headings every rendering uses, leaving out empty groups."""
+        groups = [
+            ("Co-authors", self.co_authors),
+            ("Storytellers who chose to be credited", self.storyteller_credits),
+            ("Peer interviewers", self.interviewers),
+            ("Sense-making facilitators", self.facilitators),
+        ]
+        return [(heading, names) for heading, names in groups if names]
+
+    unnamed_storytellers: ClassVar[str] = UNNAMED_STORYTELLERS
+
+    @property
+    def removed_notice(self) -> str:
+        """Say how many of this version's quotes were removed at storytellers' request."""
+        n = self.removed
+        if n == 1:
+            return "1 quote from this version was removed at the storyteller’s request."
+        return f"{n} quotes from this version were removed at the storytellers’ request."
 
     @property
     def who_note(self) -> str:
@@ -245,7 +316,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         .order_by("story_id", "char_start", "pk")
     )
     hide_redacted_words(rows)
-    quotes = _report_quotes(rows)
+    quotes = _report_quotes(rows, _section_names(version, content))
     by_id = {quote.id: quote for quote in quotes}
 
     themes = [
@@ -351,14 +422,29 @@ def fix_figures(version: ReportVersion, *, story_ids, previous: dict | None) -> 
     )
 
 
-def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
-    theme_names = defaultdict(list)
-    for quote_id, name in (
+def _section_names(version: ReportVersion, content: dict) -> dict[int, str]:
+    """Map each theme to the name of the report theme whose section presents it.
+
+    A section's name is the one the version shows (frozen when it was published); a theme whose
+    section has no findings or key quotes takes its top-level theme's name as it is now.
+    """
+    themes = list(Theme.objects.filter(project=version.report.project_id).only("name", "parent"))
+    names = {theme.pk: theme.name for theme in themes}
+    names.update({theme["id"]: theme["name"] for theme in content["themes"]})
+    return {pk: names[section] for pk, section in _sections_of(themes).items()}
+
+
+def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[ReportQuote]:
+    theme_names, report_themes = defaultdict(list), defaultdict(list)
+    for quote_id, theme_id, name in (
         QuoteTheme.objects.filter(content_object__in=[quote.pk for quote in rows])
         .order_by("tag__position", "tag__name")
-        .values_list("content_object_id", "tag__name")
+        .values_list("content_object_id", "tag_id", "tag__name")
     ):
         theme_names[quote_id].append(name)
+        section = section_names.get(theme_id, name)
+        if section not in report_themes[quote_id]:
+            report_themes[quote_id].append(section)
     public = set(
         Story.objects.public()
         .filter(pk__in={quote.story_id for quote in rows})
@@ -388,6 +474,7 @@ def _report_quotes(rows: list[Quote]) -> list[ReportQuote]:
                 end_seconds=quote.end_seconds,
                 themes=tuple(theme_names[quote.pk]),
                 is_key=quote.is_key,
+                report_themes=tuple(report_themes[quote.pk]),
                 public_url=url,
                 # Extracts are public audio: only from published stories that allow it, and
                 # never of words redacted since (the recording itself is not redacted).
@@ -485,6 +572,67 @@ def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
             clips[key].report_quote = quote
             result.append(clips[key])
     return result
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One entry of a report's playlist: a key quote's extract, cut or being cut."""
+
+    clip_id: int
+    text: str
+    credit: str
+    path: str  # the extract's address, under the report version's own
+    ready: bool
+    seconds: float  # how long it plays
+
+
+def chapters(extracts: list[Extract]) -> list[tuple[float, float, str]]:
+    """Each extract's (start, end, title) in the one audio file that plays them all in order.
+
+    Both the file's own chapters and its WebVTT chapters file are written from this.
+    """
+    result, start = [], 0.0
+    for number, extract in enumerate(extracts, start=1):
+        words = extract.text if len(extract.text) <= 80 else extract.text[:79].rstrip() + "…"
+        result.append((start, start + extract.seconds, f"{number}. “{words}” — {extract.credit}"))
+        start += extract.seconds
+    return result
+
+
+def chapters_vtt(extracts: list[Extract]) -> str:
+    """The extracts' chapters as a WebVTT file, for players that show chapters."""
+    cues = ["WEBVTT", ""]
+    for number, (start, end, title) in enumerate(chapters(extracts), start=1):
+        cues += [str(number), f"{_vtt_time(start)} --> {_vtt_time(end)}", title, ""]
+    return "\n".join(cues)
+
+
+def _vtt_time(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    return f"{hours:02}:{minutes:02}:{millis // 1000:02}.{millis % 1000:03}"
+
+
+def playlist(compiled: CompiledReport) -> list[Extract]:
+    """The report's extracts in its order, for the web page, the PDF and the Word file.
+
+    An extract that could not be cut is left out; one being cut is listed, as its address
+    answers "being prepared" until it is ready.
+    """
+    slug = Report.objects.only("slug").get(pk=compiled.version.report_id).slug
+    return [
+        Extract(
+            clip_id=clip.pk,
+            text=clip.report_quote.text,
+            credit=clip.report_quote.credit,
+            path=reverse("sensemaking:report-clip", args=[slug, compiled.number, clip.pk]),
+            ready=bool(clip.file),
+            seconds=clip.end_seconds - clip.start_seconds,
+        )
+        for clip in key_quote_clips(compiled)
+        if not clip.error
+    ]
 
 
 def refresh_outputs(version: ReportVersion) -> None:

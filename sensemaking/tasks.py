@@ -8,6 +8,7 @@ killed while storing leaves nothing that a later run does not delete.
 import logging
 import subprocess
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from corpro.worker import delete_leftovers, store_output
+from corpro.worker import WAITED_FOR, WHEN_IDLE, delete_leftovers, store_output
 from sensemaking.models import ReportClip, ReportFile
 from stories.media import CopyStatus, NoRoom, copy_status, file_to_hear, local_path
 from stories.models import Recording
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 CLIP_TIMEOUT = 120  # seconds for ffmpeg to cut one extract
 PDF_NO_ROOM = "There was no room on the server to store the PDF. Ask for it again later."
 CLIP_NO_ROOM = "There was no room on the server to store the extract."
+PLAYLIST_NO_ROOM = "There was no room on the server to store the file of every extract."
 
 
 def pdf_folder(file_id: int) -> str:
@@ -45,12 +47,12 @@ def _progress(pdf: ReportFile, percent: int, step: str) -> None:
     ReportFile.objects.filter(pk=pdf.pk).update(progress=percent, step=step)
 
 
-@task()
+@task(priority=WAITED_FOR)
 def render_report_pdf(file_id: int, base_url: str) -> str:
     """Lay out the compiled report with WeasyPrint and store the PDF, reporting progress."""
     from weasyprint import HTML  # a heavy import, needed only by the worker
 
-    from sensemaking.reports import compile_report
+    from sensemaking.reports import compile_report, playlist
 
     pdf = ReportFile.objects.select_related("version__report").filter(pk=file_id).first()
     if pdf is None:
@@ -69,7 +71,8 @@ def render_report_pdf(file_id: int, base_url: str) -> str:
         return "stale"
     try:
         html = render_to_string(
-            "sensemaking/report_pdf.html", {"compiled": compiled, "base_url": base_url}
+            "sensemaking/report_pdf.html",
+            {"compiled": compiled, "base_url": base_url, "extracts": playlist(compiled)},
         )
         _progress(pdf, 30, "Laying out the pages")
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
@@ -118,7 +121,7 @@ def _store_pdf(pdf: ReportFile, name: str, content: ContentFile, *, pages: int) 
     return ReportFile.State.READY
 
 
-@task()
+@task(priority=WHEN_IDLE)
 def cut_clip(clip_id: int) -> str:
     """Cut a key quote's extract, as MP3, from the clean copy of its story's recording.
 
@@ -186,3 +189,127 @@ def _store_clip(clip: ReportClip, content: File) -> str:
         return "failed"
     ReportClip.objects.filter(pk=clip.pk).update(file=name)
     return "cut"
+
+
+PLAYLIST_TIMEOUT = 600  # seconds for ffmpeg to join every extract
+PLAYLIST_WAITING = "Some extracts are still being cut. Try again in a minute."
+
+
+def playlist_folder(file_id: int) -> str:
+    """Where a report's file of every extract is stored (see pdf_folder)."""
+    return f"reports/playlist-{file_id}"
+
+
+def _ffmetadata(title: str, parts: list[tuple[float, float, str]]) -> str:
+    """ffmpeg's metadata file: the file's title and one chapter per extract."""
+
+    def escaped(value: str) -> str:
+        for character in ("\\", "=", ";", "#", "\n"):
+            value = value.replace(character, "\\" + character)
+        return value
+
+    lines = [";FFMETADATA1", f"title={escaped(title)}"]
+    for start, end, name in parts:
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={round(start * 1000)}",
+            f"END={round(end * 1000)}",
+            f"title={escaped(name)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@task(priority=WHEN_IDLE)
+def make_playlist(file_id: int) -> str:
+    """Join a report's extracts, in its order, into one M4A file with a chapter per extract.
+
+    Made from the extracts already cut (from the clean copies), so nothing redacted or
+    withdrawn is in it; stored only if, under its row's lock, the report and every extract are
+    still as they were.
+    """
+    from sensemaking.reports import chapters, compile_report, playlist
+
+    output = ReportFile.objects.select_related("version__report").filter(pk=file_id).first()
+    if output is None:
+        delete_leftovers(ReportFile.file.field.storage, playlist_folder(file_id))
+        return "gone"
+    if output.state == ReportFile.State.READY and output.file:
+        return output.state
+    ReportFile.objects.filter(pk=output.pk).update(state=ReportFile.State.RUNNING)
+    _progress(output, 10, "Gathering the extracts")
+    compiled = compile_report(output.version)
+    extracts = playlist(compiled)
+    if compiled.fingerprint != output.fingerprint:
+        output.delete()
+        delete_leftovers(output.file.storage, playlist_folder(file_id))
+        return "stale"
+    if not extracts or not all(extract.ready for extract in extracts):
+        ReportFile.objects.filter(pk=output.pk).update(
+            state=ReportFile.State.FAILED, error=PLAYLIST_WAITING
+        )
+        return ReportFile.State.FAILED
+    clips = ReportClip.objects.in_bulk([extract.clip_id for extract in extracts])
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        sources = [stack.enter_context(local_path(clips[e.clip_id].file)) for e in extracts]
+        metadata = Path(folder) / "chapters.txt"
+        metadata.write_text(
+            _ffmetadata(f"{compiled.title}: extracts", chapters(extracts)), encoding="utf-8"
+        )
+        target = Path(folder) / "extracts.m4a"
+        inputs = [argument for source in sources for argument in ("-i", str(source))]
+        joined = "".join(f"[{index}:a]" for index in range(len(sources)))
+        command = [
+            settings.FFMPEG_BINARY, "-nostdin", "-v", "error", *inputs,
+            "-f", "ffmetadata", "-i", str(metadata),
+            "-filter_complex", f"{joined}concat=n={len(sources)}:v=0:a=1[all]",
+            "-map", "[all]", "-map_metadata", str(len(sources)),
+            "-map_chapters", str(len(sources)),
+            "-ac", "1", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart",
+            str(target),
+        ]  # fmt: skip
+        _progress(output, 40, "Joining the extracts")
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=PLAYLIST_TIMEOUT)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            logger.warning("Joining the extracts of report file %s failed: %s", output.pk, error)
+            ReportFile.objects.filter(pk=output.pk).update(
+                state=ReportFile.State.FAILED, error="The extracts could not be joined."
+            )
+            return ReportFile.State.FAILED
+        name = f"{slugify(compiled.title) or 'report'}-v{compiled.number}-extracts.m4a"
+        with target.open("rb") as handle:
+            used = {extract.clip_id: clips[extract.clip_id].file.name for extract in extracts}
+            return _store_playlist(output, name, File(handle), used)
+
+
+@transaction.atomic
+def _store_playlist(output: ReportFile, name: str, content: File, used: dict[int, str]) -> str:
+    folder = playlist_folder(output.pk)
+    locked = (
+        ReportFile.objects.select_for_update()
+        .filter(pk=output.pk, fingerprint=output.fingerprint)
+        .first()
+    )
+    still = dict(
+        ReportClip.objects.select_for_update().filter(pk__in=used).values_list("pk", "file")
+    )
+    if locked is None or still != used:
+        # Consent changed, or an extract was remade, while this was being joined.
+        if locked is not None:
+            locked.delete()
+        delete_leftovers(output.file.storage, folder)
+        return "stale"
+    if locked.state == ReportFile.State.READY and locked.file:
+        return locked.state
+    try:
+        stored = store_output(output.file.storage, folder, name, content)
+    except NoRoom:
+        ReportFile.objects.filter(pk=output.pk).update(
+            state=ReportFile.State.FAILED, error=PLAYLIST_NO_ROOM
+        )
+        return ReportFile.State.FAILED
+    ReportFile.objects.filter(pk=output.pk).update(
+        file=stored, state=ReportFile.State.READY, progress=100, step="Ready"
+    )
+    return ReportFile.State.READY

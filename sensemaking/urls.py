@@ -70,6 +70,16 @@ urlpatterns = [
         name="report-data",
     ),
     path(
+        "reports/<slug:slug>/v<str:number>/extracts.m4a",
+        report_views.report_playlist,
+        name="report-playlist",
+    ),
+    path(
+        "reports/<slug:slug>/v<str:number>/extracts.vtt",
+        report_views.report_chapters,
+        name="report-chapters",
+    ),
+    path(
         "reports/<slug:slug>/v<str:number>/clips/<int:clip_pk>.mp3",
         report_views.report_clip,
         name="report-clip",

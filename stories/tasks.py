@@ -12,7 +12,7 @@ from django.core.files import File
 from django.db import transaction
 from django.tasks import task
 
-from corpro.worker import delete_leftovers, store_output
+from corpro.worker import WAITED_FOR, delete_leftovers, store_output
 from stories import erasure, subject_access
 from stories.consequences import Change, announce
 from stories.media import (
@@ -202,7 +202,7 @@ def forget_listener_copies(*, story_id: int) -> None:
         discard_listener_copy(recording, error=WITHDRAWN)
 
 
-@task()
+@task(priority=WAITED_FOR)
 def make_access_copy(copy_id: int, base_url: str = "") -> str:
     """Write the zip of everything held about a storyteller (stories.subject_access)."""
     return subject_access.make_copy(copy_id, base_url)

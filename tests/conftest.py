@@ -102,11 +102,13 @@ WORKER_OPTIONS = ["--batch", "--no-startup-delay", "--no-reload"]
 def run_worker(media_root):
     """Return a function that runs django-tasks-db's worker until the queue is empty.
 
+    Options are passed on to the worker (`run("--max-tasks", "1")` runs the first task only).
+
     It is a separate process against the test database, so tests using it need
     `django_db(transaction=True)` for it to see their rows.
     """
 
-    def run() -> None:
+    def run(*options: str) -> None:
         db = connection.settings_dict
         env = {
             **os.environ,
@@ -117,7 +119,7 @@ def run_worker(media_root):
             "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
         }
         subprocess.run(
-            [sys.executable, "manage.py", "worker", *WORKER_OPTIONS],
+            [sys.executable, "manage.py", "worker", *WORKER_OPTIONS, *options],
             cwd=settings.BASE_DIR,
             env=env,
             check=True,

@@ -173,7 +173,13 @@ def samples(team, world) -> dict[str, dict]:
             {"slug": report.slug},
         ),
         **each(
-            ["sensemaking:report-version", "sensemaking:report-pdf", "sensemaking:report-docx"],
+            [
+                "sensemaking:report-version",
+                "sensemaking:report-pdf",
+                "sensemaking:report-docx",
+                "sensemaking:report-playlist",
+                "sensemaking:report-chapters",
+            ],
             version,
         ),
         "sensemaking:report-data": {**version, "kind": "csv"},

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import subprocess
 import zipfile
 from types import SimpleNamespace
 
@@ -10,11 +11,11 @@ import openpyxl
 import pytest
 from django.http import HttpResponse
 from docx.oxml.ns import qn
+from pypdf import PdfReader
 
 from sensemaking import services
 from sensemaking.exports import (
     QUOTE_COLUMNS,
-    REMOVED_NOTE,
     hms,
     quotes_csv,
     quotes_xlsx,
@@ -129,9 +130,18 @@ def paragraphs(document) -> list[tuple[str, str]]:
     return [(paragraph.style.name, paragraph.text) for paragraph in document.paragraphs]
 
 
+def pictures(document) -> dict[str, str]:
+    """Map each picture's title to its alternative text."""
+    return {
+        element.get("title"): element.get("descr")
+        for element in document.element.body.xpath(".//wp:docPr")
+    }
+
+
 def all_text(document) -> str:
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
+    described = list(pictures(document).values())
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells + described)
 
 
 def tables_by_heading(document) -> dict[str, list[list[str]]]:
@@ -192,7 +202,7 @@ def test_word_document_has_the_reports_structure_in_real_heading_styles(full):
     ]
     assert ("List Bullet", "Money") in found  # Barriers' sub-theme
     assert ("Normal", "And what it cost people.") in found
-    assert REMOVED_NOTE not in all_text(document)
+    assert "removed at the storyteller" not in all_text(document)
 
     properties = document.core_properties
     assert properties.title == "Value of co-production"
@@ -259,9 +269,9 @@ def test_word_document_says_so_when_there_are_too_few_storytellers_to_describe(r
     assert document.tables == []
 
 
-def test_word_document_shows_demographic_tables_with_small_numbers_hidden(
-    team, story, workshop, reported
-):
+@pytest.fixture
+def counted(team, story, workshop, reported):
+    """A draft report whose ten storytellers gave enough answers for a chart of their gender."""
     # Ten storytellers: five women, one man, four who did not say; two of the women are White
     # British and nobody else gave an ethnicity.
     answers = [{"gender": "woman", "ethnicity": "white_british"}] * 2
@@ -286,9 +296,16 @@ def test_word_document_shows_demographic_tables_with_small_numbers_hidden(
         by=team.facilitator,
         workshops=[workshop],
     )
+    return compile_report(draft)
 
-    document = open_docx(compile_report(draft))
+
+def test_word_document_shows_demographic_tables_with_small_numbers_hidden(counted):
+    document = open_docx(counted)
     found = paragraphs(document)
+    # How numbers are rounded is said once, before the tables, not under each one.
+    rounded = [text for _, text in found if text.startswith("Numbers are rounded")]
+    assert len(rounded) == 1
+    assert found.index(("Normal", rounded[0])) < found.index(("Heading 2", "Storytellers' gender"))
     tables = tables_by_heading(document)
 
     assert ("Normal", "About 10 storytellers shared their stories.") in found
@@ -308,7 +325,8 @@ def test_word_document_shows_demographic_tables_with_small_numbers_hidden(
     gender = found.index(("Heading 2", "Storytellers' gender"))
     following = [text for _, text in found[gender + 1 : gender + 5]]
     assert any("fewer than 5 storytellers" in text for text in following)
-    assert any("Of about 10 storytellers: Woman: 5 (50%)." in text for text in following)
+    # The chart is a picture whose alternative text gives its numbers in words.
+    assert "Of about 10 storytellers: Woman: 5 (50%)." in pictures(document)["Storytellers' gender"]
     # Every ethnicity count is too small to show, so that heading has notes and no table.
     assert "Storytellers' ethnicity" not in tables
     ethnicity = found.index(("Heading 2", "Storytellers' ethnicity"))
@@ -327,13 +345,15 @@ def test_csv_has_a_row_per_quote_with_its_themes_code_and_times(full):
     by_id = {int(row[0]): dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert set(by_id) == {full.voice.pk, full.funding.pk, full.formula.pk}
     voice, funding = by_id[full.voice.pk], by_id[full.funding.pk]
-    assert voice["Themes"] == "Having a voice"
+    assert voice["Theme in the report"] == voice["Tagged with"] == "Having a voice"
     assert voice["Quote"] == VOICE and voice["Credit"] == "River"
     assert voice["Storyteller code"] == full.story.storyteller.code
     assert voice["Start (seconds)"] == voice["Start (h:mm:ss)"] == ""  # an untimed transcript
     assert voice["Key quote"] == "yes"
     assert voice["Link to the moment in the public story"] == ""  # the story is not public
-    assert funding["Themes"] == "Barriers; Money"
+    # Money is a sub-theme of Barriers: the report presents the quote under Barriers.
+    assert funding["Theme in the report"] == "Barriers"
+    assert funding["Tagged with"] == "Barriers; Money"
     assert funding["Credit"] == "Anonymous storyteller"
     assert funding["Story"] == "'+1 for co-production"
     assert funding["Storyteller code"] == full.timed.storyteller.code
@@ -354,14 +374,14 @@ def test_excel_workbook_has_the_same_rows_and_an_about_sheet(full):
     sheet = book["Quotes"]
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
-    assert sheet.column_dimensions["C"].width >= 60  # the quote column is wide enough to read
+    assert sheet.column_dimensions["D"].width >= 60  # the quote column is wide enough to read
     values = [
         ["" if value is None else str(value) for value in row]
         for row in sheet.iter_rows(values_only=True)
     ]
     assert values == csv_table
     (funding_row,) = [row for row in sheet.iter_rows(min_row=2) if row[0].value == full.funding.pk]
-    assert funding_row[6].value == 5.25 and funding_row[6].data_type == "n"
+    assert funding_row[7].value == 5.25 and funding_row[7].data_type == "n"
     assert funding_row[-1].hyperlink.target == funding_row[-1].value
 
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
@@ -377,13 +397,13 @@ def test_spreadsheet_files_never_run_a_quote_as_a_formula(full):
     book = xlsx_book(compiled)
 
     (csv_row,) = [row for row in rows[1:] if row[0] == str(full.formula.pk)]
-    assert csv_row[2] == f"'{INJECTION}"
+    assert csv_row[3] == f"'{INJECTION}"
     sheet = book["Quotes"]
-    (cell,) = [row[2] for row in sheet.iter_rows(min_row=2) if row[0].value == full.formula.pk]
+    (cell,) = [row[3] for row in sheet.iter_rows(min_row=2) if row[0].value == full.formula.pk]
     assert cell.value == f"'{INJECTION}" and cell.data_type == "s"
     # The Word document is not a spreadsheet: it quotes the words as they were said.
     found = paragraphs(open_docx(compiled))
-    key_quotes = found.index(("Normal", "Key quotes:"))
+    key_quotes = found.index(("Heading 3", "Key quotes"))
     assert found[key_quotes + 1] == ("Quote", f"“{INJECTION}”\n— Anonymous storyteller")
 
 
@@ -412,7 +432,8 @@ def test_withdrawn_quote_consent_removes_the_words_from_every_output(full, team)
     book = xlsx_book(after)
 
     assert VOICE not in all_text(document)
-    assert REMOVED_NOTE in [text for _, text in paragraphs(document)]
+    assert after.removed_notice in [text for _, text in paragraphs(document)]
+    assert after.removed_notice.startswith("1 quote from this version was removed")
     assert ("Normal", "People felt heard.") in paragraphs(document)  # the finding itself stays
     assert VOICE not in content.decode("utf-8-sig")
     assert {row[0] for row in rows[1:]} == {str(full.funding.pk), str(full.formula.pk)}
@@ -423,3 +444,34 @@ def test_withdrawn_quote_consent_removes_the_words_from_every_output(full, team)
         full.formula.pk,
     ]
     assert Quote.objects.filter(pk=full.voice.pk).exists()  # kept, just no longer usable
+
+
+def test_word_document_is_a4_numbered_with_contents_and_charts_when_libreoffice_renders_it(
+    counted, tmp_path
+):
+    source = tmp_path / "report.docx"
+    source.write_bytes(report_docx(counted))
+    # LibreOffice opens it as Word would, without repair, and lays it out as a PDF.
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    reader = PdfReader(tmp_path / "report.pdf")
+    pages = reader.pages
+    assert 2 <= len(pages) <= 6
+    for page in pages:  # A4 is 595 x 842 points
+        assert (round(page.mediabox.width), round(page.mediabox.height)) == (595, 842)
+    texts = [page.extract_text() for page in pages]
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+    contents = texts[0][texts[0].index("Contents") :]
+    for heading in ("Who shared their stories?", "Storytellers' gender", "What did we find out?"):
+        assert heading in contents
+    # The gender chart is drawn as a picture on the page that has its heading.
+    (chart_page,) = [
+        page for page, text in zip(pages, texts, strict=True) if "Storytellers' gender\n" in text
+    ]
+    assert any(image.image.width >= 800 for image in chart_page.images)
+    styles = docx.Document(source).styles
+    assert styles["Normal"].font.name == "Arial" and styles["Heading 1"].font.name == "Arial"

@@ -1,6 +1,9 @@
 """Report pages and outputs: who may see and change what, and consent in every output."""
 
 import io
+import json
+import re
+import subprocess
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +21,7 @@ from pypdf import PdfReader
 from sensemaking import services
 from sensemaking.models import ReportClip, ReportFile
 from sensemaking.reports import compile_report, key_quote_clips
-from sensemaking.tasks import cut_clip, render_report_pdf
+from sensemaking.tasks import cut_clip, make_playlist, render_report_pdf
 from stories import services as story_services
 from stories.models import Membership, Transcript
 from stories.tasks import make_listener_copy
@@ -437,11 +440,23 @@ def test_the_pdf_draws_the_charts_of_who_shared_their_stories(client, team):
     url = reverse("sensemaking:report-pdf", args=[version.report.slug, "1.0"])
     client.post(url)
     render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
-    text = pdf_text(client.get(url))
+    reader = PdfReader(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    pages = [page.extract_text() for page in reader.pages]
+    text = " ".join(pages)
     assert "Storytellers' gender" in text
     # The chart labels its bars "50% (5)"; the table and the text alternative write it otherwise.
     assert "50% (5)" in text
     assert "Being heard" in text
+    # A cover without a page number, then a contents page giving each section's page.
+    assert "Ten" in pages[0] and "Page 1 of" not in pages[0]
+    contents = reader.pages[1].extract_text(extraction_mode="layout")
+    assert contents.lstrip().startswith("Contents")
+    for heading in ("Who shared their stories?", "Being heard", "Acknowledgements and co-authors"):
+        page_number = next(number for number, words in enumerate(pages[2:], 3) if heading in words)
+        assert re.search(rf"{re.escape(heading)}[ .]+{page_number}\n", contents), heading
+    # How numbers are rounded is said once for every chart, not under each one.
+    rounding = "Numbers are rounded to the nearest"
+    assert text.count(rounding) == 1
 
 
 def test_report_pages_read_a_fixed_number_of_queries(
@@ -479,3 +494,188 @@ def test_extracts_are_cut_again_from_each_new_listener_copy(
     assert not fresh.file  # queued, to be cut from the new copy
     assert cut_clip.call(fresh.pk) == "cut"
     assert "<audio" in page(client, "report", spoken.slug).content.decode()
+
+
+def test_key_quotes_no_finding_shows_are_labelled_as_key_quotes_on_the_page_and_in_the_pdf(
+    client, reported, story, team, workshop
+):
+    highlight_phrase(
+        workshop,
+        story,
+        "Funding forms were the hardest part",
+        [reported.theme],
+        by=team.facilitator,
+        key=True,
+    )
+    client.force_login(team.facilitator)
+    html = page(client, "report", reported.report.slug).content.decode()
+    # Under its own heading, after the finding, not read as support for the finding.
+    finding, heading = html.index("People felt heard."), html.index(">Key quotes</h4>")
+    assert finding < heading < html.index("Funding forms were the hardest part")
+    assert html.count("Co-production gave me a voice") == 1  # the finding's quote, once
+
+    url = reverse("sensemaking:report-pdf", args=[reported.report.slug, "1.0"])
+    client.post(url)
+    render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
+    text = pdf_text(client.get(url))
+    assert text.index("People felt heard.") < text.index("Key quotes") < text.index("Funding forms")
+
+
+def test_the_page_the_pdf_and_the_word_file_have_the_same_sections_in_the_same_order(
+    client, reported, team
+):
+    version = services.edit_report(
+        report=reported.report,
+        based_on=f"{reported.version.pk}:{reported.version.lock_version}",
+        by=team.facilitator,
+        workshops=list(reported.version.workshops.all()),
+        purpose="Why we asked.",
+        method="How we asked.",
+        challenges="What was hard.",
+        acknowledgements="Thank you.",
+    )
+    expected = [
+        "What was the purpose of this research?",
+        "What did we do?",
+        "Who shared their stories?",
+        "What did we find out?",
+        "Challenges",
+        "Acknowledgements and co-authors",
+    ]
+    client.force_login(team.facilitator)
+    slug = reported.report.slug
+    html = page(client, "report", slug).content.decode()
+    headings = [
+        heading.replace("&#x27;", "'")
+        for heading in re.findall(r'<h2 id="[a-z-]+-heading">([^<]+)</h2>', html)
+    ]
+    assert [heading for heading in headings if heading in expected] == expected
+
+    url = reverse("sensemaking:report-pdf", args=[slug, version.number])
+    client.post(url)
+    render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
+    text = pdf_text(client.get(url))
+    body = text[text.index("Why we asked.") - 60 :]  # after the cover and contents
+    assert [body.index(heading) for heading in expected] == sorted(
+        body.index(heading) for heading in expected
+    )
+
+    docx_url = reverse("sensemaking:report-docx", args=[slug, version.number])
+    document = Document(io.BytesIO(client.get(docx_url).content))
+    chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert chapters == expected
+
+
+def test_the_pdf_and_word_file_list_the_extracts_with_links_that_play(client, spoken):
+    (clip,) = ReportClip.objects.all()
+    path = reverse("sensemaking:report-clip", args=[spoken.slug, "1.0", clip.pk])
+    # Listed before it is cut, its link says it is being prepared rather than "not found".
+    response = client.get(path)
+    assert response.status_code == 503 and b"being prepared" in response.content
+
+    url = reverse("sensemaking:report-pdf", args=[spoken.slug, "1.0"])
+    client.post(url)
+    render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
+    reader = PdfReader(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Listen to extracts" in text and QUOTE in text
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    ]
+    assert f"http://testserver{path}" in links
+
+    document = Document(io.BytesIO(page(client, "report-docx", spoken.slug, "1.0").content))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-1] == "Listen to extracts"
+    targets = [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
+    assert f"http://testserver{path}" in targets
+
+    cut_clip.call(clip.pk)
+    assert client.get(path)["Content-Type"] == "audio/mpeg"
+
+
+def test_every_extract_downloads_as_one_audio_file_with_a_chapter_each(
+    client, spoken, team, media_files, tmp_path, django_capture_on_commit_callbacks
+):
+    # A second story, so the file joins two extracts.
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    story_services.add_transcript(
+        story=story,
+        parsed=parse_transcript_file(CLIP_VTT, "talk.vtt"),
+        by=team.interviewer,
+        origin=Transcript.Origin.UPLOADED,
+    )
+    with media_files["wav"].open("rb") as handle:
+        recording = story_services.upload_recording(
+            story=story, upload=File(handle, name="talk.wav"), by=team.interviewer
+        )
+    make_playable(recording)
+    story_services.publish_story(story=story, by=team.curator)
+    workshop = spoken.version.workshops.get()
+    services.set_workshop_stories(
+        workshop=workshop, stories=[spoken.story, story], by=team.facilitator
+    )
+    (theme,) = services.themes_named(team.project, ["Having a voice"])
+    highlight_phrase(
+        workshop, story, "It changed how I see services", [theme], by=team.facilitator, key=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.edit_report(
+            report=spoken.version.report,
+            based_on=f"{spoken.version.pk}:{spoken.version.lock_version}",
+            by=team.facilitator,
+            workshops=[workshop],
+            change_note="A second story.",
+        )
+        version = services.publish_report(version=version, by=team.curator)
+    for clip in ReportClip.objects.all():
+        cut_clip.call(clip.pk)
+    html = page(client, "report", spoken.slug).content.decode()
+    assert "Download every extract as one audio file" in html
+
+    url = reverse("sensemaking:report-playlist", args=[spoken.slug, version.number])
+    assert b"Make the audio file of every extract" in client.get(url).content
+    client.post(url)
+    made = ReportFile.objects.get(kind=ReportFile.Kind.PLAYLIST)
+    make_playlist.call(made.pk)
+    response = client.get(url)
+    assert response["Content-Type"] == "audio/mp4"
+    joined = tmp_path / "extracts.m4a"
+    joined.write_bytes(b"".join(response.streaming_content))
+    probed = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-print_format", "json", "-show_chapters",
+             "-show_format", str(joined)],
+            check=True, capture_output=True,
+        ).stdout
+    )  # fmt: skip
+    titles = [chapter["tags"]["title"] for chapter in probed["chapters"]]
+    assert len(titles) == 2
+    assert titles[0].startswith("1. “Co-production gave me a voice") and "River" in titles[0]
+    assert titles[1].startswith("2. “It changed how I see services")
+    assert "title" in probed["format"]["tags"]  # the file names the report, nothing else
+    assert set(probed["format"]["tags"]) <= {
+        "title",
+        "major_brand",
+        "minor_version",
+        "compatible_brands",
+        "encoder",
+    }
+
+    vtt = client.get(reverse("sensemaking:report-chapters", args=[spoken.slug, version.number]))
+    cues = vtt.content.decode().split("\n\n")
+    assert cues[0] == "WEBVTT" and len(cues[1:]) >= 2
+    end_of_first = float(probed["chapters"][0]["end_time"])
+    assert f"--> 00:00:{end_of_first:06.3f}" in cues[1]
+
+    # Consent to publish the audio of one story is withdrawn: the joined file goes at once.
+    stored = Path(ReportFile.objects.get(kind=ReportFile.Kind.PLAYLIST).file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        story_services.change_consent_scopes(
+            story=story, scopes={**ALL_SCOPES, "publish_audio": False}, by=team.curator
+        )
+    assert not ReportFile.objects.filter(kind=ReportFile.Kind.PLAYLIST).exists()
+    assert not stored.exists()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sensemaking', '0006_normalise_theme_names'),
+        ('sensemaking', '0007_report_file_playlist'),
         ('stories', '0018_auditevent_project_imported'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
