@@ -15,13 +15,13 @@ from typing import TextIO
 
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
-from docx import Document
 from docx.oxml import OxmlElement
 from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from sensemaking import word as word_styles
 from sensemaking.exports import _cell, _clean, _csv_value, _seconds, _styled, hms
 from sensemaking.models import Quote, QuoteTheme, Theme, Workshop
 from sensemaking.reports import quote_credit
@@ -312,7 +312,7 @@ class _Word:
 
 def quotes_docx(export: QuotesByTheme) -> bytes:
     """Return the quotes as a Word document: a heading per theme, each quote with its source."""
-    document = Document()
+    document = word_styles.new_document()
     properties = document.core_properties
     properties.title = _clean(export.title)
     properties.author = properties.last_modified_by = properties.comments = ""

@@ -140,6 +140,7 @@ def test_word_document_has_a_heading_per_theme_and_the_quotes_under_it(
         f"“{FORMULA}”\n— Anonymous storyteller, “Forms and more”",
     ]
     assert document.core_properties.author == ""
+    assert round(document.sections[0].page_width.mm) == 210  # corpro's A4 page and styles
 
 
 def test_quote_times_are_given_when_the_transcript_is_timed(client, team, workshop, story):
