@@ -21,7 +21,7 @@ from sensemaking.views import _facilitated, _whole_number
 from stories.media import NoRoom, store_file
 from stories.models import Project
 
-# A file checked but never imported is deleted when the next one is checked a day later.
+# The file of an import that has not finished a day later is deleted when the next is checked.
 KEEP_CHECKED = timedelta(days=1)
 # A queued or running import not heard of for this long is shown as stopped.
 IMPORT_PATIENCE = timedelta(minutes=30)
@@ -64,15 +64,21 @@ def workshop_quotes(request, pk):
 
 
 def _clear_old_checks(project: Project) -> None:
-    """Delete files checked a day ago or more and never imported, with their rows."""
+    """Delete the files of imports a day old or more that never finished: a check never
+    imported goes with its row; an import the worker never ran is marked as failed."""
     old = ProjectImport.objects.filter(
-        project=project,
-        state=ProjectImport.State.CHECKED,
-        created_at__lt=timezone.now() - KEEP_CHECKED,
-    )
+        project=project, created_at__lt=timezone.now() - KEEP_CHECKED
+    ).exclude(file="")
     for job in old:
         job.file.delete(save=False)
-        job.delete()
+        if job.state == ProjectImport.State.CHECKED:
+            job.delete()
+        else:
+            ProjectImport.objects.filter(pk=job.pk).update(
+                file="",
+                state=ProjectImport.State.FAILED,
+                error="The file was deleted after a day without being imported.",
+            )
 
 
 def _curated_project(request, slug: str) -> Project:

@@ -519,3 +519,22 @@ def test_an_import_not_heard_of_for_half_an_hour_shows_as_stopped(client, team):
     page = client.get(status).content.decode()
     assert "It stopped before it finished" in page and "Choose the file again" in page
     assert client.get(status, {"format": "json"}).json()["stopped"] is True
+
+
+def test_files_of_imports_a_day_old_that_never_finished_are_deleted_at_the_next_check(
+    client, team, qualcoder
+):
+    client.force_login(team.curator)
+    never_started = check_and_start(client, team.project, qualcoder)
+    upload(client, team.project, qualcoder)
+    never_imported = ProjectImport.objects.get(state=ProjectImport.State.CHECKED)
+    files = [never_started.file.name, never_imported.file.name]
+    ProjectImport.objects.update(created_at=never_started.created_at - timedelta(days=1, seconds=1))
+    upload(client, team.project, qualcoder)
+    storage = never_started.file.storage
+    assert not any(storage.exists(name) for name in files)
+    assert not ProjectImport.objects.filter(pk=never_imported.pk).exists()
+    never_started.refresh_from_db()
+    assert never_started.state == ProjectImport.State.FAILED and not never_started.file
+    assert qdpx_import.run_import.call(never_started.pk) == "failed"  # the worker, late
+    assert ProjectImport.objects.filter(state=ProjectImport.State.CHECKED).count() == 1
