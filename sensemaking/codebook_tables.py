@@ -90,8 +90,11 @@ def _text_of(data: bytes) -> str:
         ) from error
 
 
-def read_codebook_csv(data: bytes) -> list[dict]:
-    """Parse and check a CSV codebook; return its rows as dicts, or raise every problem found."""
+def read_codebook_csv(data: bytes) -> tuple[list[dict], list[str]]:
+    """Parse and check a CSV codebook; return its good rows as dicts and each bad row's problem.
+
+    Raise ValidationError if the file as a whole can't be read as a codebook.
+    """
     text = _text_of(data)
     first_line = text.splitlines()[0] if text.splitlines() else ""
     # Excel saves "CSV" with semicolons where the decimal mark is a comma.
@@ -120,14 +123,16 @@ def read_codebook_csv(data: bytes) -> list[dict]:
             f"The file is not readable CSV (line {reader.line_num}: {error})."
         ) from error
     _check_names(rows, errors)
-    if errors:
-        shown = errors[:MAX_ERRORS]
-        if len(errors) > MAX_ERRORS:
-            shown.append(f"And {len(errors) - MAX_ERRORS} more problems. Nothing was imported.")
-        raise ValidationError(shown)
-    if not rows:
+    if not rows and not errors:
         raise ValidationError("The file has no themes in it, so there is nothing to import.")
-    return rows
+    return rows, errors
+
+
+def _refuse(errors: list[str]) -> None:
+    shown = errors[:MAX_ERRORS]
+    if len(errors) > MAX_ERRORS:
+        shown.append(f"And {len(errors) - MAX_ERRORS} more problems. Nothing was imported.")
+    raise ValidationError(shown)
 
 
 def _check_row(line: int, values: dict, errors: list[str]) -> dict | None:
@@ -153,6 +158,7 @@ def _check_row(line: int, values: dict, errors: list[str]) -> dict | None:
         )
     if parent.casefold() == name.casefold():
         errors.append(f"Row {line}: “{name}” can’t be its own parent.")
+        return None
     return {
         "line": line,
         "name": name,
@@ -180,7 +186,7 @@ def import_codebook_csv(*, project: Project, data: bytes, by) -> ImportResult:
     A parent may be another row or a theme already in the project. Raise ValidationError
     listing every bad row, changing nothing.
     """
-    rows = read_codebook_csv(data)
+    rows, errors = read_codebook_csv(data)
     codes = {
         row["name"].casefold(): Code(
             name=row["name"], colour=row["colour"], description=row["description"]
@@ -189,7 +195,7 @@ def import_codebook_csv(*, project: Project, data: bytes, by) -> ImportResult:
     }
     existing = {theme.name.casefold(): theme for theme in Theme.objects.filter(project=project)}
     top: list[tuple[Code, Theme | None]] = []
-    errors = []
+    orphans: set[int] = set()
     for row in rows:
         code, parent = codes[row["name"].casefold()], row["parent"].casefold()
         if not parent:
@@ -199,6 +205,7 @@ def import_codebook_csv(*, project: Project, data: bytes, by) -> ImportResult:
         elif parent in existing:
             top.append((code, existing[parent]))
         else:
+            orphans.add(row["line"])
             errors.append(
                 f"Row {row['line']}: the parent “{row['parent']}” is neither a row of the file "
                 "nor a theme of the project."
@@ -207,18 +214,19 @@ def import_codebook_csv(*, project: Project, data: bytes, by) -> ImportResult:
     pending = [code for code, _parent in top]
     while pending:
         code = pending.pop()
-        reached.add(id(code))
-        pending.extend(code.children)
+        if id(code) not in reached:  # a name listed twice can make a loop through itself
+            reached.add(id(code))
+            pending.extend(code.children)
     looped = [
         str(row["line"])
         for row in rows
-        if id(codes[row["name"].casefold()]) not in reached and row["parent"]
+        if id(codes[row["name"].casefold()]) not in reached and row["line"] not in orphans
     ]
-    if looped and not errors:
+    if looped:
         errors.append(
-            f"Rows {', '.join(looped)}: their parents go round in a loop, so none of them is "
-            "at the top. Leave the parent of one of them empty."
+            f"Row{'s' if len(looped) > 1 else ''} {', '.join(looped)}: the parents go round in "
+            "a loop, so none of them is at the top. Leave the parent of one of them empty."
         )
     if errors:
-        raise ValidationError(errors)
+        _refuse(errors)
     return add_codes(project=project, codes=top, by=by, source="CSV codebook")

@@ -137,3 +137,27 @@ def test_the_codebook_downloads_as_csv_from_its_page(new_page, live_server, sign
     assert download.suggested_filename == f"{team.project.slug}-codebook.csv"
     content = Path(download.path()).read_text(encoding="utf-8-sig")
     assert content.splitlines() == ["name,description,colour,parent", "Money worries,,#1d4f7a,"]
+
+
+def test_a_bad_csv_codebook_lists_each_row_in_the_error_summary(
+    new_page, live_server, sign_in, team, assert_accessible, tmp_path
+):
+    path = tmp_path / "codes.csv"
+    path.write_text("name,colour,parent\nHousing,red,\n,,\nRent,,Nowhere\n", encoding="utf-8")
+    # The blank row 3 is skipped, as spreadsheets leave them.
+    page = signed_in(new_page, sign_in, team.facilitator)
+    page.goto(f"{live_server.url}/projects/{team.project.slug}/codebook/")
+    page.get_by_label("Codebook file (.qdc or .csv)").set_input_files(str(path))
+    page.get_by_role("button", name="Import").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("listitem")).to_have_text(
+        [
+            "Row 2: the colour “red” is not a hex colour such as #1d4f7a. Leave it empty for "
+            "the usual colour.",
+            "Row 4: the parent “Nowhere” is neither a row of the file nor a theme of the project.",
+        ]
+    )
+    assert_accessible(page)
+    fits(page, PHONE)
+    assert not Theme.objects.filter(project=team.project).exists()

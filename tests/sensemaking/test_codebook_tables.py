@@ -117,7 +117,12 @@ def test_importing_a_csv_from_the_page_says_what_it_did_and_is_audited(client, t
                 "Row 7: “Self” can’t be its own parent.",
             ],
         ),
-        (b"name,parent\nA,B\nB,A\n", ["Rows 2, 3: their parents go round in a loop"]),
+        (b"name,parent\nA,B\nB,A\n", ["Rows 2, 3: the parents go round in a loop"]),
+        (b"name,parent\nA,B\na,\nB,A\n", ["“a” is also on row 2"]),
+        (
+            b"name,colour,parent\nHousing,red,\nRent,,Nowhere\n",
+            ["Row 2: the colour “red”", "Row 3: the parent “Nowhere” is neither"],
+        ),
         (b"name,parent\nA,Nowhere\n", ["Row 2: the parent “Nowhere” is neither a row"]),
         (b"title,colour\nA,#123456\n", ["The first row must name the columns: name"]),
         ("name\nCafé\n".encode("cp1252"), ["The file is not UTF-8 text."]),
