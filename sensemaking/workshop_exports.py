@@ -146,10 +146,23 @@ def quotes_by_theme(workshop: Workshop, *, theme: Theme | None = None) -> Quotes
         for chosen, depth in theme_tree(themes, theme)
     ]
     if theme is None:
+        # As Taguette does, only themes used in this workshop, with the parents they sit under.
+        sections = [section for index, section in enumerate(sections) if _used(sections, index)]
         untagged = [quote for pk, quote in by_pk.items() if pk not in tagged]
         if untagged:
             sections.append(Section(NO_THEME, "", 0, untagged))
     return QuotesByTheme(workshop, theme, sections, timezone.localtime())
+
+
+def _used(sections: list[Section], index: int) -> bool:
+    """Whether the section, or one of the sub-themes listed after it, has quotes."""
+    depth = sections[index].depth
+    for section in sections[index:]:
+        if section is not sections[index] and section.depth <= depth:
+            return False
+        if section.quotes:
+            return True
+    return False
 
 
 def theme_tree(themes: list[Theme], top: Theme | None) -> list[tuple[Theme, int]]:
@@ -328,7 +341,7 @@ def quotes_docx(export: QuotesByTheme) -> bytes:
         if section.description:
             word.paragraph(_clean(section.description))
         if not section.quotes:
-            word.paragraph("No quotes in this workshop.")
+            word.paragraph("No quotes are tagged with this theme in this workshop.")
         for quote in section.quotes:
             paragraph = word.paragraph(f"“{_clean(quote.text).strip()}”", "Quote")
             paragraph.add_run().add_break()

@@ -143,6 +143,21 @@ def test_word_document_has_a_heading_per_theme_and_the_quotes_under_it(
     assert round(document.sections[0].page_width.mm) == 210  # corpro's A4 page and styles
 
 
+def test_all_themes_leave_out_themes_unused_in_the_workshop_but_keep_their_parents(
+    client, team, story, workshop
+):
+    home = Theme.objects.create(project=team.project, name="Home", slug="home")
+    rent = Theme.objects.create(project=team.project, name="Rent", slug="rent", parent=home)
+    Theme.objects.create(project=team.project, name="Unused", slug="unused")
+    highlight_phrase(workshop, story, FUNDING, [rent], by=team.facilitator)
+    client.force_login(team.facilitator)
+    page = html.fromstring(download(client, workshop, format="html").content)
+    assert [h.text_content() for h in page.iter("h2", "h3")] == ["Home", "Rent"]
+    one = html.fromstring(download(client, workshop, format="html", theme=home.pk).content)
+    assert [h.text_content() for h in one.iter("h2", "h3")] == ["Home", "Rent"]
+    assert "No quotes are tagged with this theme in this workshop." in one.text_content()
+
+
 def test_quote_times_are_given_when_the_transcript_is_timed(client, team, workshop, story):
     Quote.objects.all().delete()
     quote = highlight_phrase(workshop, story, VOICE, by=team.facilitator)
