@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from lxml import etree
 
 from sensemaking import qdpx_import, refiqda, services
@@ -365,6 +366,17 @@ def check_and_start(client, project, data: bytes):
         "sensemaking:project-import-status", args=[project.slug, job]
     )
     return ProjectImport.objects.get(pk=job)
+
+
+def test_pressing_import_queues_the_task_for_the_worker(
+    client, team, qualcoder, django_capture_on_commit_callbacks
+):
+    client.force_login(team.curator)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = check_and_start(client, team.project, qualcoder)
+    (queued,) = DBTaskResult.objects.filter(task_path="sensemaking.qdpx_import.run_import")
+    assert queued.args_kwargs["args"] == [job.pk]
+    assert not Story.objects.filter(project=team.project).exists()  # the worker imports it
 
 
 def test_the_page_checks_first_then_the_worker_imports_once(
