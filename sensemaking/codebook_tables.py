@@ -12,8 +12,14 @@ from openpyxl.utils import get_column_letter
 
 from sensemaking.exports import _cell, _styled
 from sensemaking.models import Theme
-from sensemaking.refiqda import MAX_CODEBOOK_BYTES, MAX_THEME_NAME, Code, ImportResult, add_codes
-from sensemaking.refiqda import _colour as hex_colour
+from sensemaking.refiqda import (
+    MAX_CODEBOOK_BYTES,
+    MAX_THEME_NAME,
+    Code,
+    ImportResult,
+    add_codes,
+    hex_colour,
+)
 from sensemaking.workshop_exports import theme_tree
 from stories.models import Project
 from stories.text import FORMULA_STARTS, is_readable, normalise_name

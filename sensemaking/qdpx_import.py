@@ -33,9 +33,9 @@ from sensemaking.refiqda import (
     MAX_THEME_NAME,
     PROJECT_NS,
     Code,
-    _colour,
-    _declares_doctype,
     add_codes,
+    declares_doctype,
+    hex_colour,
 )
 from stories import services as story_services
 from stories.media import MediaError
@@ -160,7 +160,7 @@ def _project_xml(archive: Archive):
     data = archive.read(info, MAX_PROJECT_XML_BYTES)
     if data is None:
         _refuse("The project inside the file is larger than 50 MB, which is too big to read.")
-    if _declares_doctype(data):
+    if declares_doctype(data):
         _refuse(
             "The project file contains a document type declaration (<!DOCTYPE> or <!ENTITY>). "
             "REFI-QDA projects never need one, so for safety it can’t be read."
@@ -286,7 +286,7 @@ class _Reader:
             found.append(
                 Code(
                     name=name,
-                    colour=_colour(element.get("color")),
+                    colour=hex_colour(element.get("color")),
                     description=(element.findtext(f"{P}Description") or "").strip(),
                     children=self._read_codes(element),
                     guid=guid,

@@ -182,7 +182,8 @@ class ImportResult:
         return "; ".join(parts) + "."
 
 
-def _colour(value: str | None) -> str | None:
+def hex_colour(value: str | None) -> str | None:
+    """Return a colour as #rrggbb (from #rrggbb or #rgb), or None if it is not one."""
     value = (value or "").strip()
     if HEX_COLOUR.fullmatch(value):
         return value.lower()
@@ -191,8 +192,11 @@ def _colour(value: str | None) -> str | None:
     return None
 
 
-def _declares_doctype(data: bytes) -> bool:
-    # Checked before parsing so entity tricks never reach the parser, in UTF-8 and UTF-16.
+def declares_doctype(data: bytes) -> bool:
+    """Say whether XML declares a DTD or entities, in UTF-8 or UTF-16.
+
+    Checked before parsing, so entity tricks never reach the parser.
+    """
     return any(
         marker.encode(encoding) in data
         for marker in ("<!DOCTYPE", "<!ENTITY")
@@ -211,7 +215,7 @@ def _read_codebook(data: bytes) -> tuple[list[Code], str]:
             "This is a ZIP file, such as a REFI-QDA project (.qdpx). Export just the codebook "
             "(.qdc) from your QDA software and upload that."
         )
-    if _declares_doctype(data):
+    if declares_doctype(data):
         raise ValidationError(
             "The file contains a document type declaration (<!DOCTYPE> or <!ENTITY>). "
             "Codebooks never need one, so for safety it can’t be read."
@@ -272,7 +276,7 @@ def _read_code(element, guids: set[str]) -> Code:
     guids.add(guid)
     return Code(
         name=name,
-        colour=_colour(element.get("color")),
+        colour=hex_colour(element.get("color")),
         description=(element.findtext(f"{{{CODEBOOK_NS}}}Description") or "").strip(),
         children=[_read_code(child, guids) for child in element.iterfind(f"{{{CODEBOOK_NS}}}Code")],
         guid=guid,
