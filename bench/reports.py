@@ -22,8 +22,8 @@ It then measures, checking every result:
    report_views.report_pdf makes it, and a new process calls `render_report_pdf.call()` and
    reports the call's seconds and its peak memory (ru_maxrss); the page count, the file size
    and the text (read with pypdf, which must name all 30 themes) are checked. Last, the whole
-   flow once: request the PDF from gunicorn (which queues the task), run `manage.py db_worker
-   --batch`, and download the PDF.
+   flow once: ask for the PDF from gunicorn as the page's button does (a POST, which queues the
+   task), run `manage.py worker --batch`, and download the PDF.
 """
 
 import argparse
@@ -41,7 +41,9 @@ import tempfile
 import time
 import unicodedata
 from datetime import date, timedelta
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder comes first on sys.path and this file would shadow the app
@@ -698,28 +700,42 @@ def measure_pdf(env: dict, setup: dict, runs: int, base_url: str) -> list[dict]:
 
 
 def measure_pdf_flow(env: dict, port: int, setup: dict) -> dict:
-    """Request the PDF (queues the task), run db_worker --batch, then download the PDF."""
+    """Ask for the PDF (queues the task), run the worker in batch mode, then download it."""
     from sensemaking.models import ReportFile
 
     clear_pdfs(setup["version"])
     path = f"/reports/{setup['slug']}/v{setup['number']}/report.pdf"
     problems = []
 
-    def get():
+    def send(method="GET", body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-        connection.request("GET", path)
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        body = response.read()
+        content = response.read()
         connection.close()
-        return response, body
+        return response, content
 
     began = time.perf_counter()
-    response, body = get()
-    if response.status != 200 or b"%PDF-" in body[:5]:
+    # As the page's button does: read the page (which starts nothing), then post its form.
+    response, body = send()
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    cookie = SimpleCookie(response.getheader("Set-Cookie") or "")
+    if response.status != 200 or token is None or "csrftoken" not in cookie:
         problems.append(f"first request: status {response.status}, expected the progress page")
+    else:
+        response, _ = send(
+            "POST",
+            body=urlencode({"csrfmiddlewaretoken": token.group(1).decode()}),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={cookie['csrftoken'].value}",
+            },
+        )
+        if response.status != 302:
+            problems.append(f"asking for the PDF: status {response.status}, expected 302")
     worker_began = time.perf_counter()
     worker = subprocess.Popen(
-        [PYTHON, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+        [PYTHON, "manage.py", "worker", "--batch", "--no-startup-delay", "--no-reload"],
         cwd=ROOT,
         env={**env, "DJANGO_SETTINGS_MODULE": "corpro.settings"},
         stdout=subprocess.DEVNULL,
@@ -729,8 +745,8 @@ def measure_pdf_flow(env: dict, port: int, setup: dict) -> dict:
     worker.returncode = os.waitstatus_to_exitcode(status)
     worker_seconds = time.perf_counter() - worker_began
     if worker.returncode != 0:
-        problems.append(f"db_worker exited with {worker.returncode}")
-    response, body = get()
+        problems.append(f"the worker exited with {worker.returncode}")
+    response, body = send()
     total = time.perf_counter() - began
     pdf = ReportFile.objects.filter(version_id=setup["version"]).first()
     pages = pdf.pages if pdf else None
@@ -812,7 +828,7 @@ def print_tables(compiled: dict, in_process: dict, page: dict, pdfs: list[dict],
         f"WeasyPrint {statistics.median(row['import_seconds'] for row in pdfs):.1f} s more |"
     )
     print(
-        f"| PDF: request, `db_worker --batch`, download | 1 | {flow['total']:.1f} s | "
+        f"| PDF: ask, `manage.py worker --batch`, download | 1 | {flow['total']:.1f} s | "
         f"| worker process {flow['worker']:.1f} s, peak memory {flow['peak_mb']:,.0f} MB; "
         f"{flow['pages']} pages, {flow['size'] / 1e6:.2f} MB |"
     )

@@ -30,7 +30,6 @@ from sensemaking.models import (
     Finding,
     Quote,
     QuoteTheme,
-    Report,
     ReportClip,
     ReportFile,
     ReportVersion,
@@ -66,6 +65,9 @@ class ReportQuote:
     themes: tuple[str, ...]  # the themes and sub-themes it was tagged with
     is_key: bool
     report_themes: tuple[str, ...] = ()  # the report's themes whose sections it comes under
+    # Credited anonymously here, but its story is public and names the storyteller: searching
+    # the archive for the quoted words would say who said them.
+    traceable: bool = False
     public_url: str = ""  # the moment in the public story, when the story is public
     audio_allowed: bool = False
 
@@ -175,6 +177,20 @@ class CompiledReport:
         return [(heading, names) for heading, names in groups if names]
 
     unnamed_storytellers: ClassVar[str] = UNNAMED_STORYTELLERS
+
+    @property
+    def traceable_quotes(self) -> list[ReportQuote]:
+        """The quotes this report shows anonymously whose storytellers a public story names.
+
+        The report never links them, but the archive's search finds the same words; the team is
+        told, so they can choose another quote or ask the storyteller.
+        """
+        shown = {}
+        for theme in self.themes:
+            for quote in [*theme.finding_quotes, *theme.key_quotes]:
+                if quote.traceable:
+                    shown[quote.id] = quote
+        return list(shown.values())
 
     @property
     def removed_notice(self) -> str:
@@ -458,7 +474,8 @@ def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[Rep
         credit = quote_credit(story)
         # A quote told anonymously never links to a story page that names its storyteller.
         named_elsewhere = story.storyteller.credit_preference != "anonymous"
-        if story.pk in public and not (credit == ANONYMOUS and named_elsewhere):
+        traceable = story.pk in public and credit == ANONYMOUS and named_elsewhere
+        if story.pk in public and not traceable:
             url = urls[story.pk]
             if quote.start_seconds is not None:
                 url += f"?t={int(quote.start_seconds)}#player"
@@ -475,6 +492,7 @@ def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[Rep
                 themes=tuple(theme_names[quote.pk]),
                 is_key=quote.is_key,
                 report_themes=tuple(report_themes[quote.pk]),
+                traceable=traceable,
                 public_url=url,
                 # Extracts are public audio: only from published stories that allow it, and
                 # never of words redacted since (the recording itself is not redacted).
@@ -620,7 +638,7 @@ def playlist(compiled: CompiledReport) -> list[Extract]:
     An extract that could not be cut is left out; one being cut is listed, as its address
     answers "being prepared" until it is ready.
     """
-    slug = Report.objects.only("slug").get(pk=compiled.version.report_id).slug
+    slug = compiled.version.report.slug  # loaded with the version by every caller
     return [
         Extract(
             clip_id=clip.pk,

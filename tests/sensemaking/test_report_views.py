@@ -100,6 +100,16 @@ def test_an_anonymous_quote_never_links_to_a_page_that_names_its_storyteller(
     assert QUOTE in html and "Anonymous storyteller" in html
     assert reverse("stories:public-story", args=[story.pk]) not in html
     assert story.title not in html
+    assert "could name" not in html  # the warning is for the team only
+
+    # The team is told: the archive's search would find these words on the named story.
+    client.force_login(team.facilitator)
+    html = page(client, "report", published.report.slug).content.decode()
+    assert "1 quote could name its storyteller" in html
+    assert "anyone who searches the archive for the quoted words" in html
+    story_services.change_consent_scopes(story=story, scopes=ALL_SCOPES, by=team.curator)
+    html = page(client, "report", published.report.slug).content.decode()
+    assert "could name" not in html  # credited by name again, so nothing is traceable
 
 
 def test_only_curators_publish(client, reported, team):
