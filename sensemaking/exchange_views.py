@@ -65,11 +65,15 @@ def workshop_quotes(request, pk):
 
 def _clear_old_checks(project: Project) -> None:
     """Delete the files of imports a day old or more that never finished: a check never
-    imported goes with its row; an import the worker never ran is marked as failed."""
+    imported goes with its row; an import the worker never ran is marked as failed.
+
+    Their lists of what was left out go too: they name sources, which may name people.
+    """
     old = ProjectImport.objects.filter(
         project=project, created_at__lt=timezone.now() - KEEP_CHECKED
-    ).exclude(file="")
-    for job in old:
+    )
+    old.exclude(notes=[]).update(notes=[])
+    for job in old.exclude(file=""):
         job.file.delete(save=False)
         if job.state == ProjectImport.State.CHECKED:
             job.delete()

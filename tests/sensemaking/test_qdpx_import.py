@@ -384,8 +384,9 @@ def test_the_page_checks_first_then_the_worker_imports_once(
 ):
     client.force_login(team.curator)
     stories_before = Story.objects.count()
-    # session 1 + user 1 + project 1 + old checks 1 + the check's row 1 = 5
-    with django_assert_max_num_queries(5):
+    # session 1 + user 1 + project 1 + forgetting old lists 1 + old files 1 + the check's
+    # row 1 = 6
+    with django_assert_max_num_queries(6):
         response = upload(client, team.project, qualcoder)
     page = response.content.decode()
     assert "What will arrive from “Housing study”" in page
@@ -550,3 +551,15 @@ def test_files_of_imports_a_day_old_that_never_finished_are_deleted_at_the_next_
     assert never_started.state == ProjectImport.State.FAILED and not never_started.file
     assert qdpx_import.run_import.call(never_started.pk) == "failed"  # the worker, late
     assert ProjectImport.objects.filter(state=ProjectImport.State.CHECKED).count() == 1
+
+
+def test_what_was_left_out_is_forgotten_a_day_later(client, team, qualcoder):
+    client.force_login(team.curator)
+    job = check_and_start(client, team.project, qualcoder)
+    qdpx_import.run_import.call(job.pk)
+    job.refresh_from_db()
+    assert any("Leaflet.pdf" in note for note in job.notes)
+    ProjectImport.objects.update(created_at=job.created_at - timedelta(days=1, seconds=1))
+    upload(client, team.project, qualcoder)
+    job.refresh_from_db()
+    assert job.notes == [] and (job.stories, job.quotes) == (2, 2)
