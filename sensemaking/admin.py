@@ -6,6 +6,7 @@ from sensemaking.models import (
     Finding,
     Memo,
     MemoVersion,
+    ProjectImport,
     Quote,
     Report,
     ReportVersion,
@@ -89,6 +90,20 @@ class ReportVersionAdmin(ProjectScopedAdmin):
     project_path = "report__project"
     list_display = ["title", "number", "status", "report_date", "published_at"]
     list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProjectImport)
+class ProjectImportAdmin(ProjectScopedAdmin):
+    """The record of each coded project brought in; imports are made on the import page."""
+
+    list_display = ["original_filename", "project", "state", "stories", "quotes", "created_at"]
+    list_filter = ["state"]
 
     def has_add_permission(self, request):
         return False

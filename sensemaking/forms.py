@@ -267,8 +267,46 @@ class PublishForm(PlainTextMixin, forms.Form):
 
 class CodebookImportForm(forms.Form):
     file = forms.FileField(
-        label="Codebook file (.qdc)",
-        help_text="A REFI-QDA codebook exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or corpro.",
+        label="Codebook file (.qdc or .csv)",
+        help_text="A REFI-QDA codebook exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or "
+        "corpro, or a CSV file with the columns name, description, colour and parent.",
+    )
+
+
+class QuotesDownloadForm(forms.Form):
+    theme = forms.ModelChoiceField(
+        label="Which theme",
+        queryset=Theme.objects.none(),
+        required=False,
+        empty_label="All themes",
+        help_text="A theme comes with its sub-themes.",
+        error_messages={"invalid_choice": "Choose a theme from the list, or all themes."},
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        widget=forms.RadioSelect,
+        choices=[
+            ("csv", "CSV, for any spreadsheet"),
+            ("xlsx", "Excel"),
+            ("html", "Web page, quotes by theme"),
+            ("docx", "Word document, quotes by theme"),
+        ],
+        error_messages={
+            "required": "Choose a format: CSV, Excel, web page or Word.",
+            "invalid_choice": "Choose a format: CSV, Excel, web page or Word.",
+        },
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(project=project)
+
+
+class ProjectImportForm(forms.Form):
+    file = forms.FileField(
+        label="Project file (.qdpx)",
+        help_text="A REFI-QDA project exported from QualCoder, NVivo, ATLAS.ti, MAXQDA or corpro.",
+        error_messages={"required": "Choose the project file (.qdpx) to check."},
     )
 
 

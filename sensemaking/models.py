@@ -470,3 +470,46 @@ class ReportClip(models.Model):
 
     def __str__(self) -> str:
         return f"Clip of {self.quote}"
+
+
+class ProjectImport(models.Model):
+    """A coded project (.qdpx) from another QDA tool: checked first, then imported by the worker.
+
+    The file is kept only until it is imported; the row stays as the record of what came in.
+    """
+
+    class State(models.TextChoices):
+        CHECKED = "checked", "Checked, not imported"
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to="qdpx-imports/%Y/%m/", blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    step = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    stories = models.PositiveIntegerField(default=0)
+    quotes = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list, blank=True, help_text="What was left out on import.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.original_filename or 'a project'} into {self.project}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -38,6 +38,9 @@ GUID_NAMESPACE = uuid.UUID("6f1c2a52-8d0e-4f57-9b3a-1f6e0c4d2b71")
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 SHORT_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3}")
+# Characters no file system, or not Windows', allows in a file name; QDA tools save sources
+# under their names, so a "/" in a title stops QualCoder's import halfway.
+UNSAFE_IN_FILE_NAMES = re.compile(r'[/\\:?*"<>|\x00-\x1f\x7f]')
 
 MAX_THEME_NAME = 100  # Theme.name's max_length.
 MAX_CODEBOOK_BYTES = 5 * 1024**2  # Codebooks are small; refuse anything that could exhaust memory.
@@ -67,6 +70,11 @@ def _guid(project_pk: int, kind: str, *keys) -> str:
 
 def _xml(text: str) -> str:
     return UNREADABLE.sub("", text)
+
+
+def source_name(text: str) -> str:
+    """Return a source's name as QDA tools can save it as a file: unsafe characters become "-"."""
+    return UNSAFE_IN_FILE_NAMES.sub("-", text).strip(" .") or "Untitled"
 
 
 def _when(moment: datetime) -> str:
@@ -145,17 +153,19 @@ def codebook_qdc(project: Project) -> bytes:
 
 
 @dataclass
-class _Code:
+class Code:
     name: str
     colour: str | None
     description: str
-    children: list["_Code"] = field(default_factory=list)
+    children: list["Code"] = field(default_factory=list)
+    guid: str = ""  # the code's GUID in the file it came from, if any
 
 
 @dataclass(frozen=True)
 class ImportResult:
     created: list[Theme]
     reused: list[Theme]
+    by_guid: dict[str, Theme] = field(default_factory=dict)  # each code's theme, by its GUID
 
     @property
     def message(self) -> str:
@@ -172,7 +182,8 @@ class ImportResult:
         return "; ".join(parts) + "."
 
 
-def _colour(value: str | None) -> str | None:
+def hex_colour(value: str | None) -> str | None:
+    """Return a colour as #rrggbb (from #rrggbb or #rgb), or None if it is not one."""
     value = (value or "").strip()
     if HEX_COLOUR.fullmatch(value):
         return value.lower()
@@ -181,8 +192,11 @@ def _colour(value: str | None) -> str | None:
     return None
 
 
-def _declares_doctype(data: bytes) -> bool:
-    # Checked before parsing so entity tricks never reach the parser, in UTF-8 and UTF-16.
+def declares_doctype(data: bytes) -> bool:
+    """Say whether XML declares a DTD or entities, in UTF-8 or UTF-16.
+
+    Checked before parsing, so entity tricks never reach the parser.
+    """
     return any(
         marker.encode(encoding) in data
         for marker in ("<!DOCTYPE", "<!ENTITY")
@@ -190,7 +204,7 @@ def _declares_doctype(data: bytes) -> bool:
     )
 
 
-def _read_codebook(data: bytes) -> tuple[list[_Code], str]:
+def _read_codebook(data: bytes) -> tuple[list[Code], str]:
     """Parse a .qdc safely and check its structure; return its top codes and origin."""
     if not data or not data.strip():
         raise ValidationError("The file is empty. Choose a REFI-QDA codebook (.qdc) file.")
@@ -201,7 +215,7 @@ def _read_codebook(data: bytes) -> tuple[list[_Code], str]:
             "This is a ZIP file, such as a REFI-QDA project (.qdpx). Export just the codebook "
             "(.qdc) from your QDA software and upload that."
         )
-    if _declares_doctype(data):
+    if declares_doctype(data):
         raise ValidationError(
             "The file contains a document type declaration (<!DOCTYPE> or <!ENTITY>). "
             "Codebooks never need one, so for safety it can’t be read."
@@ -241,7 +255,7 @@ def _read_codebook(data: bytes) -> tuple[list[_Code], str]:
     return [_read_code(element, guids) for element in top], root.get("origin", "")
 
 
-def _read_code(element, guids: set[str]) -> _Code:
+def _read_code(element, guids: set[str]) -> Code:
     line = element.sourceline
     name = normalise_name(element.get("name") or "")
     if not name:
@@ -260,11 +274,12 @@ def _read_code(element, guids: set[str]) -> _Code:
             "each code needs its own."
         )
     guids.add(guid)
-    return _Code(
+    return Code(
         name=name,
-        colour=_colour(element.get("color")),
+        colour=hex_colour(element.get("color")),
         description=(element.findtext(f"{{{CODEBOOK_NS}}}Description") or "").strip(),
         children=[_read_code(child, guids) for child in element.iterfind(f"{{{CODEBOOK_NS}}}Code")],
+        guid=guid,
     )
 
 
@@ -276,10 +291,29 @@ def import_codebook(*, project: Project, data: bytes, by) -> ImportResult:
     Raise ValidationError, changing nothing, if the file is not a readable codebook.
     """
     codes, origin = _read_codebook(data)
+    return add_codes(
+        project=project,
+        codes=[(code, None) for code in codes],
+        by=by,
+        source="REFI-QDA codebook",
+        origin=origin,
+    )
+
+
+@transaction.atomic
+def add_codes(
+    *, project: Project, codes: list[tuple[Code, Theme | None]], by, source: str, origin: str = ""
+) -> ImportResult:
+    """Add codes (each under a theme of the project, or at the top) with their sub-codes.
+
+    A code whose name the project already has (in any letter case) reuses that theme unchanged;
+    one audit row says what was added and from where.
+    """
     top = Theme.objects.filter(project=project).aggregate(top=Max("position"))["top"] or 0
     created: list[Theme] = []
     reused: list[Theme] = []
-    pending = [(code, None) for code in codes]
+    by_guid: dict[str, Theme] = {}
+    pending = list(codes)
     while pending:
         code, parent = pending.pop(0)
         # Lower() as in theme_unique_name_per_project, so "the same name" means what the
@@ -304,17 +338,19 @@ def import_codebook(*, project: Project, data: bytes, by) -> ImportResult:
             created.append(theme)
         elif theme not in created and theme not in reused:
             reused.append(theme)
+        if code.guid:
+            by_guid[code.guid] = theme
         pending.extend((child, theme) for child in code.children)
     audit(
         action=AuditEvent.Action.CODEBOOK_IMPORTED,
         project=project,
         actor=by,
-        source="REFI-QDA codebook",
+        source=source,
         origin=origin[:200],
         created=[theme.name for theme in created],
         reused=[theme.name for theme in reused],
     )
-    return ImportResult(created=created, reused=reused)
+    return ImportResult(created=created, reused=reused, by_guid=by_guid)
 
 
 # Project out -------------------------------------------------------------------------------
@@ -595,7 +631,7 @@ class _ProjectWriter:
         if not selections:
             return
 
-        name = f"{story.storyteller.code} – {story.title}"
+        name = source_name(f"{story.storyteller.code} – {story.title}")
         text_file = self.guid("transcript", transcript.pk)
         content = exported.text
         # A leading U+FEFF would be taken for a byte order mark and dropped, shifting every

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sensemaking import exports, refiqda, services
+from sensemaking import codebook_tables, exports, refiqda, services
 from sensemaking.forms import CodebookImportForm, NewReportForm, PublishForm, ReportForm
 from sensemaking.models import Quote, Report, ReportFile, ReportVersion
 from sensemaking.querysets import RUNNERS
@@ -439,9 +439,12 @@ def report_clip(request, slug, number, clip_pk):
 @login_required
 @once_per_key
 def codebook(request, slug):
-    """Download the project's codebook as REFI-QDA (.qdc), or import one."""
+    """Download the project's codebook as REFI-QDA (.qdc), CSV or Excel; import a .qdc or CSV."""
     project = get_object_or_404(Project.objects.for_member(request.user, *RUNNERS), slug=slug)
-    if request.method == "GET" and request.GET.get("download"):
+    kind = request.GET.get("download") if request.method == "GET" else None
+    if kind in ("csv", "xlsx"):
+        return _codebook_table(project, kind)
+    if kind:
         try:
             data = refiqda.codebook_qdc(project)
         except ValueError as error:
@@ -451,8 +454,10 @@ def codebook(request, slug):
     form = CodebookImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        is_csv = upload.name.lower().endswith(".csv")
+        read = codebook_tables.import_codebook_csv if is_csv else refiqda.import_codebook
         try:
-            result = refiqda.import_codebook(project=project, data=upload.read(), by=request.user)
+            result = read(project=project, data=upload.read(), by=request.user)
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -462,5 +467,25 @@ def codebook(request, slug):
     return render(
         request,
         "sensemaking/codebook.html",
-        {"project": project, "form": form, "themes": themes},
+        {
+            "project": project,
+            "form": form,
+            "themes": themes,
+            "curates": "curator" in project.roles_of(request.user),
+        },
     )
+
+
+def _codebook_table(project: Project, kind: str) -> HttpResponse:
+    filename = f"{project.slug}-codebook.{kind}"
+    if kind == "xlsx":
+        return _download(
+            codebook_tables.codebook_xlsx(project),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename,
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    codebook_tables.codebook_csv(project, response)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

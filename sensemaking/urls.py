@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sensemaking import find_views, report_views, views
+from sensemaking import exchange_views, find_views, report_views, views
 
 app_name = "sensemaking"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("workshops/<int:pk>/guests/", views.guest_invite, name="guest-invite"),
     path("workshops/<int:pk>/guests/<int:guest_pk>/stop/", views.guest_stop, name="guest-stop"),
     path("workshops/<int:pk>/board/", views.board, name="board"),
+    path("workshops/<int:pk>/quotes/", exchange_views.workshop_quotes, name="workshop-quotes"),
     path("workshops/<int:pk>/updates/", views.workshop_updates, name="updates"),
     path("workshops/<int:pk>/search/", find_views.workshop_search, name="search"),
     path("workshops/<int:pk>/journal/", find_views.journal, name="journal"),
@@ -48,6 +49,12 @@ urlpatterns = [
     path("reports/", report_views.report_list, name="report-list"),
     path("projects/<slug:slug>/reports/new/", report_views.report_create, name="report-create"),
     path("projects/<slug:slug>/codebook/", report_views.codebook, name="codebook"),
+    path("projects/<slug:slug>/import/", exchange_views.project_import, name="project-import"),
+    path(
+        "projects/<slug:slug>/import/<int:pk>/",
+        exchange_views.project_import_status,
+        name="project-import-status",
+    ),
     path("reports/<slug:slug>/", report_views.report_detail, name="report"),
     path("reports/<slug:slug>/edit/", report_views.report_edit, name="report-edit"),
     path("reports/<slug:slug>/publish/", report_views.report_publish, name="report-publish"),

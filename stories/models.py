@@ -631,6 +631,7 @@ class AuditEvent(models.Model):
         COPY_DOWNLOADED = "copy_downloaded", "Copy of everything held downloaded"
         STORY_ERASED = "story_erased", "Withdrawn story erased"
         STORYTELLER_ERASED = "storyteller_erased", "Storyteller erased"
+        PROJECT_IMPORTED = "project_imported", "Coded project imported"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

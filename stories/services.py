@@ -80,11 +80,13 @@ def add_storyteller(
     credit_name: str = "",
     demographics: dict | None = None,
     contact: dict | None = None,
+    code: str = "",
 ) -> Storyteller:
-    """Add a storyteller under a new pseudonymous code, with contact details kept apart."""
+    """Add a storyteller under a new pseudonymous code (or this one, free in the project, from
+    an import), with contact details kept apart."""
     storyteller = Storyteller(
         project=project,
-        code=_new_storyteller_code(project),
+        code=code or _new_storyteller_code(project),
         credit_preference=credit_preference,
         credit_name="" if credit_preference == Storyteller.Credit.ANONYMOUS else credit_name,
         created_by=by,

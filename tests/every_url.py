@@ -73,7 +73,7 @@ def each(names: list[str], values: dict) -> dict[str, dict]:
 
 def samples(team, world) -> dict[str, dict]:
     """Arguments for each pattern, from the crawler's world (tests/test_crawler.py)."""
-    from sensemaking.models import Finding, ReportClip, Theme, WorkshopGuest
+    from sensemaking.models import Finding, ProjectImport, ReportClip, Theme, WorkshopGuest
     from stories.models import Consent, StorytellerLink, SubjectAccessCopy
 
     public, workshop, report = world["public"], world["workshop"], world["report"]
@@ -140,6 +140,7 @@ def samples(team, world) -> dict[str, dict]:
                 "sensemaking:quote-key",
                 "sensemaking:search",
                 "sensemaking:journal",
+                "sensemaking:workshop-quotes",
             ],
             {"pk": workshop.pk},
         ),
@@ -162,7 +163,12 @@ def samples(team, world) -> dict[str, dict]:
             {"pk": workshop.pk, "finding_pk": Finding.objects.filter(workshop=workshop).first().pk},
         ),
         **each(
-            ["sensemaking:report-create", "sensemaking:codebook", "sensemaking:workshop-create"],
+            [
+                "sensemaking:report-create",
+                "sensemaking:codebook",
+                "sensemaking:workshop-create",
+                "sensemaking:project-import",
+            ],
             project,
         ),
         **each(
@@ -180,6 +186,10 @@ def samples(team, world) -> dict[str, dict]:
             version,
         ),
         "sensemaking:report-data": {**version, "kind": "csv"},
+        "sensemaking:project-import-status": {
+            **project,
+            "pk": ProjectImport.objects.filter(project=team.project).first().pk,
+        },
         "sensemaking:report-clip": {**version, "clip_pk": clip.pk},
     }
 
@@ -188,7 +198,7 @@ def site(team, world) -> SimpleNamespace:
     """The crawler's world with a finding written and a storyteller's copy asked for by a
     curator, and an address for every URL pattern."""
     from sensemaking import services
-    from sensemaking.models import Theme
+    from sensemaking.models import ProjectImport, Theme
     from stories.subject_access import request_copy
 
     services.write_finding(
@@ -200,5 +210,8 @@ def site(team, world) -> SimpleNamespace:
     )
     request_copy(
         storyteller=world["public"].storyteller, by=team.curator, base_url="http://testserver/"
+    )
+    ProjectImport.objects.create(
+        project=team.project, original_filename="done.qdpx", state="done", created_by=team.curator
     )
     return SimpleNamespace(world=world, addresses=addresses(samples(team, world)), **world)
