@@ -656,6 +656,7 @@ def board(request, pk):
             "too_few": too_few,
             "small_number": settings.REPORT_SMALL_NUMBER,
             "finding_form": FindingForm(),
+            "move_url": reverse("sensemaking:quote-move", args=[workshop.pk]),
         },
     )
 
@@ -696,15 +697,17 @@ def quote_key(request, pk):
 
 
 @never_cache
-def quote_move(request, pk, quote_pk):
-    """Move or copy a quote from one of its themes to another.
+def quote_move(request, pk):
+    """Move or copy a quote (?quote=<id>, or posted) from one of its themes to another.
 
     The board's picker and drag and drop post here and are answered in JSON; without
-    JavaScript, the board links to this page's form (?from=<theme id>).
+    JavaScript, the board links to this page's form (&from=<theme id>). The quote's id is not
+    in the path, so the board writes its links without reversing a URL per quote.
     """
     workshop, visitor = _workshop(request, pk)
+    quote_pk = _whole_number(request.POST.get("quote") or request.GET.get("quote"))
     quote = get_object_or_404(
-        _quotes_for(workshop).select_related("workshop__project", "story"), pk=quote_pk
+        _quotes_for(workshop).select_related("workshop__project", "story"), pk=quote_pk or 0
     )
     if not visitor.may_recode(quote):
         raise Http404

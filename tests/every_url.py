@@ -73,7 +73,7 @@ def each(names: list[str], values: dict) -> dict[str, dict]:
 
 def samples(team, world) -> dict[str, dict]:
     """Arguments for each pattern, from the crawler's world (tests/test_crawler.py)."""
-    from sensemaking.models import Finding, Quote, ReportClip, Theme, WorkshopGuest
+    from sensemaking.models import Finding, ReportClip, Theme, WorkshopGuest
     from stories.models import Consent, StorytellerLink, SubjectAccessCopy
 
     public, workshop, report = world["public"], world["workshop"], world["report"]
@@ -138,14 +138,11 @@ def samples(team, world) -> dict[str, dict]:
                 "sensemaking:board",
                 "sensemaking:updates",
                 "sensemaking:quote-key",
+                "sensemaking:quote-move",
             ],
             {"pk": workshop.pk},
         ),
         "sensemaking:join": {"token": world["token"]},
-        "sensemaking:quote-move": {
-            "pk": workshop.pk,
-            "quote_pk": Quote.objects.filter(workshop=workshop).first().pk,
-        },
         "sensemaking:guest-stop": {"pk": workshop.pk, "guest_pk": WorkshopGuest.objects.first().pk},
         **each(["sensemaking:story", "sensemaking:quote-create", "sensemaking:media"], in_workshop),
         **each(

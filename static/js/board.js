@@ -25,14 +25,21 @@
   function enhance() {
     Array.prototype.forEach.call(board.querySelectorAll("[data-move]"), function (link) {
       link.setAttribute("role", "button");
-      link.closest("[data-move-url]").draggable = true;
+      link.parentNode.draggable = true;
     });
     var hint = board.querySelector("[data-drag-hint]");
-    if (hint && window.matchMedia("(pointer: fine)").matches) { hint.hidden = false; }
+    var movable = board.querySelector("[data-move]");
+    if (hint && movable && window.matchMedia("(pointer: fine)").matches) { hint.hidden = false; }
   }
 
+  // A quote this visitor may move: its list item, whose "Move or copy" link names it and its theme.
+  function itemOf(node) {
+    var item = node.closest && node.closest(".quote-list > li");
+    return item && item.querySelector(":scope > [data-move]") ? item : null;
+  }
   function move(item) {
-    return { url: item.dataset.moveUrl, from: item.dataset.theme, quote: item.dataset.quote };
+    var query = new URL(item.querySelector(":scope > [data-move]").href).searchParams;
+    return { quote: query.get("quote"), from: query.get("from") };
   }
 
   // Keep each disclosure as the person left it when the board is drawn again.
@@ -73,10 +80,11 @@
     var body = new FormData();
     var token = form.elements.csrfmiddlewaretoken.value;
     body.append("csrfmiddlewaretoken", token);
+    body.append("quote", change.quote);
     body.append("from_theme", change.from);
     body.append("theme", to);
     body.append("action", copy ? "copy" : "move");
-    return fetch(change.url, {
+    return fetch(board.dataset.moveUrl, {
       method: "POST",
       body: body,
       credentials: "same-origin",
@@ -94,6 +102,7 @@
   function openPicker(item) {
     picked = move(item);
     words.textContent = item.querySelector("q").textContent;
+    form.elements.quote.value = picked.quote;
     form.elements.from_theme.value = picked.from;
     var first = null;
     Array.prototype.forEach.call(select.options, function (option) {
@@ -111,13 +120,13 @@
     var control = event.target.closest("[data-move]");
     if (!control) { return; }
     event.preventDefault();
-    openPicker(control.closest("[data-move-url]"));
+    openPicker(itemOf(control));
   });
   board.addEventListener("keydown", function (event) {
     var control = event.target.closest("[data-move]");
     if (control && event.key === " ") {  // A link acting as a button answers Space too.
       event.preventDefault();
-      openPicker(control.closest("[data-move-url]"));
+      openPicker(itemOf(control));
     }
   });
   dialog.querySelector("[data-move-cancel]").addEventListener("click", function () {
@@ -145,10 +154,10 @@
   }
   function dropZone(event) {
     var zone = dragged && event.target.closest && event.target.closest("[data-drop-theme]");
-    return zone && zone.dataset.dropTheme !== dragged.dataset.theme ? zone : null;
+    return zone && zone.dataset.dropTheme !== move(dragged).from ? zone : null;
   }
   board.addEventListener("dragstart", function (event) {
-    var item = event.target.closest && event.target.closest("[data-move-url]");
+    var item = itemOf(event.target);
     if (!item) { return; }
     dragged = item;
     item.classList.add("is-dragged");

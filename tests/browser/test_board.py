@@ -192,7 +192,9 @@ def test_the_board_with_its_panels_open_passes_axe(
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     # The page a quote is moved on without JavaScript, with its error summary.
-    page.goto(f"{live_server.url}/workshops/{workshop.pk}/quotes/{quote.pk}/move/?from={voice.pk}")
+    page.goto(
+        f"{live_server.url}/workshops/{workshop.pk}/quotes/move/?quote={quote.pk}&from={voice.pk}"
+    )
     page.get_by_role("button", name="Move or copy").click()
     expect(page.get_by_role("alert")).to_be_focused()
     assert_accessible(page)
