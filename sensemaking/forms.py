@@ -167,6 +167,44 @@ class SplitForm(PlainTextMixin, forms.Form):
         return normalise_name(self.cleaned_data["new_name"])
 
 
+class MoveQuoteForm(forms.Form):
+    """Where a quote goes from one of its themes: to another theme, moved or copied."""
+
+    from_theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Say which theme the quote is moved from.",
+            "invalid_choice": "The quote is no longer under that theme: someone may have "
+            "just moved it.",
+        },
+    )
+    theme = forms.ModelChoiceField(
+        label="Theme to move or copy it to",
+        queryset=Theme.objects.none(),
+        empty_label="Choose a theme",
+        error_messages={
+            "required": "Choose the theme to move or copy the quote to.",
+            "invalid_choice": "Choose one of this project’s themes.",
+        },
+    )
+    action = forms.ChoiceField(
+        label="Move or copy",
+        choices=[
+            ("move", "Move it (it leaves this theme)"),
+            ("copy", "Copy it (it stays under this theme too)"),
+        ],
+        initial="move",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to move or copy the quote."},
+    )
+
+    def __init__(self, *args, quote, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_theme"].queryset = Theme.objects.filter(quote_links__content_object=quote)
+        self.fields["theme"].queryset = themes
+
+
 class FindingForm(PlainTextMixin, forms.Form):
     statement = forms.CharField(
         label="Finding",

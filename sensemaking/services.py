@@ -761,3 +761,61 @@ def publish_report(*, version: ReportVersion, by) -> ReportVersion:
     )
     transaction.on_commit(partial(refresh_outputs, version))
     return version
+
+
+@transaction.atomic
+def move_quote(
+    *,
+    quote: Quote,
+    from_theme: Theme,
+    to_theme: Theme,
+    copy: bool = False,
+    by=None,
+    guest: WorkshopGuest | None = None,
+) -> Quote:
+    """Move a quote from one of its themes to another theme of the project, or copy it there.
+
+    Moving onto a theme the quote already has only takes it off the first one. `by` is the
+    signed-in person doing it, or `guest` a workshop guest (named in the history by id only).
+    """
+    project_id = quote.workshop.project_id
+    if from_theme.project_id != project_id or to_theme.project_id != project_id:
+        raise ValidationError(
+            {"theme": "Choose a theme of this workshop’s project."}, code="other_project"
+        )
+    if from_theme.pk == to_theme.pk:
+        raise ValidationError(
+            {"theme": f"The quote is already under “{to_theme.name}”: choose another theme."},
+            code="same_theme",
+        )
+    links = QuoteTheme.objects.select_for_update().filter(content_object=quote)
+    held = set(links.values_list("tag_id", flat=True))
+    if from_theme.pk not in held:
+        raise ValidationError(
+            f"The quote is no longer under “{from_theme.name}”: someone may have just moved it.",
+            code="not_under_theme",
+        )
+    if copy and to_theme.pk in held:
+        raise ValidationError(
+            {"theme": f"The quote is already under “{to_theme.name}”: choose another theme."},
+            code="same_theme",
+        )
+    if copy:
+        QuoteTheme.objects.create(tag=to_theme, content_object=quote)
+    elif to_theme.pk in held:
+        links.filter(tag=from_theme).delete()
+    else:
+        links.filter(tag=from_theme).update(tag=to_theme)
+    audit(
+        action=AuditEvent.Action.QUOTE_COPIED if copy else AuditEvent.Action.QUOTE_MOVED,
+        project=quote.workshop.project,
+        actor=by,
+        actor_label="" if by or guest is None else "workshop guest",
+        story=quote.story,
+        workshop=quote.workshop_id,
+        quote=quote.pk,
+        guest=guest.pk if guest else None,
+        source=from_theme.name,
+        target=to_theme.name,
+    )
+    return quote

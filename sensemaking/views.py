@@ -20,12 +20,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import SignInNeeded
-from sensemaking import services
+from sensemaking import agreement, services
 from sensemaking.forms import (
     FindingForm,
     GuestForm,
     HighlightForm,
     MergeForm,
+    MoveQuoteForm,
     SplitForm,
     ThemeForm,
     WorkshopForm,
@@ -77,6 +78,19 @@ class Visitor:
         if self.guest:
             return self.guest.display_name
         return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def coder_key(self) -> str:
+        """How the board's "Coded by" filter names this visitor (see agreement.Coder.key)."""
+        return f"guest-{self.guest.pk}" if self.guest else f"user-{self.user.pk}"
+
+    def may_recode(self, quote: Quote) -> bool:
+        """Whether this visitor may move or copy the quote: its maker, or who runs the workshop."""
+        if self.is_facilitator:
+            return True
+        if self.guest:
+            return quote.created_by_guest_id == self.guest.pk
+        return quote.created_by_id == self.user.pk
 
 
 def _guest(request) -> WorkshopGuest | None:
@@ -458,11 +472,22 @@ def workshop_media(request, pk, story_pk):
     return stream_file(request, heard.file, heard.media_type)
 
 
+def _chosen_coder(coders: list[agreement.Coder], value: str, visitor: Visitor):
+    """The coder a board address names ("me", "user-12", "guest-3"), if they coded here."""
+    key = visitor.coder_key if value == "me" else value
+    return next((coder for coder in coders if coder.key == key), None)
+
+
 @never_cache
 def board(request, pk):
-    """Every theme with its quotes, counts of quotes and storytellers, co-occurrence, findings."""
+    """Every theme with its quotes, counts of quotes and storytellers, co-occurrence, findings.
+
+    Also who coded what: the quotes of one coder (?coder=), and how far two coders agree
+    (?first=&second=, see sensemaking.agreement).
+    """
     workshop, visitor = _workshop(request, pk)
     quotes = _quotes_for(workshop)
+    coders = agreement.coders(quotes)
     story_filter = request.GET.get("story", "")
     if (story_pk := _whole_number(story_filter)) is not None:
         quotes = quotes.filter(story_id=story_pk)
@@ -491,6 +516,17 @@ def board(request, pk):
             Prefetch("findings", queryset=Finding.objects.filter(workshop=workshop))
         )
     )
+    # Two coders are compared on every quote the board may show, whoever's quotes it lists.
+    first = _chosen_coder(coders, request.GET.get("first", ""), visitor)
+    second = _chosen_coder(coders, request.GET.get("second", ""), visitor)
+    comparison = (
+        agreement.compare(quotes, first, second, themes)
+        if first and second and first != second
+        else None
+    )
+    coder = _chosen_coder(coders, request.GET.get("coder", ""), visitor)
+    if coder:
+        quotes = quotes.filter(coder.made())
     # One read of every quote–theme link gives the counts, the quotes shown per theme and the
     # co-occurrence table (three aggregate queries cost more than this at 2,000 quotes).
     links = list(
@@ -538,6 +574,8 @@ def board(request, pk):
             themes,
         )
     }
+    for quote in shown.values():
+        quote.movable = visitor.may_recode(quote)
     by_theme: dict[int, list[Quote]] = {}
     for tag_id, quote_id in shown_links:
         by_theme.setdefault(tag_id, []).append(shown[quote_id])
@@ -561,10 +599,15 @@ def board(request, pk):
     used = [row["theme"] for row in rows if row["total"]]
     if chosen is not None:
         rows = [row for row in rows if row["theme"].pk == chosen]
+        empty = []
+    else:
+        # Themes with neither quotes nor findings here are folded away under one disclosure.
+        empty = [row for row in rows if not row["total"] and not row["findings"]]
+        rows = [row for row in rows if row["total"] or row["findings"]]
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     for tag_ids in themes_of.values():
-        for first, second in combinations(sorted(set(tag_ids)), 2):
-            pairs[(first, second)] += 1
+        for first_tag, second_tag in combinations(sorted(set(tag_ids)), 2):
+            pairs[(first_tag, second_tag)] += 1
     together = {
         row_theme: [
             pairs.get(tuple(sorted((row_theme.pk, col.pk))), 0) if col != row_theme else None
@@ -593,6 +636,8 @@ def board(request, pk):
             "workshop": workshop,
             "visitor": visitor,
             "rows": rows,
+            "empty": empty,
+            "themes": themes,
             "used": used,
             "matrix": matrix,
             "withdrawn": withdrawn,
@@ -601,10 +646,18 @@ def board(request, pk):
             "theme_filter": chosen,
             "filter_choices": _filter_choices(applied) if curates else [],
             "applied": applied,
+            "coders": coders,
+            "coder": coder,
+            "coder_filter": request.GET.get("coder", ""),
+            "comparison": comparison,
+            "first": first,
+            "second": second,
+            "filtered": bool(story_filter or applied or coder),
             "too_few": too_few,
             "small_number": settings.REPORT_SMALL_NUMBER,
             "finding_form": FindingForm(),
             "memos": list(Memo.objects.filter(workshop=workshop).select_related("updated_by")),
+            "move_url": reverse("sensemaking:quote-move", args=[workshop.pk]),
         },
     )
 
@@ -621,7 +674,7 @@ def _with_reportable(quotes):
 def _filter_choices(applied: dict) -> list[tuple[str, str, list, str]]:
     """Return the storyteller filters a facilitator may use, with the value chosen for each."""
     filters = [
-        ("age_band", "Age", choices.AGE_BANDS),
+        ("age_band", "Age band", choices.AGE_BANDS),
         ("gender", "Gender", choices.GENDERS),
         ("ethnicity", "Ethnicity", choices.ETHNICITIES),
         ("disability", "Disabled", choices.YES_NO),
@@ -642,6 +695,68 @@ def quote_key(request, pk):
     theme_pk = _whole_number(request.POST.get("theme"))
     where = f"#theme-{theme_pk}-quote-{quote.pk}" if theme_pk else ""
     return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}{where}")
+
+
+@never_cache
+def quote_move(request, pk):
+    """Move or copy a quote (?quote=<id>, or posted) from one of its themes to another.
+
+    The board's picker and drag and drop post here and are answered in JSON; without
+    JavaScript, the board links to this page's form (&from=<theme id>). The quote's id is not
+    in the path, so the board writes its links without reversing a URL per quote.
+    """
+    workshop, visitor = _workshop(request, pk)
+    quote_pk = _whole_number(request.POST.get("quote") or request.GET.get("quote"))
+    quote = get_object_or_404(
+        _quotes_for(workshop).select_related("workshop__project", "story"), pk=quote_pk or 0
+    )
+    if not visitor.may_recode(quote):
+        raise Http404
+    themes = Theme.objects.filter(project=workshop.project)
+    form = MoveQuoteForm(request.POST or None, quote=quote, themes=themes)
+    answer_json = "application/json" in request.headers.get("Accept", "")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        copy = data["action"] == "copy"
+        try:
+            services.move_quote(
+                quote=quote,
+                from_theme=data["from_theme"],
+                to_theme=data["theme"],
+                copy=copy,
+                by=visitor.user,
+                guest=visitor.guest,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            done = f"Quote {'copied' if copy else 'moved'} to “{data['theme'].name}”."
+            if answer_json:
+                return JsonResponse({"message": done, "theme": data["theme"].pk})
+            messages.success(request, done)
+            board_url = reverse("sensemaking:board", args=[workshop.pk])
+            return redirect(f"{board_url}#theme-{data['theme'].pk}")
+    if request.method == "POST":
+        if answer_json:
+            problems = [message for field in form.errors.values() for message in field]
+            return JsonResponse({"error": " ".join(problems)}, status=400)
+        from_theme = form.cleaned_data.get("from_theme")
+    else:
+        from_theme = get_object_or_404(
+            form.fields["from_theme"].queryset, pk=_whole_number(request.GET.get("from")) or 0
+        )
+        form.initial = {"from_theme": from_theme.pk, "action": "move"}
+    return render(
+        request,
+        "sensemaking/quote_move.html",
+        {
+            "workshop": workshop,
+            "visitor": visitor,
+            "quote": services.hide_redacted_words([quote])[0],
+            "from_theme": from_theme,
+            "form": form,
+        },
+    )
 
 
 def _theme_in(workshop: Workshop, theme_pk: int) -> Theme:

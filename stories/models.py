@@ -632,6 +632,8 @@ class AuditEvent(models.Model):
         STORY_ERASED = "story_erased", "Withdrawn story erased"
         STORYTELLER_ERASED = "storyteller_erased", "Storyteller erased"
         PROJECT_IMPORTED = "project_imported", "Coded project imported"
+        QUOTE_MOVED = "quote_moved", "Quote moved to another theme"
+        QUOTE_COPIED = "quote_copied", "Quote copied to another theme"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

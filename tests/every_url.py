@@ -141,6 +141,7 @@ def samples(team, world) -> dict[str, dict]:
                 "sensemaking:search",
                 "sensemaking:journal",
                 "sensemaking:workshop-quotes",
+                "sensemaking:quote-move",
             ],
             {"pk": workshop.pk},
         ),

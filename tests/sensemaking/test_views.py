@@ -251,7 +251,9 @@ def test_workshop_pages_and_saving_take_a_bounded_number_of_queries(
     client.force_login(team.facilitator)
     story_page = reverse("sensemaking:story", args=[workshop.pk, story.pk])
     pages = {
-        reverse("sensemaking:board", args=[workshop.pk]): 14,  # 13, and the memos 1
+        # The board: session, user, workshop, roles, participant check... as before (13), one
+        # more for the list of coders ("Coded by", "How far two coders agree") and one for memos.
+        reverse("sensemaking:board", args=[workshop.pk]): 15,
         story_page: 14,
         reverse("sensemaking:updates", args=[workshop.pk]) + "?after=0": 8,
     }
@@ -482,7 +484,8 @@ def test_a_quote_under_two_themes_keeps_every_id_on_the_board_unique(client, tea
     parser = Ids()
     parser.feed(client.get(reverse("sensemaking:board", args=[workshop.pk])).content.decode())
     assert [name for name, count in parser.ids.items() if count > 1] == []
-    assert len(parser.described) == 2  # Each key-quote button is described by its quote.
+    # Each quote's key-quote button and its "Move or copy" are described by its words.
+    assert len(parser.described) == 4
     assert all(parser.ids[target] == 1 for target in parser.described)
 
 
