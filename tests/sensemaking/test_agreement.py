@@ -107,8 +107,8 @@ def test_the_board_compares_two_coders_on_the_stories_both_quoted_in(
     client.force_login(team.facilitator)
     url = reverse("sensemaking:board", args=[workshop.pk])
     query = {"first": f"user-{team.facilitator.pk}", "second": f"guest-{guest.pk}"}
-    # The board's 14, and three to compare: the two coders' quotes, their themes, the lengths.
-    with django_assert_max_num_queries(17):
+    # The board's 15, and three to compare: the two coders' quotes, their themes, the lengths.
+    with django_assert_max_num_queries(18):
         response = client.get(url, query)
     comparison = response.context["comparison"]
     assert (comparison.stories, comparison.characters) == (1, length)
