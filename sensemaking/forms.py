@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from corpro.forms import DateField, PlainErrorsMixin
 from sensemaking.models import ReportVersion, Theme, Workshop
 from stories.forms import PlainTextMixin, plain_text
 from stories.models import REDACTED
@@ -11,16 +12,17 @@ from stories.text import normalise_name, normalise_names
 THEME_NAME_LIMIT = Theme._meta.get_field("name").max_length
 
 
-class WorkshopForm(PlainTextMixin, forms.ModelForm):
+class WorkshopForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Workshop
         fields = ["title", "held_on", "status", "stories", "participants"]
+        field_classes = {"held_on": DateField}
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "stories": forms.CheckboxSelectMultiple,
             "participants": forms.CheckboxSelectMultiple,
         }
         labels = {
+            "held_on": "Date of the workshop",
             "stories": "Stories to listen to",
             "participants": "Project members taking part",
         }
@@ -37,7 +39,7 @@ class WorkshopForm(PlainTextMixin, forms.ModelForm):
         )
 
 
-class GuestForm(PlainTextMixin, forms.Form):
+class GuestForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     display_name = forms.CharField(
         label="Name to show",
         max_length=80,
@@ -46,7 +48,7 @@ class GuestForm(PlainTextMixin, forms.Form):
     )
 
 
-class HighlightForm(PlainTextMixin, forms.Form):
+class HighlightForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     """The highlighter's form; the page without JavaScript fills in words and a paragraph."""
 
     # The largest offset PostgreSQL's SUBSTR takes; no transcript comes near it.
@@ -117,7 +119,7 @@ class HighlightForm(PlainTextMixin, forms.Form):
         return normalise_names(self.cleaned_data.get("themes", "").split(","))
 
 
-class ThemeForm(PlainTextMixin, forms.ModelForm):
+class ThemeForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -139,9 +141,12 @@ class ThemeForm(PlainTextMixin, forms.ModelForm):
         """Uniqueness is checked by the service, which reports the clash by name."""
 
 
-class MergeForm(forms.Form):
+class MergeForm(PlainErrorsMixin, forms.Form):
     target = forms.ModelChoiceField(
-        label="Merge into", queryset=Theme.objects.none(), empty_label="Choose a theme"
+        label="Merge into",
+        queryset=Theme.objects.none(),
+        empty_label="Choose a theme",
+        error_messages={"required": "Choose the theme to merge into"},
     )
 
     def __init__(self, *args, theme: Theme, **kwargs):
@@ -151,7 +156,7 @@ class MergeForm(forms.Form):
         )
 
 
-class SplitForm(PlainTextMixin, forms.Form):
+class SplitForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     """The new theme's name; the quotes that move to it are ticked beside it."""
 
     new_name = forms.CharField(
@@ -167,7 +172,7 @@ class SplitForm(PlainTextMixin, forms.Form):
         return normalise_name(self.cleaned_data["new_name"])
 
 
-class FindingForm(PlainTextMixin, forms.Form):
+class FindingForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     statement = forms.CharField(
         label="Finding",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -180,7 +185,7 @@ class FindingForm(PlainTextMixin, forms.Form):
 VALUE_COLUMNS = 4
 
 
-class ReportForm(PlainTextMixin, forms.ModelForm):
+class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     """A report draft's words, its workshops, and up to four "value for all" columns."""
 
     based_on = forms.CharField(widget=forms.HiddenInput)
@@ -198,10 +203,8 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
             "co_authors",
             "change_note",
         ]
-        widgets = {
-            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "workshops": forms.CheckboxSelectMultiple,
-        }
+        field_classes = {"report_date": DateField}
+        widgets = {"workshops": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -257,15 +260,15 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
         return fields
 
 
-class NewReportForm(PlainTextMixin, forms.Form):
+class NewReportForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     title = forms.CharField(label="Title of the report", max_length=200)
 
 
-class PublishForm(PlainTextMixin, forms.Form):
+class PublishForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     change_note = forms.CharField(label="What changed in this version?", required=False)
 
 
-class CodebookImportForm(forms.Form):
+class CodebookImportForm(PlainErrorsMixin, forms.Form):
     file = forms.FileField(
         label="Codebook file (.qdc)",
         help_text="A REFI-QDA codebook exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or corpro.",
