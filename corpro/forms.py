@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.utils import timezone
 
 from stories.text import refuse_unreadable
@@ -88,11 +89,33 @@ def _django_default(field: forms.Field, key: str) -> bool:
 class PlainErrorsMixin:
     """Give every field plain, specific messages wherever the form kept Django's defaults."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            plain_blank_choice(field)
+
     def full_clean(self):
         # Here rather than in __init__, so fields a form adds in its own __init__ are covered.
         for field in self.fields.values():
             plain_messages(field)
         super().full_clean()
+
+
+def _django_blank(label) -> bool:
+    return label is not None and str(label) in {"", "---------", str(BLANK_CHOICE_LABEL)}
+
+
+def plain_blank_choice(field: forms.Field) -> None:
+    """Name a select's empty option in words instead of Django's "- Select an option -"."""
+    words = "Choose one" if field.required else "Not answered"
+    if isinstance(field, forms.ModelChoiceField):
+        if _django_blank(field.empty_label):
+            field.empty_label = words
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        field.choices = [
+            (value, words if value == "" and _django_blank(label) else label)
+            for value, label in field.choices
+        ]
 
 
 def plain_messages(field: forms.Field) -> None:

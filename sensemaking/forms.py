@@ -133,6 +133,7 @@ class ThemeForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
             project=self.instance.project
         ).exclude(pk=self.instance.pk)
         self.fields["parent"].required = False
+        self.fields["parent"].empty_label = "None: this is a main theme"
 
     def clean_name(self) -> str:
         return normalise_name(self.cleaned_data["name"])

@@ -214,3 +214,13 @@ def test_no_form_uses_the_browsers_date_picker(world):
 def test_the_patterns_catch_djangos_own_words():
     for message in ("This field is required.", "Enter a valid date.", "Enter a whole number."):
         assert any(pattern.match(message) for pattern in DEFAULTS)
+
+
+@pytest.mark.parametrize("cls", project_forms(), ids=lambda cls: cls.__qualname__)
+def test_no_form_shows_djangos_dashes_or_select_an_option(cls, world):
+    form = build(cls, world, None, None)
+    html = str(form.management_form) if isinstance(form, forms.BaseFormSet) else ""
+    for member in form.forms if isinstance(form, forms.BaseFormSet) else [form]:
+        html += "".join(str(bound_field) for bound_field in member)
+    assert "---------" not in html
+    assert "select an option" not in html.lower()
