@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from corpro.forms import DateField, PlainErrorsMixin
 from sensemaking.models import ReportVersion, Theme, Workshop
 from stories.forms import PlainTextMixin, plain_text
-from stories.models import REDACTED
+from stories.models import REDACTED, person_name
 from stories.text import normalise_name, normalise_names
 
 THEME_NAME_LIMIT = Theme._meta.get_field("name").max_length
@@ -34,9 +34,7 @@ class WorkshopForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["stories"].queryset = stories
         self.fields["participants"].queryset = members
-        self.fields["participants"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
-        )
+        self.fields["participants"].label_from_instance = person_name
 
 
 class GuestForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
