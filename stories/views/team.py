@@ -298,8 +298,7 @@ def _task_links(story: Story, *, can_edit: bool, is_curator: bool) -> list[tuple
         links["publish"] = reverse("stories:public-story", args=[story.pk])
     tasks = story.task_list()
     return [
-        (task, links.get(task.key, "") if task.state != Task.CANNOT_START else "")
-        for task in tasks
+        (task, links.get(task.key, "") if task.state != Task.CANNOT_START else "") for task in tasks
     ]
 
 
