@@ -87,6 +87,9 @@ class HighlightForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
         # Needed on the page without JavaScript; the script sends the selection's offsets.
         self.fields["words"].conditional = True
         self.fields["paragraph"].conditional = True
+        # Shown instead of the help text in easy read.
+        self.fields["words"].easy_help = "Copy the words."
+        self.fields["themes"].easy_help = "Put a comma between themes."
 
     def clean(self):
         data = super().clean()
