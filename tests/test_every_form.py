@@ -69,7 +69,7 @@ DEFAULTS = django_defaults()
 
 
 @pytest.fixture
-def world(team):
+def forms_world(team):
     story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
     (theme,) = services.themes_named(team.project, ["Having a voice"])
     report = services.create_report(project=team.project, title="Report", by=team.facilitator)
@@ -187,25 +187,27 @@ def assert_plain(form) -> None:
 
 
 @pytest.mark.parametrize("cls", project_forms(), ids=lambda cls: cls.__qualname__)
-def test_every_form_sent_empty_says_plainly_what_each_field_needs(cls, world):
-    assert_plain(build(cls, world, {}, {}))
+def test_every_form_sent_empty_says_plainly_what_each_field_needs(cls, forms_world):
+    assert_plain(build(cls, forms_world, {}, {}))
 
 
 @pytest.mark.parametrize("cls", project_forms(), ids=lambda cls: cls.__qualname__)
-def test_every_form_sent_nonsense_says_plainly_what_is_wrong(cls, world):
-    example = build(cls, world, {}, {})
+def test_every_form_sent_nonsense_says_plainly_what_is_wrong(cls, forms_world):
+    example = build(cls, forms_world, {}, {})
     members = example.forms if isinstance(example, forms.BaseFormSet) else [example]
     data, files = {}, {}
     for member in members:
         member_data, member_files = nonsense(member)
         data.update(member_data)
         files.update(member_files)
-    assert_plain(build(cls, world, data, files))
+    assert_plain(build(cls, forms_world, data, files))
 
 
-def test_no_form_uses_the_browsers_date_picker(world):
+def test_no_form_uses_the_browsers_date_picker(forms_world):
     for cls in project_forms():
-        form = build(cls, world, None, None) if not issubclass(cls, forms.BaseFormSet) else None
+        form = (
+            build(cls, forms_world, None, None) if not issubclass(cls, forms.BaseFormSet) else None
+        )
         for name, field in form.fields.items() if form else []:
             assert not isinstance(field, forms.DateField | forms.DateTimeField), (cls, name)
             assert not isinstance(field.widget, forms.DateInput), (cls, name)
@@ -217,8 +219,8 @@ def test_the_patterns_catch_djangos_own_words():
 
 
 @pytest.mark.parametrize("cls", project_forms(), ids=lambda cls: cls.__qualname__)
-def test_no_form_shows_djangos_dashes_or_select_an_option(cls, world):
-    form = build(cls, world, None, None)
+def test_no_form_shows_djangos_dashes_or_select_an_option(cls, forms_world):
+    form = build(cls, forms_world, None, None)
     html = str(form.management_form) if isinstance(form, forms.BaseFormSet) else ""
     for member in form.forms if isinstance(form, forms.BaseFormSet) else [form]:
         html += "".join(str(bound_field) for bound_field in member)
