@@ -156,7 +156,7 @@ def storyteller_detail(request, pk):
                 project=storyteller.project_id,
                 action=AuditEvent.Action.STORY_ERASED,
                 details__storyteller_id=storyteller.pk,
-            )
+            ).select_related("actor")
             if may_curate
             else [],
             "contact": getattr(storyteller, "contact", None) if parts.contact else None,
