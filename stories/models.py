@@ -336,15 +336,13 @@ class Story(models.Model):
             return Task.DONE if have else Task.OPTIONAL if other else Task.TO_DO
 
         return [
-            Task("storyteller", "Add the storyteller", Task.DONE),
-            Task(
-                "consent", "Record the storyteller’s consent", Task.DONE if consent else Task.TO_DO
-            ),
-            Task("recording", "Upload the recording", content(recording, transcript)),
-            Task("transcript", "Add the transcript", content(transcript, recording)),
+            Task("storyteller", "Storyteller", Task.DONE),
+            Task("consent", "Consent", Task.DONE if consent else Task.TO_DO),
+            Task("recording", "Recording", content(recording, transcript)),
+            Task("transcript", "Transcript", content(transcript, recording)),
             Task("submit", "Submit for review", submit),
-            Task("review", "Review by a curator", review),
-            Task("publish", "Publish", publish),
+            Task("review", "Curator’s review", review),
+            Task("publish", "Publication", publish),
         ]
 
     @property

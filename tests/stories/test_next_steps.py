@@ -85,13 +85,13 @@ def steps(page: str) -> list[tuple[str, str]]:
 
 
 ORDER = [
-    "Add the storyteller",
-    "Record the storyteller’s consent",
-    "Upload the recording",
-    "Add the transcript",
+    "Storyteller",
+    "Consent",
+    "Recording",
+    "Transcript",
     "Submit for review",
-    "Review by a curator",
-    "Publish",
+    "Curator’s review",
+    "Publication",
 ]
 
 
@@ -121,22 +121,22 @@ def test_the_story_page_is_a_task_list_in_the_order_the_work_is_done(client, tea
 def test_each_steps_state_follows_the_story(client, team):
     story = make_story(team.project, team.interviewer, scopes=CONSENT)
     states = dict(steps(story_page(client, team.interviewer, story)))
-    assert states["Record the storyteller’s consent"] == "Completed"
-    assert states["Add the transcript"] == "Completed"
-    assert states["Upload the recording"] == "Optional"
+    assert states["Consent"] == "Completed"
+    assert states["Transcript"] == "Completed"
+    assert states["Recording"] == "Optional"
     assert states["Submit for review"] == "To do"
 
     services.submit_story(story=story, by=team.interviewer)
     curator_page = story_page(client, team.curator, story)
     states = dict(steps(curator_page))
     assert states["Submit for review"] == "Completed"
-    assert states["Review by a curator"] == "Waiting for a curator"
-    assert states["Publish"] == "To do"
+    assert states["Curator’s review"] == "Waiting for a curator"
+    assert states["Publication"] == "To do"
     assert 'href="#review"' in curator_page
 
     services.request_changes(story=story, by=team.curator, note="Check the date.")
     states = dict(steps(story_page(client, team.interviewer, story)))
-    assert states["Review by a curator"] == "Changes requested"
+    assert states["Curator’s review"] == "Changes requested"
     assert states["Submit for review"] == "To do"
 
 
@@ -146,8 +146,8 @@ def test_a_published_story_is_completed_throughout(client, team):
     )
     page = story_page(client, team.curator, story)
     states = dict(steps(page))
-    assert states["Publish"] == "Completed"
-    assert states["Review by a curator"] == "Completed"
+    assert states["Publication"] == "Completed"
+    assert states["Curator’s review"] == "Completed"
     assert f'href="{reverse("stories:public-story", args=[story.pk])}"' in page
 
 
