@@ -222,12 +222,6 @@ class DateField(forms.Field):
         if value and self.must_be_past and value > timezone.localdate():
             raise self._error("must be today or in the past", "day")
 
-    def has_changed(self, initial, data):
-        try:
-            return self.to_python(data) != initial
-        except ValidationError:
-            return True
-
 
 class PastDateField(DateField):
     """A date that cannot be in the future, such as the day consent was given."""
