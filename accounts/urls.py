@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import forms, views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
@@ -18,13 +18,21 @@ urlpatterns = [
         name="two_factor_recovery_codes",
     ),
     path("two-factor/turn-off/", views.turn_off, name="two_factor_off"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=forms.ChangePasswordForm),
+        name="password_change",
+    ),
     path(
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=forms.ResetPasswordForm),
+        name="password_reset",
+    ),
     path(
         "password_reset/done/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -32,7 +40,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=forms.NewPasswordForm),
         name="password_reset_confirm",
     ),
     path(

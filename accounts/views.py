@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import two_factor
-from accounts.forms import CodeForm, ConfirmAppForm, TurnOffForm
+from accounts.forms import CodeForm, ConfirmAppForm, SignInForm, TurnOffForm
 from accounts.throttling import lockout_response
 
 # Browsers drop everything this site stored once its user signs out (a shared computer).
@@ -36,6 +36,8 @@ def _next_url(request) -> str:
 
 class SignInView(LoginView):
     """The password step; an account with a second factor then goes on to give a code."""
+
+    form_class = SignInForm
 
     def get_success_url(self):
         url = super().get_success_url()

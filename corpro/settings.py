@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    # Django's widget templates, found by the renderer below beside the project's own.
+    "django.forms",
     "ninja",
     "taggit",
     "django_tasks_db",
@@ -97,10 +99,14 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "stories.easy_read.context",
             ],
         },
     },
 ]
+
+# Widgets render through the project's templates, so templates/widgets/ can add its own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -3,24 +3,26 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from corpro.forms import DateField, PlainErrorsMixin
 from sensemaking.models import ReportVersion, Theme, Workshop
 from stories.forms import PlainTextMixin, plain_text
-from stories.models import REDACTED
+from stories.models import REDACTED, person_name
 from stories.text import normalise_name, normalise_names
 
 THEME_NAME_LIMIT = Theme._meta.get_field("name").max_length
 
 
-class WorkshopForm(PlainTextMixin, forms.ModelForm):
+class WorkshopForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Workshop
         fields = ["title", "held_on", "status", "stories", "participants"]
+        field_classes = {"held_on": DateField}
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "stories": forms.CheckboxSelectMultiple,
             "participants": forms.CheckboxSelectMultiple,
         }
         labels = {
+            "held_on": "Date of the workshop",
             "stories": "Stories to listen to",
             "participants": "Project members taking part",
         }
@@ -32,12 +34,10 @@ class WorkshopForm(PlainTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["stories"].queryset = stories
         self.fields["participants"].queryset = members
-        self.fields["participants"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
-        )
+        self.fields["participants"].label_from_instance = person_name
 
 
-class GuestForm(PlainTextMixin, forms.Form):
+class GuestForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     display_name = forms.CharField(
         label="Name to show",
         max_length=80,
@@ -46,7 +46,7 @@ class GuestForm(PlainTextMixin, forms.Form):
     )
 
 
-class HighlightForm(PlainTextMixin, forms.Form):
+class HighlightForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     """The highlighter's form; the page without JavaScript fills in words and a paragraph."""
 
     # The largest offset PostgreSQL's SUBSTR takes; no transcript comes near it.
@@ -87,6 +87,9 @@ class HighlightForm(PlainTextMixin, forms.Form):
         # Needed on the page without JavaScript; the script sends the selection's offsets.
         self.fields["words"].conditional = True
         self.fields["paragraph"].conditional = True
+        # Shown instead of the help text in easy read.
+        self.fields["words"].easy_help = "Copy the words."
+        self.fields["themes"].easy_help = "Put a comma between themes."
 
     def clean(self):
         data = super().clean()
@@ -117,7 +120,7 @@ class HighlightForm(PlainTextMixin, forms.Form):
         return normalise_names(self.cleaned_data.get("themes", "").split(","))
 
 
-class ThemeForm(PlainTextMixin, forms.ModelForm):
+class ThemeForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -131,6 +134,7 @@ class ThemeForm(PlainTextMixin, forms.ModelForm):
             project=self.instance.project
         ).exclude(pk=self.instance.pk)
         self.fields["parent"].required = False
+        self.fields["parent"].empty_label = "None: this is a main theme"
 
     def clean_name(self) -> str:
         return normalise_name(self.cleaned_data["name"])
@@ -139,9 +143,12 @@ class ThemeForm(PlainTextMixin, forms.ModelForm):
         """Uniqueness is checked by the service, which reports the clash by name."""
 
 
-class MergeForm(forms.Form):
+class MergeForm(PlainErrorsMixin, forms.Form):
     target = forms.ModelChoiceField(
-        label="Merge into", queryset=Theme.objects.none(), empty_label="Choose a theme"
+        label="Merge into",
+        queryset=Theme.objects.none(),
+        empty_label="Choose a theme",
+        error_messages={"required": "Choose the theme to merge into"},
     )
 
     def __init__(self, *args, theme: Theme, **kwargs):
@@ -151,7 +158,7 @@ class MergeForm(forms.Form):
         )
 
 
-class SplitForm(PlainTextMixin, forms.Form):
+class SplitForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     """The new theme's name; the quotes that move to it are ticked beside it."""
 
     new_name = forms.CharField(
@@ -167,7 +174,7 @@ class SplitForm(PlainTextMixin, forms.Form):
         return normalise_name(self.cleaned_data["new_name"])
 
 
-class MoveQuoteForm(forms.Form):
+class MoveQuoteForm(PlainErrorsMixin, forms.Form):
     """Where a quote goes from one of its themes: to another theme, moved or copied."""
 
     from_theme = forms.ModelChoiceField(
@@ -205,7 +212,7 @@ class MoveQuoteForm(forms.Form):
         self.fields["theme"].queryset = themes
 
 
-class FindingForm(PlainTextMixin, forms.Form):
+class FindingForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     statement = forms.CharField(
         label="Finding",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -218,7 +225,7 @@ class FindingForm(PlainTextMixin, forms.Form):
 VALUE_COLUMNS = 4
 
 
-class ReportForm(PlainTextMixin, forms.ModelForm):
+class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     """A report draft's words, its workshops, and up to four "value for all" columns."""
 
     based_on = forms.CharField(widget=forms.HiddenInput)
@@ -236,10 +243,8 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
             "co_authors",
             "change_note",
         ]
-        widgets = {
-            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "workshops": forms.CheckboxSelectMultiple,
-        }
+        field_classes = {"report_date": DateField}
+        widgets = {"workshops": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,15 +300,15 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
         return fields
 
 
-class NewReportForm(PlainTextMixin, forms.Form):
+class NewReportForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     title = forms.CharField(label="Title of the report", max_length=200)
 
 
-class PublishForm(PlainTextMixin, forms.Form):
+class PublishForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     change_note = forms.CharField(label="What changed in this version?", required=False)
 
 
-class CodebookImportForm(forms.Form):
+class CodebookImportForm(PlainErrorsMixin, forms.Form):
     file = forms.FileField(
         label="Codebook file (.qdc or .csv)",
         help_text="A REFI-QDA codebook exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or "
@@ -311,7 +316,7 @@ class CodebookImportForm(forms.Form):
     )
 
 
-class QuotesDownloadForm(forms.Form):
+class QuotesDownloadForm(PlainErrorsMixin, forms.Form):
     theme = forms.ModelChoiceField(
         label="Which theme",
         queryset=Theme.objects.none(),
@@ -340,7 +345,7 @@ class QuotesDownloadForm(forms.Form):
         self.fields["theme"].queryset = Theme.objects.filter(project=project)
 
 
-class ProjectImportForm(forms.Form):
+class ProjectImportForm(PlainErrorsMixin, forms.Form):
     file = forms.FileField(
         label="Project file (.qdpx)",
         help_text="A REFI-QDA project exported from QualCoder, NVivo, ATLAS.ti, MAXQDA or corpro.",
@@ -351,7 +356,7 @@ class ProjectImportForm(forms.Form):
 SEARCH_LIMIT = 200
 
 
-class WorkshopSearchForm(forms.Form):
+class WorkshopSearchForm(PlainErrorsMixin, forms.Form):
     """The words to look for among a workshop's quotes and transcripts (any text: shown as text)."""
 
     q = forms.CharField(
@@ -370,7 +375,7 @@ class WorkshopSearchForm(forms.Form):
 MEMO_LIMIT = 20000
 
 
-class MemoForm(PlainTextMixin, forms.Form):
+class MemoForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     text = forms.CharField(
         label="Memo",
         widget=forms.Textarea(attrs={"rows": 12}),

@@ -16,7 +16,7 @@ from sensemaking.querysets import (
     ReportVersionQuerySet,
     WorkshopQuerySet,
 )
-from stories.models import Project, Story, Transcript
+from stories.models import Project, Story, Transcript, person_name
 from stories.querysets import project_ids_for
 from stories.text import normalise_name
 
@@ -203,7 +203,7 @@ class Quote(models.Model):
     @property
     def highlighted_by(self) -> str:
         if self.created_by_id:
-            return self.created_by.get_full_name() or self.created_by.get_username()
+            return person_name(self.created_by)
         return self.created_by_guest.display_name if self.created_by_guest_id else "Someone"
 
 

@@ -37,7 +37,7 @@ from stories import choices
 from stories.access import USES, Use
 from stories.idempotency import once_per_key
 from stories.media import copy_status, file_to_hear, not_ready_response, stream_file
-from stories.models import Project, Recording, Story, Transcript
+from stories.models import Project, Recording, Story, Transcript, person_name
 
 GUEST_SESSION_KEY = "workshop_guest_id"
 BOARD_FILTERS = ("age_band", "gender", "ethnicity", "disability", "lgbtqia")
@@ -77,7 +77,7 @@ class Visitor:
     def name(self) -> str:
         if self.guest:
             return self.guest.display_name
-        return self.user.get_full_name() or self.user.get_username()
+        return person_name(self.user)
 
     @property
     def coder_key(self) -> str:

@@ -6,9 +6,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.utils import timezone
 from taggit.models import Tag
 
+from corpro.forms import PastDateField, PlainErrorsMixin
 from stories import choices
 from stories.media import human_size
 from stories.models import Consent, Story, Storyteller
@@ -53,7 +53,7 @@ def _exclusive_prefer_not(values: list[str], label: str) -> list[str]:
     return values
 
 
-class StorytellerForm(PlainTextMixin, forms.ModelForm):
+class StorytellerForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     sectors = forms.MultipleChoiceField(
         label="Which sectors has their co-production been in?",
         choices=choices.SECTORS,
@@ -131,14 +131,12 @@ class StorytellerForm(PlainTextMixin, forms.ModelForm):
         }
 
 
-class StoryForm(PlainTextMixin, forms.ModelForm):
+class StoryForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Story
         fields = ["storyteller", "title", "summary", "recorded_on", "place", "language", "tags"]
-        widgets = {
-            "recorded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "summary": forms.Textarea(attrs={"rows": 4}),
-        }
+        field_classes = {"recorded_on": PastDateField}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
         labels = {"storyteller": "Who told this story?"}
         help_texts = {"title": "A short title the storyteller is happy with."}
 
@@ -160,14 +158,8 @@ class StoryForm(PlainTextMixin, forms.ModelForm):
             )
         return tags
 
-    def clean_recorded_on(self):
-        recorded_on = self.cleaned_data.get("recorded_on")
-        if recorded_on and recorded_on > timezone.localdate():
-            raise ValidationError("The date recorded can’t be in the future.")
-        return recorded_on
 
-
-class ConsentForm(PlainTextMixin, forms.ModelForm):
+class ConsentForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     evidence = forms.FileField(
         label="Evidence of consent",
         help_text="A photo or scan of the signed form, or the recorded verbal consent. "
@@ -178,12 +170,9 @@ class ConsentForm(PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = [*choices.CONSENT_SCOPES, "method", "obtained_on", "reason"]
-        widgets = {
-            "method": forms.RadioSelect,
-            "obtained_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "reason": forms.Textarea(attrs={"rows": 2}),
-        }
-        labels = {"reason": "Notes"}
+        field_classes = {"obtained_on": PastDateField}
+        widgets = {"method": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 2})}
+        labels = {"method": "How was consent given?", "reason": "Notes"}
 
     def __init__(self, *args, storyteller: Storyteller, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,12 +190,6 @@ class ConsentForm(PlainTextMixin, forms.ModelForm):
             )
         return data
 
-    def clean_obtained_on(self):
-        obtained_on = self.cleaned_data.get("obtained_on")
-        if obtained_on and obtained_on > timezone.localdate():
-            raise ValidationError("The date consent was given can’t be in the future.")
-        return obtained_on
-
     def clean_quote_credited(self):
         credited = self.cleaned_data.get("quote_credited")
         if credited and self.storyteller.credit_preference == Storyteller.Credit.ANONYMOUS:
@@ -220,7 +203,7 @@ class ConsentForm(PlainTextMixin, forms.ModelForm):
         return {scope: self.cleaned_data[scope] for scope in choices.CONSENT_SCOPES}
 
 
-class RecordingForm(forms.Form):
+class RecordingForm(PlainErrorsMixin, forms.Form):
     file = forms.FileField(label="Recording", required=False)
 
     def __init__(self, *args, too_large: bool = False, **kwargs):
@@ -243,7 +226,7 @@ class RecordingForm(forms.Form):
         return self.cleaned_data["file"]
 
 
-class TranscriptForm(forms.Form):
+class TranscriptForm(PlainErrorsMixin, forms.Form):
     file = forms.FileField(
         label="Upload a transcript file",
         help_text="A .txt, .docx, .vtt or .srt file. Start a line with “Name:” to show who speaks.",
@@ -276,7 +259,7 @@ class TranscriptForm(forms.Form):
         return data
 
 
-class SegmentForm(forms.Form):
+class SegmentForm(PlainErrorsMixin, forms.Form):
     speaker = forms.CharField(label="Speaker", max_length=120, required=False)
     text = forms.CharField(
         label="What was said",
@@ -286,10 +269,21 @@ class SegmentForm(forms.Form):
     )
 
 
-SegmentFormSet = forms.formset_factory(SegmentForm, extra=0, max_num=5000)
+class BaseSegmentFormSet(forms.BaseFormSet):
+    row_label = "Paragraph"
+    default_error_messages = {
+        "missing_management_form": "The page was missing something: reload it and try again.",
+        "too_many_forms": "A transcript can have at most %(num)d paragraphs.",
+        "too_few_forms": "A transcript needs at least %(num)d paragraph.",
+    }
 
 
-class RedactionForm(forms.Form):
+SegmentFormSet = forms.formset_factory(
+    SegmentForm, formset=BaseSegmentFormSet, extra=0, max_num=5000
+)
+
+
+class RedactionForm(PlainErrorsMixin, forms.Form):
     words = forms.CharField(
         label="Words to redact",
         max_length=2000,
@@ -317,13 +311,13 @@ class RedactionForm(forms.Form):
         return data
 
 
-class ReviewNoteForm(PlainTextMixin, forms.Form):
+class ReviewNoteForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     note = forms.CharField(
         label="What needs to change?", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
 
 
-class ScopeChoiceForm(PlainTextMixin, forms.Form):
+class ScopeChoiceForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     """The storyteller's own consent form, in plain language."""
 
     reason = forms.CharField(
@@ -344,7 +338,7 @@ class ScopeChoiceForm(PlainTextMixin, forms.Form):
         return {scope: self.cleaned_data[scope] for scope in choices.CONSENT_SCOPES}
 
 
-class WithdrawForm(PlainTextMixin, forms.Form):
+class WithdrawForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     reason = forms.CharField(
         label="Would you like to tell us why?",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -353,7 +347,7 @@ class WithdrawForm(PlainTextMixin, forms.Form):
     )
 
 
-class StoryFilterForm(forms.Form):
+class StoryFilterForm(PlainErrorsMixin, forms.Form):
     """Search and filters of the public story list; all optional, read from the address."""
 
     q = forms.CharField(label="Search stories", max_length=200, required=False)

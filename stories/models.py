@@ -1,7 +1,9 @@
 """Projects, storytellers, stories and everything gathered with them."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -22,6 +24,31 @@ from stories.querysets import (
 from stories.text import normalise_name
 
 REDACTED = "[redacted]"
+
+
+def person_name(user) -> str:
+    """Return how the team sees a person: their name, or their username if they gave none."""
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass(frozen=True)
+class Task:
+    """One step of the work on a story, as the team's task list shows it."""
+
+    DONE: ClassVar[str] = "Completed"
+    TO_DO: ClassVar[str] = "To do"
+    OPTIONAL: ClassVar[str] = "Optional"
+    CANNOT_START: ClassVar[str] = "Cannot start yet"
+    WAITING: ClassVar[str] = "Waiting for a curator"
+    CHANGES: ClassVar[str] = "Changes requested"
+
+    key: str
+    name: str
+    state: str
+
+    @property
+    def done(self) -> bool:
+        return self.state == self.DONE
 
 
 def private_upload_path(instance: models.Model, filename: str) -> str:
@@ -270,6 +297,53 @@ class Story(models.Model):
         return access.rule(
             access.Surface.PUBLIC, access.Role.ANYONE, access.Part.SUMMARY
         ).allows_story(self)
+
+    def still_needs(self) -> list[str]:
+        """Return what this story lacks before it can be submitted (after with_progress())."""
+        needs = [] if self.current_consent_id else ["consent"]
+        if not (self.has_recording or self.has_transcript):
+            needs.append("a recording or a transcript")
+        return needs
+
+    def task_list(self) -> list[Task]:
+        """Return the steps of the work on this story, in order, each with its state.
+
+        Needs with_progress(); a step another waits on "cannot start yet".
+        """
+        status, Status = self.status, self.Status
+        consent, recording, transcript = (
+            bool(self.current_consent_id),
+            self.has_recording,
+            self.has_transcript,
+        )
+        sent = status in (Status.SUBMITTED, Status.PUBLISHED)
+        if sent:
+            submit = Task.DONE
+        elif consent and (recording or transcript):
+            submit = Task.TO_DO
+        else:
+            submit = Task.CANNOT_START
+        review = {
+            Status.PUBLISHED: Task.DONE,
+            Status.SUBMITTED: Task.WAITING,
+            Status.CHANGES_REQUESTED: Task.CHANGES,
+        }.get(status, Task.CANNOT_START)
+        publish = {Status.PUBLISHED: Task.DONE, Status.SUBMITTED: Task.TO_DO}.get(
+            status, Task.CANNOT_START
+        )
+
+        def content(have: bool, other: bool) -> str:
+            return Task.DONE if have else Task.OPTIONAL if other else Task.TO_DO
+
+        return [
+            Task("storyteller", "Storyteller", Task.DONE),
+            Task("consent", "Consent", Task.DONE if consent else Task.TO_DO),
+            Task("recording", "Recording", content(recording, transcript)),
+            Task("transcript", "Transcript", content(transcript, recording)),
+            Task("submit", "Submit for review", submit),
+            Task("review", "Curator’s review", review),
+            Task("publish", "Publication", publish),
+        ]
 
     @property
     def erased_after(self):

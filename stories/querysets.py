@@ -2,7 +2,7 @@
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from stories.access import USES, Part, Role, Surface, Use, rule
@@ -99,6 +99,15 @@ class StoryQuerySet(models.QuerySet):
 
     def awaiting_review(self) -> "StoryQuerySet":
         return self.filter(status="submitted")
+
+    def with_progress(self) -> "StoryQuerySet":
+        """Annotate whether each story has a recording and a transcript yet (its next steps)."""
+        recording = apps.get_model("stories", "Recording")
+        transcript = apps.get_model("stories", "Transcript")
+        return self.annotate(
+            has_recording=Exists(recording.objects.filter(story=OuterRef("pk"))),
+            has_transcript=Exists(transcript.objects.filter(story=OuterRef("pk"))),
+        )
 
     def usable_in_sensemaking(self) -> "StoryQuerySet":
         """Return the stories whose consent allows use in sense-making workshops."""

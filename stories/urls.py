@@ -84,5 +84,6 @@ urlpatterns = [
     path("stories/<int:pk>/captions.vtt", public.public_captions, name="public-captions"),
     path("topics/<slug:tag_slug>/", public.story_list, name="topic"),
     path("about/", public.about, name="about"),
+    path("easy-read/", public.easy_read_switch, name="easy-read"),
     path("stories/recordings/<int:pk>/", public.public_recording, name="public-recording"),
 ]

@@ -4,11 +4,14 @@ Everything starts from Story.objects.public(); nobody needs an account.
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from stories import access, archive, search
+from stories import access, archive, easy_read, search
 from stories.access import Surface
 from stories.forms import StoryFilterForm
 from stories.media import CopyStatus, copy_status, file_to_hear, not_ready_response, stream_file
@@ -30,6 +33,18 @@ def home(request):
             "topics": archive.topics()[:20],
         },
     )
+
+
+@require_POST
+def easy_read_switch(request):
+    """Turn easy read on or off for this visitor, and go back to the page they were on."""
+    request.session[easy_read.SESSION_KEY] = request.POST.get("easy_read") == "on"
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("home")
+    return HttpResponseRedirect(back)
 
 
 def about(request):

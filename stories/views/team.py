@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from stories import access, media, services
 from stories.access import Surface
+from stories.dashboard import sections_for
 from stories.forms import (
     ConsentForm,
     RecordingForm,
@@ -46,6 +47,7 @@ from stories.models import (
     Storyteller,
     StorytellerLink,
     SubjectAccessCopy,
+    Task,
     Transcript,
 )
 from stories.querysets import current_transcript_prefetch, project_ids_for
@@ -78,7 +80,8 @@ def dashboard(request):
             Q(interviewer=request.user)
             | Q(project__in=project_ids_for(request.user, "curator", "facilitator"))
         )
-        .select_related("storyteller", "project")
+        .with_progress()
+        .select_related("storyteller", "project", "interviewer")
         .order_by("-updated_at")
     )
     by_status = {status: [] for status, _ in Story.Status.choices}
@@ -93,6 +96,7 @@ def dashboard(request):
             "by_status": [(label, by_status[status]) for status, label in Story.Status.choices],
             "has_stories": any(by_status.values()),
             "review_count": review_count,
+            "sections": sections_for(request.user, projects),
         },
     )
 
@@ -152,7 +156,7 @@ def storyteller_detail(request, pk):
                 project=storyteller.project_id,
                 action=AuditEvent.Action.STORY_ERASED,
                 details__storyteller_id=storyteller.pk,
-            )
+            ).select_related("actor")
             if may_curate
             else [],
             "contact": getattr(storyteller, "contact", None) if parts.contact else None,
@@ -227,6 +231,7 @@ def story_create(request, slug):
 def story_detail(request, pk):
     story = (
         Story.objects.visible_to(request.user)
+        .with_progress()
         .select_related("project", "storyteller", "interviewer", "current_consent")
         .filter(pk=pk)
         .first()
@@ -253,14 +258,19 @@ def story_detail(request, pk):
     transcript = (
         story.current_transcripts[0] if parts.transcript and story.current_transcripts else None
     )
+    is_curator = access.Role.CURATOR in roles
+    can_edit = Story.objects.editable_by(request.user).filter(pk=story.pk).exists()
     return render(
         request,
         "stories/story_detail.html",
         {
             "story": story,
             "parts": parts,
-            "is_curator": access.Role.CURATOR in roles,
-            "can_edit": Story.objects.editable_by(request.user).filter(pk=story.pk).exists(),
+            "is_curator": is_curator,
+            "can_edit": can_edit,
+            "tasks": _task_links(story, can_edit=can_edit, is_curator=is_curator)
+            if (can_edit or is_curator) and story.status != Story.Status.WITHDRAWN
+            else [],
             "withdrawn": story.status == Story.Status.WITHDRAWN,
             "transcript": transcript,
             "segments": (
@@ -271,6 +281,25 @@ def story_detail(request, pk):
             "audit_events": story.audit_events.select_related("actor")[:50] if parts.audit else [],
         },
     )
+
+
+def _task_links(story: Story, *, can_edit: bool, is_curator: bool) -> list[tuple[Task, str]]:
+    """Pair each step of the story's task list with where this person does it, if anywhere."""
+    sent = story.status in (Story.Status.SUBMITTED, Story.Status.PUBLISHED)
+    links = {"storyteller": reverse("stories:storyteller-detail", args=[story.storyteller_id])}
+    if can_edit and not sent:
+        links["consent"] = reverse("stories:consent-record", args=[story.pk])
+        links["recording"] = reverse("stories:recording-upload", args=[story.pk])
+        links["transcript"] = reverse("stories:transcript-upload", args=[story.pk])
+        links["submit"] = "#submit"
+    if is_curator and story.status == Story.Status.SUBMITTED:
+        links["review"] = links["publish"] = "#review"
+    if story.is_public:
+        links["publish"] = reverse("stories:public-story", args=[story.pk])
+    tasks = story.task_list()
+    return [
+        (task, links.get(task.key, "") if task.state != Task.CANNOT_START else "") for task in tasks
+    ]
 
 
 def _editable_story(request, pk) -> Story:

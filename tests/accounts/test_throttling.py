@@ -33,7 +33,7 @@ def test_the_limit_of_wrong_passwords_locks_the_account_and_the_right_one_is_ref
     limit = settings.AXES_FAILURE_LIMIT
     response = fail(client, curator.username, limit - 1)
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "The username or password is not right" in response.content.decode()
 
     response = fail(client, curator.username, 1)
     assert response.status_code == 429

@@ -152,7 +152,10 @@ def test_a_facilitator_writes_a_report_a_curator_publishes_it_and_anyone_reads_i
     expect(facilitator.get_by_label("Spring workshop")).to_be_checked()
     assert_accessible(facilitator)
 
-    facilitator.get_by_label("Date of the report").fill("2026-11-20")
+    report_date = facilitator.get_by_role("group", name="Date of the report")
+    report_date.get_by_label("Day").fill("20")
+    report_date.get_by_label("Month").fill("11")
+    report_date.get_by_label("Year").fill("2026")
     tab_to(facilitator, "What was the purpose of this research?")
     type_into(facilitator, "What was the purpose of this research?", "To understand the value.")
     type_into(facilitator, "What did we do?", "We listened to ten stories.")
@@ -269,11 +272,15 @@ def test_a_facilitator_writes_a_report_a_curator_publishes_it_and_anyone_reads_i
 
 
 def test_the_edit_form_shows_the_saved_report_date(new_page, live_server, sign_in, team, published):
-    """A date field must hold an ISO date, or the browser shows it empty and saving fails."""
+    """The date's three boxes hold the saved day, month and year, so saving keeps it."""
     page = new_page()
     sign_in_as(sign_in, page, team.facilitator)
     page.goto(f"{live_server.url}/reports/{published.report.slug}/edit/")
-    expect(page.get_by_label("Date of the report")).to_have_value(published.report_date.isoformat())
+    report_date = page.get_by_role("group", name="Date of the report")
+    saved = published.report_date
+    expect(report_date.get_by_label("Day")).to_have_value(str(saved.day))
+    expect(report_date.get_by_label("Month")).to_have_value(str(saved.month))
+    expect(report_date.get_by_label("Year")).to_have_value(str(saved.year))
 
 
 def report_url(live_server, published) -> str:

@@ -85,7 +85,7 @@ def test_a_curator_turns_on_the_second_factor_signs_in_with_it_and_turns_it_off(
     page.get_by_label("Your password").fill("not-my-password")
     page.get_by_label("Code").fill(codes[2])
     page.get_by_role("button", name="Turn off the second factor").click()
-    expect(page.get_by_role("alert")).to_contain_text("That password is not right")
+    expect(page.get_by_role("alert")).to_contain_text("Your password: that password is not right")
     assert_accessible(page)
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_label("Code").fill(codes[2])

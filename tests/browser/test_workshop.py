@@ -288,7 +288,7 @@ def test_the_server_refuses_a_quote_over_redacted_words(
         ),
         headers={
             "Content-Type": "application/json",
-            "X-CSRFToken": page.locator("[name=csrfmiddlewaretoken]").input_value(),
+            "X-CSRFToken": page.locator("[name=csrfmiddlewaretoken]").first.input_value(),
         },
     )
     assert response.status == 400

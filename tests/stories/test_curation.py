@@ -36,7 +36,7 @@ def test_request_changes_returns_story_to_interviewer(client, team):
     story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
     client.force_login(team.curator)
     empty = client.post(reverse("stories:story-request-changes", args=[story.pk]), {"note": ""})
-    assert "This field is required" in empty.content.decode()
+    assert "What needs to change? Write an answer" in empty.content.decode()
     client.post(
         reverse("stories:story-request-changes", args=[story.pk]),
         {"note": "Please check the date."},
