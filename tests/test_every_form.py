@@ -21,8 +21,9 @@ import sensemaking.forms
 import stories.forms
 from corpro.forms import DateField, summary_items
 from sensemaking import services
+from sensemaking.models import Theme
 from stories.models import Story, Storyteller
-from tests.factories import ALL_SCOPES, make_story
+from tests.factories import ALL_SCOPES, highlight_phrase, make_story
 
 MODULES = (stories.forms, sensemaking.forms, accounts.forms, corpro.forms)
 
@@ -73,9 +74,20 @@ def forms_world(team):
     story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
     (theme,) = services.themes_named(team.project, ["Having a voice"])
     report = services.create_report(project=team.project, title="Report", by=team.facilitator)
+    workshop = services.create_workshop(
+        project=team.project, title="Workshop", by=team.facilitator, stories=[story]
+    )
+    quote = highlight_phrase(workshop, story, "heard", [theme], by=team.facilitator)
     request = RequestFactory().post("/")
     request.user = team.curator
-    return {"team": team, "story": story, "theme": theme, "report": report, "request": request}
+    return {
+        "team": team,
+        "story": story,
+        "theme": theme,
+        "report": report,
+        "quote": quote,
+        "request": request,
+    }
 
 
 def arguments(cls, world) -> dict:
@@ -92,6 +104,11 @@ def arguments(cls, world) -> dict:
         sensemaking.forms.ThemeForm: {"instance": world["theme"]},
         sensemaking.forms.MergeForm: {"theme": world["theme"]},
         sensemaking.forms.ReportForm: {"project": team.project, "instance": world["report"]},
+        sensemaking.forms.QuotesDownloadForm: {"project": team.project},
+        sensemaking.forms.MoveQuoteForm: {
+            "quote": world["quote"],
+            "themes": Theme.objects.filter(project=team.project),
+        },
         accounts.forms.TurnOffForm: {"request": world["request"]},
         accounts.forms.SignInForm: {"request": world["request"]},
         accounts.forms.NewPasswordForm: {"user": user},
@@ -115,6 +132,9 @@ def arguments(cls, world) -> dict:
         sensemaking.forms.NewReportForm,
         sensemaking.forms.PublishForm,
         sensemaking.forms.CodebookImportForm,
+        sensemaking.forms.ProjectImportForm,
+        sensemaking.forms.WorkshopSearchForm,
+        sensemaking.forms.MemoForm,
         accounts.forms.CodeForm,
         accounts.forms.ConfirmAppForm,
         accounts.forms.ResetPasswordForm,
