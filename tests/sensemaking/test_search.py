@@ -98,7 +98,8 @@ def test_an_empty_or_too_long_query_says_what_is_wrong(client, team, workshop, q
     client.force_login(team.facilitator)
     page = search(client, workshop, query)
     assert "There is a problem" in page
-    assert f'href="#id_q">{message}' in page
+    # The summary names the field, then says what is wrong.
+    assert f'href="#id_q">Search this workshop: {message[0].lower()}{message[1:]}' in page
     assert "match" not in page
 
 
