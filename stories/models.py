@@ -630,6 +630,9 @@ class AuditEvent(models.Model):
         COPY_DOWNLOADED = "copy_downloaded", "Copy of everything held downloaded"
         STORY_ERASED = "story_erased", "Withdrawn story erased"
         STORYTELLER_ERASED = "storyteller_erased", "Storyteller erased"
+        QUOTE_EDITED = "quote_edited", "Quote changed"
+        QUOTE_REMOVED = "quote_removed", "Quote removed"
+        QUOTE_RESTORED = "quote_restored", "Quote restored"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(
