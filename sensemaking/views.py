@@ -572,8 +572,13 @@ def quote_detail(request, pk, quote_pk):
     )
 
 
-def _edit_quote(form, workshop: Workshop, visitor: Visitor, quote: Quote) -> Quote | None:
-    """Change the quote from a valid form; new words are found in their paragraph."""
+def _edit_quote(
+    form, workshop: Workshop, visitor: Visitor, quote: Quote, given=("themes", "note")
+) -> Quote | None:
+    """Change the quote from a valid form; new words are found in their paragraph.
+
+    Only the fields `given` change (the script may send only new words).
+    """
     data = form.cleaned_data
     start, end = data.get("char_start"), data.get("char_end")
     if (start is None or end is None) and (data.get("words") or "").strip():
@@ -585,8 +590,8 @@ def _edit_quote(form, workshop: Workshop, visitor: Visitor, quote: Quote) -> Quo
     return services.edit_quote(
         quote=quote,
         expected_version=data["version"],
-        theme_names=form.theme_names(),
-        note=data.get("note", ""),
+        theme_names=form.theme_names() if "themes" in given else None,
+        note=data.get("note", "") if "note" in given else None,
         char_start=start,
         char_end=end,
         user=visitor.user,
@@ -610,7 +615,8 @@ def _edit_quote_json(request, workshop: Workshop, visitor: Visitor, quote: Quote
         }
     )
     try:
-        changed = _edit_quote(form, workshop, visitor, quote) if form.is_valid() else None
+        given = [name for name in ("themes", "note") if name in payload]
+        changed = _edit_quote(form, workshop, visitor, quote, given) if form.is_valid() else None
     except services.StaleEdit as error:
         current = _prepared([error.current], workshop.project)[0]
         return JsonResponse(
