@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -207,8 +207,9 @@ class Quote(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Moved on by every edit, removal and restoration, so pages that poll see the change.
-    changed_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    # Defaults in the database too, so code that predates these columns can still add quotes.
+    changed_at = models.DateTimeField(default=timezone.now, db_default=Now())
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     removed_at = models.DateTimeField(
         null=True, blank=True, help_text="Removed by its maker or a facilitator; can be restored."
     )

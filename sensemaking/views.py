@@ -363,7 +363,7 @@ def workshop_story(request, pk, story_pk):
                 "themes": [[theme.pk, theme.name, theme.colour] for theme in themes],
                 "quotes": [[pk, start, end, themes_of[pk]] for pk, start, end in offsets],
             },
-            "since": timezone.now().isoformat(),
+            "since": (timezone.now() - CHANGES_OVERLAP).isoformat(),
             "themes": themes,
             "form": form,
         },

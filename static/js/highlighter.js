@@ -424,7 +424,19 @@
     return { top: first.top, left: first.left, bottom: last.bottom };
   }
 
+  // Holds the form's place in the page while it floats, so that the page's height, and with it the
+  // reader's place, stays the same.
+  var spacer = element("div", { className: "panel-spacer", hidden: true });
+  panel.parentNode.insertBefore(spacer, panel);
+
+  function holdPlace() {
+    if (panel.classList.contains("is-floating") || !spacer.hidden) { return; }
+    spacer.style.height = panel.offsetHeight + "px";
+    spacer.hidden = false;
+  }
+
   function place(box, rect) {
+    if (box === panel) { holdPlace(); }
     box.classList.add("is-floating");
     box.style.top = "";
     box.style.left = "";
@@ -459,6 +471,7 @@
   }
 
   function unplace(box) {
+    if (box === panel) { spacer.hidden = true; }
     box.classList.remove("is-floating");
     box.style.maxHeight = "";
     box.style.top = "";
@@ -493,6 +506,7 @@
   function take(start, end, moveFocus) {
     var words = tidy(start, end);
     if (words.start >= words.end) { return; }
+    holdPlace();  // before the form changes its height
     closeDetails(false);
     hideToast();
     pending = words;

@@ -101,10 +101,13 @@ def test_with_a_mouse_the_panel_opens_beside_the_words_and_the_page_stays_put(
     page = new_page(viewport=LAPTOP)
     sign_in_as(sign_in, page, team.facilitator)
     open_story(page, live_server, workshop, story)
+    height = page.evaluate("document.documentElement.scrollHeight")
     drag_select(page, "Funding forms", "hardest part")
-    scrolled = page.evaluate("window.scrollY")
     panel = page.locator(PANEL)
     expect(panel).to_have_class("panel is-floating")
+    # The page keeps its height (so nothing scrolls back) and its place.
+    assert page.evaluate("document.documentElement.scrollHeight") == height
+    scrolled = page.evaluate("window.scrollY")
     expect(page.get_by_label("Themes")).to_be_focused()
     words = page.evaluate(POINT_AT, "Funding forms")
     box = panel.bounding_box()
