@@ -10,7 +10,10 @@ and 2,000 quotes before each measurement. It then serves the app with gunicorn (
 `DJANGO_SETTINGS_MODULE=bench.settings`) on 127.0.0.1, signs in as the facilitator through the
 login form, and measures each scenario with a few http.client clients, checking every response.
 Quotes saved while measuring (and themes they created) are deleted afterwards, so each
-measurement starts from the stated number of quotes.
+measurement starts from the stated number of quotes. With `--compare-with FOLDER` (another
+checkout, such as `git archive main | tar -x -C FOLDER`) that code is served too, by gunicorn on
+the same database, and the transcript page, the board and saving are measured on both in turn, in
+the same run. The KB column is the page's HTML as sent.
 """
 
 import argparse

@@ -347,3 +347,20 @@ def test_the_transcript_page_paints_quotes_with_their_themes_colours(
     assert data["themes"] == [[theme.pk, "Having a voice", theme.colour]]
     assert data["quotes"] == [[quote.pk, quote.char_start, quote.char_end, [theme.pk]]]
     assert theme.colour != services.themes_named(team.project, ["Second"])[0].colour
+
+
+def test_opening_a_quote_and_polling_for_changes_take_a_bounded_number_of_queries(
+    client, team, workshop, story, quote, django_assert_max_num_queries
+):
+    client.force_login(team.facilitator)
+    url = quote_url(workshop, quote)
+    client.get(url, HTTP_ACCEPT="application/json")
+    # Session and user, workshop and roles, the quote, the codebook, its theme links, redactions.
+    with django_assert_max_num_queries(8):
+        assert client.get(url, HTTP_ACCEPT="application/json").status_code == 200
+    updates = reverse("sensemaking:updates", args=[workshop.pk])
+    since = (timezone.now() - timedelta(minutes=1)).isoformat()
+    # As without ?since= (8), plus the changed quotes, their theme links and redactions.
+    with django_assert_max_num_queries(11):
+        answer = client.get(updates, {"after": quote.pk, "story": story.pk, "since": since})
+    assert [item["id"] for item in answer.json()["changed"]] == [quote.pk]
