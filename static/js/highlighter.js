@@ -1170,7 +1170,8 @@
   var start = JSON.parse(quotesData ? quotesData.textContent : "{}");
   setThemes((start.themes || []).map(function (row) { return { id: row[0], name: row[1], colour: row[2] }; }));
   (start.quotes || []).forEach(function (row) {
-    quotes[row[0]] = { id: row[0], story: list.dataset.story, char_start: row[1], char_end: row[2], theme_ids: row[3] };
+    var ids = row[3] ? row[3].split(",").map(Number) : [];
+    quotes[row[0]] = { id: row[0], story: list.dataset.story, char_start: row[1], char_end: row[2], theme_ids: ids };
     lastSeen = Math.max(lastSeen, row[0]);
   });
   refresh();

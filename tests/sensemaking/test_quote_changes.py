@@ -345,7 +345,7 @@ def test_the_transcript_page_paints_quotes_with_their_themes_colours(
     data = page.context["quotes_json"]
     theme = quote.themes.get()
     assert data["themes"] == [[theme.pk, "Having a voice", theme.colour]]
-    assert data["quotes"] == [[quote.pk, quote.char_start, quote.char_end, [theme.pk]]]
+    assert data["quotes"] == [(quote.pk, quote.char_start, quote.char_end, str(theme.pk))]
     assert theme.colour != services.themes_named(team.project, ["Second"])[0].colour
 
 

@@ -252,7 +252,7 @@ def test_workshop_pages_and_saving_take_a_bounded_number_of_queries(
     story_page = reverse("sensemaking:story", args=[workshop.pk, story.pk])
     pages = {
         reverse("sensemaking:board", args=[workshop.pk]): 13,
-        story_page: 15,  # and one more for the themes of every quote, to paint them
+        story_page: 14,
         reverse("sensemaking:updates", args=[workshop.pk]) + "?after=0": 8,
     }
     for url, most in pages.items():
