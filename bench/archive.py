@@ -850,8 +850,8 @@ def wait_until_up(port: int, seconds: float = 30) -> None:
     raise RuntimeError("gunicorn did not answer")
 
 
-def start_server(env: dict) -> tuple[subprocess.Popen, int]:
-    """Serve the app with gunicorn on a free local port, with the bench settings."""
+def start_server(env: dict, root: Path = ROOT) -> tuple[subprocess.Popen, int]:
+    """Serve the app in `root` (this checkout, or another) with gunicorn on a free local port."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -870,7 +870,7 @@ def start_server(env: dict) -> tuple[subprocess.Popen, int]:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env={**env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
     )
     wait_until_up(port)

@@ -10,7 +10,10 @@ and 2,000 quotes before each measurement. It then serves the app with gunicorn (
 `DJANGO_SETTINGS_MODULE=bench.settings`) on 127.0.0.1, signs in as the facilitator through the
 login form, and measures each scenario with a few http.client clients, checking every response.
 Quotes saved while measuring (and themes they created) are deleted afterwards, so each
-measurement starts from the stated number of quotes.
+measurement starts from the stated number of quotes. With `--compare-with FOLDER` (another
+checkout, such as `git archive main | tar -x -C FOLDER`) that code is served too, by gunicorn on
+the same database, and the transcript page, the board and saving are measured on both in turn, in
+the same run. The KB column is the page's HTML as sent.
 """
 
 import argparse
@@ -399,26 +402,51 @@ def saving(session: Session, setup: dict, key: str, rng: random.Random):
     return make
 
 
-def measure(env: dict, setup: dict, args) -> list[dict]:
+def other_checkout(env: dict, folder: Path, root: Path) -> dict:
+    """The environment to serve another checkout (say main) on the same database, with its own
+    static files collected."""
+    other = {**env, "STATIC_ROOT": str(folder / "static-other")}
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=other, check=True
+    )
+    return other
+
+
+def page_size(session: Session, path: str) -> int:
+    """The bytes of a page's HTML, as sent (uncompressed)."""
+    response, body = session.request("GET", path)
+    assert response.status == 200, f"{path}: status {response.status}"
+    return len(body)
+
+
+def measure(env: dict, setup: dict, args, other_env: dict | None = None) -> list[dict]:
     rng = random.Random(SEED + 1)
     server, port = archive.start_server(env)
     session = Session(port)
+    other_server = other = None
+    if other_env is not None:
+        other_server, other_port = archive.start_server(other_env, Path(args.compare_with))
+        other = Session(other_port)
     rows = []
     limits = {"clients": args.clients, "seconds": args.seconds}
     long = setup["long"]
     story_page = f"/workshops/{long['workshop']}/stories/{long['story']}/"
     board_page = f"/workshops/{long['workshop']}/board/"
 
-    def run(name, kind, quotes, transcript, make, max_requests, *, saves=False):
+    def run(name, kind, quotes, transcript, make, max_requests, *, saves=False, by=None):
+        by = by or session
         mark = high_water(setup)
-        warm = load(session, make, clients=2, seconds=5, max_requests=2)  # one per worker
+        warm = load(by, make, clients=2, seconds=5, max_requests=2)  # one per worker
         if saves:
             restore(setup, mark)
-        row = load(session, make, **limits, max_requests=max_requests)
+        row = load(by, make, **limits, max_requests=max_requests)
+        method, path, *_ = make(0)
+        row["kb"] = page_size(by, path) / 1024 if method == "GET" else None
         row["problems"] = warm["problems"] + row["problems"]
         if saves:
             row["deleted"] = restore(setup, mark)
-        row.update(name=name, kind=kind, quotes=quotes, transcript=transcript)
+        row.update(name=name if by is session else f"{name} ({other_name})", kind=kind)
+        row.update(quotes=quotes, transcript=transcript, other=by is not session)
         rows.append(row)
         print(
             f"  {name}: {row['requests']} requests, {row['rps']:.1f}/s, "
@@ -427,14 +455,19 @@ def measure(env: dict, setup: dict, args) -> list[dict]:
             flush=True,
         )
 
+    other_name = Path(args.compare_with or ".").name
+    sessions = [session] + ([other] if other else [])
     try:
         session.sign_in(FACILITATOR, PASSWORD)
+        if other:
+            other.sign_in(FACILITATOR, PASSWORD)
         response, _ = session.request("GET", f"/workshops/{long['workshop']}/")
         assert response.status == 200, f"workshop page: status {response.status}"
         pages, saves = args.max_requests, args.max_saves
         run("bare view", "bare", "", "", get("/bench/bare/", check_bare), args.max_bare)
         check = check_transcript(0, LONG[1])
-        run("transcript page", "transcript", 0, "60,000", get(story_page, check), pages)
+        for by in sessions:
+            run("transcript page", "transcript", 0, "60,000", get(story_page, check), pages, by=by)
 
         set_quotes(setup, "long", 500, rng)
         set_quotes(setup, "short", 500, rng)
@@ -447,11 +480,24 @@ def measure(env: dict, setup: dict, args) -> list[dict]:
 
         links = set_quotes(setup, "long", 2000, rng)
         check = check_transcript(2000, LONG[1])
-        run("transcript page", "transcript", 2000, "60,000", get(story_page, check), pages)
-        run("theme board", "board", 2000, "60,000", get(board_page, check_board(links)), pages)
-        make = saving(session, setup, "long", rng)
-        run("save a highlight", "save", 2000, "60,000", make, saves, saves=True)
+        for by in sessions:
+            run(
+                "transcript page",
+                "transcript",
+                2000,
+                "60,000",
+                get(story_page, check),
+                pages,
+                by=by,
+            )
+            make = get(board_page, check_board(links))
+            run("theme board", "board", 2000, "60,000", make, pages, by=by)
+            make = saving(by, setup, "long", rng)
+            run("save a highlight", "save", 2000, "60,000", make, saves, saves=True, by=by)
     finally:
+        if other_server is not None:
+            other_server.terminate()
+            other_server.wait(timeout=60)
         server.terminate()
         try:
             server.wait(timeout=60)
@@ -466,6 +512,8 @@ def verdicts(rows: list[dict]) -> None:
     first_save = next(row for row in rows if row["kind"] == "save")
     for row in rows:
         row["target"], row["met"] = "", ""
+        if row.get("other"):
+            continue
         if row["kind"] == "save":
             limit = TARGETS["save"]
             row["target"] = f"p95 ≤ {limit:g} ms"
@@ -484,8 +532,11 @@ def verdicts(rows: list[dict]) -> None:
 
 def print_table(rows: list[dict]) -> None:
     print()
-    print("| measured | quotes | transcript chars | requests | req/s | p50 ms | p95 ms | target |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "| measured | quotes | transcript chars | requests | req/s | p50 ms | p95 ms | KB "
+        "| target |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for row in rows:
         quotes = f"{row['quotes']:,}" if row["quotes"] != "" else ""
         if "deleted" in row:
@@ -493,7 +544,8 @@ def print_table(rows: list[dict]) -> None:
         target = f"{row['target']}: {row['met']}" if row["target"] else ""
         print(
             f"| {row['name']} | {quotes} | {row['transcript']} | {row['requests']:,} "
-            f"| {row['rps']:,.1f} | {row['p50']:,.1f} | {row['p95']:,.1f} | {target} |"
+            f"| {row['rps']:,.1f} | {row['p50']:,.1f} | {row['p95']:,.1f} "
+            f"| {'' if row.get('kb') is None else format(row['kb'], ',.0f')} | {target} |"
         )
     problems = [problem for row in rows for problem in row["problems"]]
     if problems:
@@ -511,6 +563,12 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=1_000, help="requests per page")
     parser.add_argument("--max-saves", type=int, default=400, help="highlights saved per run")
     parser.add_argument("--max-bare", type=int, default=5_000, help="requests to the bare view")
+    parser.add_argument(
+        "--compare-with",
+        metavar="FOLDER",
+        help="another checkout (such as the main branch's) to serve on the same database and "
+        "measure in the same run: the transcript page, the board and saving",
+    )
     args = parser.parse_args()
     if not 1 <= args.clients <= 4:
         parser.error("use 1 to 4 clients")
@@ -532,7 +590,12 @@ def main() -> None:
             f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
             flush=True,
         )
-        rows = measure(env, setup, args)
+        other_env = (
+            other_checkout(env, Path(folder), Path(args.compare_with))
+            if args.compare_with
+            else None
+        )
+        rows = measure(env, setup, args, other_env)
     verdicts(rows)
     print_table(rows)
     print(

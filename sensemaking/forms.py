@@ -120,6 +120,39 @@ class HighlightForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
         return normalise_names(self.cleaned_data.get("themes", "").split(","))
 
 
+class QuoteEditForm(HighlightForm):
+    """Change a quote: its themes and note, and new words only if they are given."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["words"].label = "New words"
+        self.fields["words"].help_text = (
+            "Leave empty to keep the words. To change them, copy the new words from the "
+            "transcript and give their paragraph number."
+        )
+        self.fields["words"].conditional = False
+        self.fields["paragraph"].conditional = False
+
+    def clean(self):
+        # Not HighlightForm.clean: here words and a paragraph are needed only together.
+        data = super(HighlightForm, self).clean()
+        if data.get("char_start") is not None and data.get("char_end") is not None:
+            return data
+        words = (data.get("words") or "").strip()
+        if REDACTED in words:
+            self.add_error(
+                "words",
+                "Redacted words cannot be quoted. Choose words before or after “[redacted]”.",
+            )
+        elif words and "paragraph" in data and data["paragraph"] is None:
+            self.add_error("paragraph", "Enter the number of the paragraph the new words are in.")
+        elif not words and data.get("paragraph") is not None:
+            self.add_error("words", "Copy the new words from that paragraph, or leave both empty.")
+        return data
+
+
 class ThemeForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

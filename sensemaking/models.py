@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -11,6 +11,7 @@ from taggit.models import ItemBase, TagBase
 
 from sensemaking.querysets import (
     RUNNERS,
+    QuoteManager,
     QuoteQuerySet,
     ReportQuerySet,
     ReportVersionQuerySet,
@@ -93,6 +94,27 @@ class WorkshopGuest(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+# Colours new themes are given in turn, each at least 4.5:1 against white, so that a highlight's
+# underline and a swatch stand out; highlights are painted with a light tint of them.
+THEME_PALETTE = (
+    "#1d4f7a",
+    "#a0361c",
+    "#00703c",
+    "#6f3c8f",
+    "#8a5a00",
+    "#0b6e79",
+    "#b10e5a",
+    "#4d5b12",
+    "#2f3b8c",
+    "#6b4a2e",
+)
+
+
+def palette_colour(position: int) -> str:
+    """Return the palette's colour for a theme at this place in the codebook."""
+    return THEME_PALETTE[position % len(THEME_PALETTE)]
+
+
 class Theme(TagBase):
     """A code in a project's codebook, used as the tag of quotes (django-taggit)."""
 
@@ -102,7 +124,7 @@ class Theme(TagBase):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="themes")
     description = models.TextField("description", blank=True)
     colour = models.CharField(
-        "colour", max_length=7, default="#1d4f7a", help_text="A hex colour such as #1d4f7a."
+        "colour", max_length=7, default=THEME_PALETTE[0], help_text="A hex colour such as #1d4f7a."
     )
     parent = models.ForeignKey(
         "self",
@@ -184,9 +206,18 @@ class Quote(models.Model):
         WorkshopGuest, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moved on by every edit, removal and restoration, so pages that poll see the change.
+    # Defaults in the database too, so code that predates these columns can still add quotes.
+    changed_at = models.DateTimeField(default=timezone.now, db_default=Now())
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    removed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Removed by its maker or a facilitator; can be restored."
+    )
 
     themes = TaggableManager(through=QuoteTheme, blank=True)
-    objects = QuoteQuerySet.as_manager()
+    # The default manager leaves removed quotes out, so every page, report and export does.
+    objects = QuoteManager()
+    all_objects = QuoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["story", "char_start"]
@@ -205,6 +236,12 @@ class Quote(models.Model):
         if self.created_by_id:
             return person_name(self.created_by)
         return self.created_by_guest.display_name if self.created_by_guest_id else "Someone"
+
+    def is_made_by(self, *, user=None, guest: WorkshopGuest | None = None) -> bool:
+        """Whether this person (a signed-in user or a workshop guest) made the quote."""
+        if guest is not None:
+            return self.created_by_guest_id == guest.pk
+        return user is not None and user.is_authenticated and self.created_by_id == user.pk
 
 
 class Finding(models.Model):

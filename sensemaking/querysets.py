@@ -58,6 +58,16 @@ class QuoteQuerySet(models.QuerySet):
         return self.usable_for(Use.REPORT)
 
 
+class QuoteManager(models.Manager.from_queryset(QuoteQuerySet)):
+    """Quotes nobody removed: what every page, report, export and copy reads.
+
+    `Quote.all_objects` also has removed quotes, for restoring them and for erasure.
+    """
+
+    def get_queryset(self) -> QuoteQuerySet:
+        return super().get_queryset().filter(removed_at=None)
+
+
 class ReportQuerySet(models.QuerySet):
     def public(self) -> "ReportQuerySet":
         """Return reports with at least one published version."""

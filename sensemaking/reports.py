@@ -704,7 +704,7 @@ def versions_presenting(story_ids) -> list[ReportVersion]:
         shown = not version.is_published or story_ids & set(version.content.get("stories", []))
         (presenting if shown else unsure).append(version)
     if unsure:  # published with a quote of a story no longer in its workshops?
-        quote_ids = set(Quote.objects.filter(story__in=story_ids).values_list("pk", flat=True))
+        quote_ids = set(Quote.all_objects.filter(story__in=story_ids).values_list("pk", flat=True))
         presenting += [v for v in unsure if quote_ids & set(v.content.get("quotes", []))]
     return presenting
 
@@ -716,7 +716,7 @@ def erasure_effects(*, story_ids: list[int]) -> list[Item]:
         Item(
             "quotes",
             "Quotes highlighted in workshops",
-            Quote.objects.filter(story__in=story_ids).count(),
+            Quote.all_objects.filter(story__in=story_ids).count(),
         ),
         Item(
             "extracts",
@@ -748,7 +748,8 @@ def forget_stories(*, story_ids: list[int]) -> None:
     PDF of an affected version is deleted, file and all, to be made again without them.
     """
     versions = versions_presenting(story_ids)
-    erased = set(Quote.objects.filter(story__in=story_ids).values_list("pk", flat=True))
+    # Removed quotes too: a published version may have printed one before it was removed.
+    erased = set(Quote.all_objects.filter(story__in=story_ids).values_list("pk", flat=True))
     for version in versions:
         if version.is_published:
             ReportVersion.objects.filter(pk=version.pk).update(

@@ -27,6 +27,7 @@ from sensemaking.models import (
     Theme,
     Workshop,
     WorkshopGuest,
+    palette_colour,
 )
 from stories.models import REDACTED, AuditEvent, Project, Redaction, Story, Transcript
 from stories.services import audit, hash_token, nearest_occurrence
@@ -242,7 +243,8 @@ def _new_theme(project: Project, name: str) -> Theme:
     are checked by the insert itself rather than by queries before it.
     """
     top = Theme.objects.filter(project=project).aggregate(top=Max("position"))["top"]
-    theme = Theme(project=project, name=name, position=(top or 0) + 1)
+    position = (top or 0) + 1
+    theme = Theme(project=project, name=name, position=position, colour=palette_colour(position))
     theme.full_clean(exclude=["slug", "project"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -253,6 +255,26 @@ def _new_theme(project: Project, name: str) -> Theme:
             project=project, lowered=name.lower()
         )
     return theme
+
+
+def _words_to_quote(workshop: Workshop, story: Story, char_start: int, char_end: int) -> Selection:
+    """Read the words of the story's current transcript a quote would hold, or say what is wrong."""
+    if not 0 <= char_start < char_end:
+        raise ValidationError("Select some words of the transcript.")
+    usable = Story.objects.usable_in_sensemaking().filter(pk=story.pk, workshops=workshop)
+    selection = _selection(story, usable, char_start, char_end)
+    if selection is None or not selection.usable:
+        _check_story_usable(workshop, story, usable)
+        raise ValidationError("This story has no transcript to highlight.")
+    if len(selection.words) < char_end - char_start:  # The selection runs past the end.
+        raise ValidationError("Select some words of the transcript.")
+    if not selection.words.strip():
+        raise ValidationError("Select some words, not only spaces.")
+    if selection.redacted:
+        raise ValidationError(
+            "Your selection includes redacted words. Select the words before or after them."
+        )
+    return selection
 
 
 @transaction.atomic
@@ -275,22 +297,8 @@ def highlight(
     grow with the transcript's length or the number of quotes. The quote's `theme_list` holds
     the themes it was tagged with.
     """
-    if not 0 <= char_start < char_end:
-        raise ValidationError("Select some words of the transcript.")
-    usable = Story.objects.usable_in_sensemaking().filter(pk=story.pk, workshops=workshop)
-    selection = _selection(story, usable, char_start, char_end)
-    if selection is None or not selection.usable:
-        _check_story_usable(workshop, story, usable)
-        raise ValidationError("This story has no transcript to highlight.")
-    if len(selection.words) < char_end - char_start:  # The selection runs past the end.
-        raise ValidationError("Select some words of the transcript.")
+    selection = _words_to_quote(workshop, story, char_start, char_end)
     text = selection.words
-    if not text.strip():
-        raise ValidationError("Select some words, not only spaces.")
-    if selection.redacted:
-        raise ValidationError(
-            "Your selection includes redacted words. Select the words before or after them."
-        )
     quote = Quote(
         workshop=workshop,
         story=story,
@@ -361,6 +369,171 @@ def tag_quote(*, quote: Quote, themes: list[Theme]) -> Quote:
 @transaction.atomic
 def untag_quote(*, quote: Quote, theme: Theme) -> Quote:
     QuoteTheme.objects.filter(content_object=quote, tag=theme).delete()
+    return quote
+
+
+# ---- Changing, removing and restoring quotes ---------------------------------------------------
+#
+# Removing a quote sets `removed_at` rather than deleting the row, so that Undo brings back the
+# very same quote: its themes, note, key-quote mark, the findings it supports and its audio
+# extract, none of which a quote made again from the same words would have (and a published
+# report that printed it would then count it as removed). `Quote.objects`, the default manager
+# that every page, report, export, .qdpx file and storyteller's copy starts from, leaves removed
+# quotes out, so no reader has to remember them; `Quote.all_objects` is for restoring, erasing
+# and re-anchoring. Erasing a story deletes its removed quotes with the others.
+
+
+def _actor(user, guest: WorkshopGuest | None) -> dict:
+    """Who the audit row names: the signed-in user, or the guest by the name they joined with."""
+    if guest is not None:
+        return {"actor": None, "actor_label": f"{guest.display_name} (workshop guest)"}
+    return {"actor": user}
+
+
+def _refresh_drafts(workshop_id: int) -> None:
+    """Drafts presenting this workshop may now show other quotes and extracts."""
+    for version in ReportVersion.objects.filter(
+        status=ReportVersion.Status.DRAFT, workshops=workshop_id
+    ):
+        transaction.on_commit(partial(refresh_outputs, version))
+
+
+def _locked(quote: Quote, expected_version: int | None, manager=None) -> Quote:
+    locked = (
+        (manager or Quote.objects)
+        .select_for_update(of=("self",))
+        .select_related("workshop__project")
+        .get(pk=quote.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(locked)
+    return locked
+
+
+@transaction.atomic
+def edit_quote(
+    *,
+    quote: Quote,
+    expected_version: int,
+    themes: list[Theme] | None = None,
+    theme_names: list[str] | None = None,
+    note: str | None = None,
+    char_start: int | None = None,
+    char_end: int | None = None,
+    user=None,
+    guest: WorkshopGuest | None = None,
+) -> Quote:
+    """Change a quote's themes, note or words, refusing a lost update; audited.
+
+    Only what is given changes. New words are read from the story's current transcript with
+    the same checks as a new highlight (consent, redactions). `themes` and `theme_names`
+    together replace the quote's themes.
+    """
+    quote = _locked(quote, expected_version)
+    workshop = quote.workshop
+    changed: list[str] = []
+    details: dict = {}
+    new_span = char_start is not None and char_end is not None
+    if new_span and (
+        (char_start, char_end) != (quote.char_start, quote.char_end) or quote.needs_review
+    ):
+        selection = _words_to_quote(workshop, quote.story, char_start, char_end)
+        details["span"] = {"old": [quote.char_start, quote.char_end], "new": [char_start, char_end]}
+        quote.transcript_id = selection.transcript_id
+        quote.char_start, quote.char_end = char_start, char_end
+        quote.text = selection.words
+        quote.start_seconds, quote.end_seconds = selection.start, selection.end
+        quote.needs_review = False
+        changed.append("words")
+    if note is not None and note.strip() != quote.note:
+        quote.note = note.strip()
+        changed.append("note")
+    if themes is not None or theme_names is not None:
+        chosen = list(themes or [])
+        named = themes_named(workshop.project, list(theme_names or []))
+        chosen += [theme for theme in named if theme not in chosen]
+        before = {link.tag_id: link.tag.name for link in quote.theme_links.select_related("tag")}
+        if set(before) != {theme.pk for theme in chosen}:
+            QuoteTheme.objects.filter(content_object=quote).exclude(
+                tag__in=[theme.pk for theme in chosen]
+            ).delete()
+            _link_themes(quote, chosen)
+            details["themes"] = {
+                "old": sorted(before.values()),
+                "new": sorted(theme.name for theme in chosen),
+            }
+            changed.append("themes")
+    if not changed:
+        return quote
+    quote.version += 1
+    quote.changed_at = timezone.now()
+    quote.full_clean(
+        exclude=["workshop", "story", "transcript", "created_by", "created_by_guest"],
+        validate_constraints=False,
+    )
+    quote.save()
+    # The words themselves stay out of the history: they may be redacted or erased later.
+    audit(
+        action=AuditEvent.Action.QUOTE_EDITED,
+        project=workshop.project,
+        story=quote.story,
+        quote=quote.pk,
+        workshop=workshop.pk,
+        changed=changed,
+        **details,
+        **_actor(user, guest),
+    )
+    if quote.is_key:
+        _refresh_drafts(workshop.pk)
+    return quote
+
+
+@transaction.atomic
+def remove_quote(*, quote: Quote, user=None, guest: WorkshopGuest | None = None) -> Quote:
+    """Remove a quote from the workshop, its reports and exports, keeping it for Undo; audited.
+
+    Removing a quote already removed changes nothing.
+    """
+    quote = _locked(quote, None, Quote.all_objects)
+    if quote.removed_at is not None:
+        return quote
+    quote.removed_at = quote.changed_at = timezone.now()
+    quote.version += 1
+    quote.save(update_fields=["removed_at", "changed_at", "version"])
+    audit(
+        action=AuditEvent.Action.QUOTE_REMOVED,
+        project=quote.workshop.project,
+        story=quote.story,
+        quote=quote.pk,
+        workshop=quote.workshop_id,
+        **_actor(user, guest),
+    )
+    _refresh_drafts(quote.workshop_id)
+    return quote
+
+
+@transaction.atomic
+def restore_quote(*, quote: Quote, user=None, guest: WorkshopGuest | None = None) -> Quote:
+    """Bring a removed quote back as it was (Undo); audited. Restoring twice changes nothing.
+
+    The story's consent still decides whether anyone sees it.
+    """
+    quote = _locked(quote, None, Quote.all_objects)
+    if quote.removed_at is None:
+        return quote
+    quote.removed_at = None
+    quote.changed_at = timezone.now()
+    quote.version += 1
+    quote.save(update_fields=["removed_at", "changed_at", "version"])
+    audit(
+        action=AuditEvent.Action.QUOTE_RESTORED,
+        project=quote.workshop.project,
+        story=quote.story,
+        quote=quote.pk,
+        workshop=quote.workshop_id,
+        **_actor(user, guest),
+    )
+    _refresh_drafts(quote.workshop_id)
     return quote
 
 
@@ -611,7 +784,8 @@ def reanchor_quotes(*, story: Story) -> int:
 
 
 def _reanchor(story: Story, current: Transcript) -> int:
-    stale = Quote.objects.filter(story=story).exclude(transcript=current).select_for_update()
+    # Removed quotes move too, so that Undo brings them back on the right words.
+    stale = Quote.all_objects.filter(story=story).exclude(transcript=current).select_for_update()
     flagged = 0
     for quote in stale:
         start = nearest_occurrence(current.text, quote.text, quote.char_start)
@@ -806,6 +980,8 @@ def move_quote(
         links.filter(tag=from_theme).delete()
     else:
         links.filter(tag=from_theme).update(tag=to_theme)
+    # Moved on as by an edit, so pages that poll (workshop_updates) show the quote's new themes.
+    Quote.objects.filter(pk=quote.pk).update(changed_at=timezone.now(), version=F("version") + 1)
     audit(
         action=AuditEvent.Action.QUOTE_COPIED if copy else AuditEvent.Action.QUOTE_MOVED,
         project=quote.workshop.project,

@@ -32,6 +32,17 @@ urlpatterns = [
     path("workshops/<int:pk>/stories/<int:story_pk>/audio/", views.workshop_media, name="media"),
     path("workshops/<int:pk>/quotes/key/", views.quote_key, name="quote-key"),
     path("workshops/<int:pk>/quotes/move/", views.quote_move, name="quote-move"),
+    path("workshops/<int:pk>/quotes/<int:quote_pk>/", views.quote_detail, name="quote"),
+    path(
+        "workshops/<int:pk>/quotes/<int:quote_pk>/remove/",
+        views.quote_remove,
+        name="quote-remove",
+    ),
+    path(
+        "workshops/<int:pk>/quotes/<int:quote_pk>/restore/",
+        views.quote_restore,
+        name="quote-restore",
+    ),
     path("workshops/<int:pk>/themes/<int:theme_pk>/", views.theme_edit, name="theme-edit"),
     path("workshops/<int:pk>/themes/<int:theme_pk>/merge/", views.theme_merge, name="theme-merge"),
     path("workshops/<int:pk>/themes/<int:theme_pk>/split/", views.theme_split, name="theme-split"),

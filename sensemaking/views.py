@@ -3,18 +3,21 @@
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import combinations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import BooleanField, CharField, ExpressionWrapper, Prefetch, StringAgg, Value
+from django.db.models.functions import Cast
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -27,6 +30,7 @@ from sensemaking.forms import (
     HighlightForm,
     MergeForm,
     MoveQuoteForm,
+    QuoteEditForm,
     SplitForm,
     ThemeForm,
     WorkshopForm,
@@ -37,9 +41,11 @@ from stories import choices
 from stories.access import USES, Use
 from stories.idempotency import once_per_key
 from stories.media import copy_status, file_to_hear, not_ready_response, stream_file
-from stories.models import Project, Recording, Story, Transcript, person_name
+from stories.models import Project, Recording, Segment, Story, Transcript, person_name
 
 GUEST_SESSION_KEY = "workshop_guest_id"
+# How far back each poll looks again for changed quotes (see workshop_updates).
+CHANGES_OVERLAP = timedelta(seconds=30)
 BOARD_FILTERS = ("age_band", "gender", "ethnicity", "disability", "lgbtqia")
 QUOTES_PER_THEME = 6
 LATEST_QUOTES = 50
@@ -285,8 +291,10 @@ def _quote_json(quote: Quote) -> dict:
         "text": quote.display_text,
         "start_seconds": quote.start_seconds,
         "themes": [theme.name for theme in quote.theme_list],
+        "theme_ids": [theme.pk for theme in quote.theme_list],
         "by": quote.highlighted_by,
         "note": quote.note,
+        "version": quote.version,
     }
 
 
@@ -340,7 +348,17 @@ def workshop_story(request, pk, story_pk):
     # The list shows the latest quotes (the board has them all); every quote is painted on the
     # transcript from its offsets alone.
     latest = _prepared(list(story_quotes.order_by("-pk")[:LATEST_QUOTES]), workshop.project, themes)
-    offsets = list(story_quotes.order_by("char_start").values_list("pk", "char_start", "char_end"))
+    # Every quote's offsets and theme ids ("3,7", as the script reads them) in one read, in
+    # transcript order: a row per quote, so thousands of quotes cost little to read and send.
+    painted = list(
+        story_quotes.order_by("char_start", "pk")
+        .annotate(
+            theme_ids=StringAgg(
+                Cast("theme_links__tag_id", CharField()), Value(","), default=Value("")
+            )
+        )
+        .values_list("pk", "char_start", "char_end", "theme_ids")
+    )
     return render(
         request,
         "sensemaking/workshop_story.html",
@@ -358,15 +376,43 @@ def workshop_story(request, pk, story_pk):
             # Participants hear the clean copy only; while it is being made, the page says so.
             "listening": copy_status(recording, transcript=transcript) if recording else None,
             "quotes": sorted(latest, key=lambda quote: (quote.char_start, quote.pk)),
-            "quote_total": len(offsets),
-            "quotes_json": [
-                {"id": pk, "story": story.pk, "char_start": start, "char_end": end}
-                for pk, start, end in offsets
-            ],
+            "quote_total": len(painted),
+            # Compact, as there may be thousands: [id, start, end, theme ids] per quote, and the
+            # codebook in its order; a quote's words, note and maker are fetched when opened.
+            "quotes_json": {
+                "themes": [[theme.pk, theme.name, theme.colour] for theme in themes],
+                "quotes": painted,
+            },
+            "since": (timezone.now() - CHANGES_OVERLAP).isoformat(),
             "themes": themes,
             "form": form,
         },
     )
+
+
+def _words_in_paragraph(form, transcript) -> tuple[int, int] | None:
+    """Find the form's words in its numbered paragraph: their offsets, or None with an error."""
+    data = form.cleaned_data
+    segments = list(transcript.segments.all()) if transcript else []
+    number = data["paragraph"]
+    if number > len(segments):
+        count = len(segments)
+        form.add_error(
+            "paragraph",
+            f"The transcript has {count} paragraph{pluralize(count)}: "
+            f"enter a number from 1 to {count}."
+            if count
+            else "This story has no transcript to quote from yet.",
+        )
+        return None
+    segment = segments[number - 1]
+    words = data["words"].strip()
+    found = segment.text.find(words)
+    if found == -1:
+        form.add_error("words", "Those exact words are not in that paragraph.")
+        return None
+    start = segment.char_start + found
+    return start, start + len(words)
 
 
 def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quote | None:
@@ -374,25 +420,10 @@ def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quot
     data = form.cleaned_data
     start, end = data.get("char_start"), data.get("char_end")
     if start is None or end is None:
-        segments = list(transcript.segments.all()) if transcript else []
-        number = data["paragraph"]
-        if number > len(segments):
-            count = len(segments)
-            form.add_error(
-                "paragraph",
-                f"The transcript has {count} paragraph{pluralize(count)}: "
-                f"enter a number from 1 to {count}."
-                if count
-                else "This story has no transcript to quote from yet.",
-            )
+        found = _words_in_paragraph(form, transcript)
+        if found is None:
             return None
-        segment = segments[number - 1]
-        found = segment.text.find(data["words"].strip())
-        if found == -1:
-            form.add_error("words", "Those exact words are not in that paragraph.")
-            return None
-        start = segment.char_start + found
-        end = start + len(data["words"].strip())
+        start, end = found
     try:
         return services.highlight(
             workshop=workshop,
@@ -438,6 +469,217 @@ def quote_create(request, pk, story_pk):
     return JsonResponse({"quote": _quote_json(quote)}, status=201)
 
 
+# ---- Opening, changing, removing and restoring a quote ------------------------------------------
+# Each answers the page's script with JSON, and a form without JavaScript with a page.
+
+
+def _may_change(visitor: Visitor, quote: Quote) -> bool:
+    """Whether the visitor may change or remove the quote: its maker, or who runs the workshop."""
+    return visitor.is_facilitator or quote.is_made_by(user=visitor.user, guest=visitor.guest)
+
+
+def _quote_in(workshop: Workshop, visitor: Visitor, quote_pk: int) -> Quote:
+    """Return a quote of this workshop whose story's consent allows sense-making, or 404.
+
+    A removed quote is found only by those who may restore it.
+    """
+    quote = get_object_or_404(
+        Quote.all_objects.usable_in_sensemaking()
+        .filter(workshop=workshop)
+        .select_related("created_by", "created_by_guest", "story"),
+        pk=quote_pk,
+    )
+    if quote.removed_at is not None and not _may_change(visitor, quote):
+        raise Http404
+    return quote
+
+
+def _changeable(request, pk: int, quote_pk: int) -> tuple[Workshop, Visitor, Quote]:
+    workshop, visitor = _workshop(request, pk)
+    quote = _quote_in(workshop, visitor, quote_pk)
+    if not _may_change(visitor, quote):
+        raise PermissionDenied("Only the person who made a quote, or a facilitator, can change it.")
+    return workshop, visitor, quote
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in (request.content_type or "") or "application/json" in (
+        request.headers.get("Accept", "")
+    )
+
+
+def _quote_details(quote: Quote, visitor: Visitor) -> dict:
+    details = _quote_json(quote)
+    details.update(
+        removed=quote.removed_at is not None,
+        can_change=_may_change(visitor, quote),
+        story_title=quote.story.title,
+    )
+    return details
+
+
+def _segment_of(quote: Quote) -> Segment | None:
+    """The paragraph a quote starts in, to take the reader back to it."""
+    return (
+        Segment.objects.filter(transcript_id=quote.transcript_id, char_start__lte=quote.char_start)
+        .order_by("-char_start")
+        .only("index")
+        .first()
+    )
+
+
+def _transcript_place(workshop: Workshop, quote: Quote) -> str:
+    segment = _segment_of(quote)
+    place = f"#segment-{segment.index}" if segment else ""
+    return f"{reverse('sensemaking:story', args=[workshop.pk, quote.story_id])}{place}"
+
+
+@never_cache
+def quote_detail(request, pk, quote_pk):
+    """A quote's words, themes, note and maker; its maker and facilitators change it here."""
+    workshop, visitor = _workshop(request, pk)
+    quote = _quote_in(workshop, visitor, quote_pk)
+    themes = list(Theme.objects.filter(project=workshop.project))
+    _prepared([quote], workshop.project, themes)
+    if request.method == "GET" and _wants_json(request):
+        return JsonResponse({"quote": _quote_details(quote, visitor)})
+    form = None
+    stale = False
+    if _may_change(visitor, quote) and quote.removed_at is None:
+        initial = {
+            "version": quote.version,
+            "themes": ", ".join(theme.name for theme in quote.theme_list),
+            "note": quote.note,
+        }
+        form = QuoteEditForm(request.POST or None, initial=initial)
+    elif request.method == "POST":
+        raise PermissionDenied("Only the person who made a quote, or a facilitator, can change it.")
+    if request.method == "POST" and form is not None:
+        if _wants_json(request):
+            return _edit_quote_json(request, workshop, visitor, quote)
+        if form.is_valid():
+            try:
+                changed = _edit_quote(form, workshop, visitor, quote)
+            except services.StaleEdit as error:
+                stale = True
+                current = _prepared([error.current], workshop.project, themes)[0]
+                quote = current
+                form = QuoteEditForm(
+                    initial={
+                        "version": current.version,
+                        "themes": ", ".join(theme.name for theme in current.theme_list),
+                        "note": current.note,
+                    }
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if changed is not None:
+                    messages.success(request, "Quote changed.")
+                    return redirect(_transcript_place(workshop, changed))
+    return render(
+        request,
+        "sensemaking/quote.html",
+        {
+            "workshop": workshop,
+            "visitor": visitor,
+            "quote": quote,
+            "form": form,
+            "stale": stale,
+            "themes": themes,
+            "back": _transcript_place(workshop, quote),
+        },
+    )
+
+
+def _edit_quote(
+    form, workshop: Workshop, visitor: Visitor, quote: Quote, given=("themes", "note")
+) -> Quote | None:
+    """Change the quote from a valid form; new words are found in their paragraph.
+
+    Only the fields `given` change (the script may send only new words).
+    """
+    data = form.cleaned_data
+    start, end = data.get("char_start"), data.get("char_end")
+    if (start is None or end is None) and (data.get("words") or "").strip():
+        transcript = Transcript.objects.filter(story_id=quote.story_id, is_current=True).first()
+        found = _words_in_paragraph(form, transcript)
+        if found is None:
+            return None
+        start, end = found
+    return services.edit_quote(
+        quote=quote,
+        expected_version=data["version"],
+        theme_names=form.theme_names() if "themes" in given else None,
+        note=data.get("note", "") if "note" in given else None,
+        char_start=start,
+        char_end=end,
+        user=visitor.user,
+        guest=visitor.guest,
+    )
+
+
+def _edit_quote_json(request, workshop: Workshop, visitor: Visitor, quote: Quote):
+    try:
+        payload = json.loads(request.body or b"{}")
+    except json.JSONDecodeError:
+        return JsonResponse({"error": "The request was not understood."}, status=400)
+    themes = payload.get("themes") or []
+    form = QuoteEditForm(
+        {
+            "version": payload.get("version"),
+            "char_start": payload.get("char_start"),
+            "char_end": payload.get("char_end"),
+            "themes": ",".join(str(name) for name in themes),
+            "note": payload.get("note", ""),
+        }
+    )
+    try:
+        given = [name for name in ("themes", "note") if name in payload]
+        changed = _edit_quote(form, workshop, visitor, quote, given) if form.is_valid() else None
+    except services.StaleEdit as error:
+        current = _prepared([error.current], workshop.project)[0]
+        return JsonResponse(
+            {
+                "error": "Someone else changed this quote while you were editing it. "
+                "Here it is as they left it.",
+                "quote": _quote_details(current, visitor),
+            },
+            status=409,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        changed = None
+    if changed is None:
+        errors = [message for messages_ in form.errors.values() for message in messages_]
+        return JsonResponse({"error": " ".join(errors) or "Check the quote."}, status=400)
+    _prepared([changed], workshop.project)
+    return JsonResponse({"quote": _quote_details(changed, visitor)})
+
+
+@require_POST
+def quote_remove(request, pk, quote_pk):
+    """Remove a quote (its maker or a facilitator); Undo brings it back."""
+    workshop, visitor, quote = _changeable(request, pk, quote_pk)
+    quote = services.remove_quote(quote=quote, user=visitor.user, guest=visitor.guest)
+    if _wants_json(request):
+        return JsonResponse({"quote": {"id": quote.pk, "removed": True, "version": quote.version}})
+    messages.success(request, "Quote removed.")
+    return redirect("sensemaking:quote", pk=workshop.pk, quote_pk=quote.pk)
+
+
+@require_POST
+def quote_restore(request, pk, quote_pk):
+    """Undo a removal: the quote comes back with its themes, note and findings."""
+    workshop, visitor, quote = _changeable(request, pk, quote_pk)
+    quote = services.restore_quote(quote=quote, user=visitor.user, guest=visitor.guest)
+    if _wants_json(request):
+        _prepared([quote], workshop.project)
+        return JsonResponse({"quote": _quote_details(quote, visitor)})
+    messages.success(request, "Quote restored.")
+    return redirect(_transcript_place(workshop, quote))
+
+
 @never_cache
 def workshop_updates(request, pk):
     """Return quotes newer than ?after=<id>, and the codebook, for pages that poll."""
@@ -446,17 +688,46 @@ def workshop_updates(request, pk):
     if (story_pk := _whole_number(request.GET.get("story"))) is not None:
         quotes = quotes.filter(story_id=story_pk)
     themes = list(Theme.objects.filter(project=workshop.project))
+    now = timezone.now()
     return JsonResponse(
         {
             "quotes": [
                 _quote_json(quote)
                 for quote in _prepared(list(quotes.order_by("pk")), workshop.project, themes)
             ],
+            "changed": _changed_quotes(request, workshop, themes),
+            # Changes saved by transactions still running as this is read are seen next time.
+            "since": (now - CHANGES_OVERLAP).isoformat(),
             "themes": [
                 {"id": theme.pk, "name": theme.name, "colour": theme.colour} for theme in themes
             ],
         }
     )
+
+
+def _changed_quotes(request, workshop: Workshop, themes: list[Theme]) -> list[dict]:
+    """Quotes changed, removed or restored since ?since=, for pages that poll."""
+    try:
+        since = datetime.fromisoformat(request.GET.get("since", ""))
+    except ValueError:
+        return []
+    if timezone.is_naive(since):
+        return []
+    changed = Quote.all_objects.usable_in_sensemaking().filter(
+        workshop=workshop, changed_at__gt=since
+    )
+    if (story_pk := _whole_number(request.GET.get("story"))) is not None:
+        changed = changed.filter(story_id=story_pk)
+    changed = list(changed.select_related("created_by", "created_by_guest").order_by("pk"))
+    kept = _prepared(
+        [quote for quote in changed if quote.removed_at is None], workshop.project, themes
+    )
+    removed = [
+        {"id": quote.pk, "story": quote.story_id, "removed": True, "version": quote.version}
+        for quote in changed
+        if quote.removed_at is not None
+    ]
+    return [_quote_json(quote) for quote in kept] + removed
 
 
 def workshop_media(request, pk, story_pk):

@@ -708,6 +708,9 @@ class AuditEvent(models.Model):
         PROJECT_IMPORTED = "project_imported", "Coded project imported"
         QUOTE_MOVED = "quote_moved", "Quote moved to another theme"
         QUOTE_COPIED = "quote_copied", "Quote copied to another theme"
+        QUOTE_EDITED = "quote_edited", "Quote changed"
+        QUOTE_REMOVED = "quote_removed", "Quote removed"
+        QUOTE_RESTORED = "quote_restored", "Quote restored"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -73,7 +73,7 @@ def each(names: list[str], values: dict) -> dict[str, dict]:
 
 def samples(team, world) -> dict[str, dict]:
     """Arguments for each pattern, from the crawler's world (tests/test_crawler.py)."""
-    from sensemaking.models import Finding, ProjectImport, ReportClip, Theme, WorkshopGuest
+    from sensemaking.models import Finding, ProjectImport, Quote, ReportClip, Theme, WorkshopGuest
     from stories.models import Consent, StorytellerLink, SubjectAccessCopy
 
     public, workshop, report = world["public"], world["workshop"], world["report"]
@@ -148,6 +148,10 @@ def samples(team, world) -> dict[str, dict]:
         "sensemaking:join": {"token": world["token"]},
         "sensemaking:guest-stop": {"pk": workshop.pk, "guest_pk": WorkshopGuest.objects.first().pk},
         **each(["sensemaking:story", "sensemaking:quote-create", "sensemaking:media"], in_workshop),
+        **each(
+            ["sensemaking:quote", "sensemaking:quote-remove", "sensemaking:quote-restore"],
+            {"pk": workshop.pk, "quote_pk": Quote.objects.filter(workshop=workshop).first().pk},
+        ),
         **each(
             [
                 "sensemaking:theme-edit",

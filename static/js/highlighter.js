@@ -1,6 +1,7 @@
-// Workshop highlighter: quote words of a transcript with the mouse or the keyboard, tag them with
-// themes, and see everyone's quotes as they are added. Without JavaScript the page's form takes
-// the words and a paragraph number instead.
+// Workshop highlighter: quote words of a transcript by touch, mouse or keyboard, tag them with
+// themes in a panel beside the words, open anyone's quote to read it (and change or remove your
+// own, with Undo), and see everyone's changes as they happen. Without JavaScript the page's form
+// takes the words and a paragraph number, and each quote has a page of its own.
 //
 // Offsets: every ".part" span holds exactly the transcript's text from data-char-start to
 // data-char-end, except redacted parts, which show "[redacted]" and are taken whole or not at all.
@@ -11,8 +12,12 @@
   if (!list || !form || !window.fetch) { return; }
 
   var POLL_MS = 5000;
+  var TOAST_MS = 10000;
+  var MIN_PANEL = 240;  // px: the least height a panel beside the words gets
   var HIGHLIGHT_NAME = "workshop-quotes";
   var SELECTION_NAME = "quote-selection";
+  // Underlines differ by theme as well as colours do, so themes are told apart without colour.
+  var UNDERLINES = ["solid", "dashed", "dotted", "double"];
 
   var startInput = form.elements.char_start;
   var endInput = form.elements.char_end;
@@ -27,12 +32,23 @@
   var quoteCount = document.querySelector("[data-quote-count]");
   var datalist = document.getElementById(themesInput.getAttribute("list"));
   var quotesData = document.getElementById("quotes-data");
+  var panel = form.closest("[data-highlight-form-panel]");
+  var saveButton = form.querySelector("[data-save]");
+  var cancelButton = form.querySelector("[data-cancel]");
+  var toast = document.querySelector("[data-toast]");
   var canHighlight = window.CSS && CSS.highlights && typeof Highlight === "function";
+  var phone = window.matchMedia("(max-width: 39.99rem)");
 
   var parts = [];          // {el, start, end, redacted, text} in transcript order
   var sentences = [];      // the .sentence spans, in order
   var quotes = {};         // id -> quote, for everything shown on the page
+  var themes = {};         // id -> {id, name, colour, index}: the project's codebook
   var themeNames = [];     // the project's codebook, for suggestions
+  var paragraphs = [];     // {el, text, start, end, button}: the transcript's paragraphs
+  var since = list.dataset.since;  // changes to quotes are asked for from this moment on
+  var respan = null;       // the quote whose words are being changed, if any
+  var returnTo = null;     // where focus goes back to when a panel closes
+  var toastTimer = null;
   var pending = null;      // {start, end}: the words waiting to be saved
   var anchor = null;       // index of the sentence where a Shift-selection started
   var current = 0;         // index of the sentence that takes Tab focus
@@ -232,17 +248,70 @@
     });
   }
 
+  // ---- Themes: a colour and an underline each ----
+
+  var themeSheet = null;
+  try {
+    // Rules made by script: the page's Content Security Policy allows no inline styles.
+    themeSheet = new CSSStyleSheet();
+    document.adoptedStyleSheets = document.adoptedStyleSheets.concat([themeSheet]);
+  } catch (error) { themeSheet = null; }
+
+  function tint(colour) {
+    // A quarter of the colour on white: black text on it keeps a contrast above 7:1.
+    var value = parseInt(colour.slice(1), 16);
+    var mix = function (channel) { return Math.round(channel * 0.25 + 255 * 0.75); };
+    return "rgb(" + mix(value >> 16 & 255) + ", " + mix(value >> 8 & 255) + ", " + mix(value & 255) + ")";
+  }
+
+  function setThemes(list_) {
+    themes = {};
+    var rules = [];
+    list_.forEach(function (theme, index) {
+      themes[theme.id] = { id: theme.id, name: theme.name, colour: theme.colour, index: index };
+      if (/^#[0-9a-f]{6}$/i.test(theme.colour)) {
+        rules.push("::highlight(quote-theme-" + theme.id + ") { background-color: " + tint(theme.colour) +
+          "; color: #0b0c0c; text-decoration: underline " + UNDERLINES[index % UNDERLINES.length] +
+          " " + theme.colour + " 2px; }");
+      }
+      addThemeName(theme.name);
+    });
+    if (themeSheet) { themeSheet.replaceSync(rules.join("\n")); }
+  }
+
+  function themesOf(quote) {
+    return (quote.theme_ids || []).map(function (id) { return themes[id]; }).filter(Boolean)
+      .sort(function (a, b) { return a.index - b.index; });
+  }
+
+  function themeWords(quote) {
+    var names = themesOf(quote).map(function (theme) { return theme.name; });
+    return names.length ? "under " + names.join(", ") : "with no theme yet";
+  }
+
   // ---- Painting quotes with the CSS Custom Highlight API ----
 
   function paintQuotes() {
     if (!canHighlight) { return; }
-    var highlight = new Highlight();
+    Array.from(CSS.highlights.keys()).forEach(function (name) {
+      if (name.indexOf("quote-theme-") === 0) { CSS.highlights.delete(name); }
+    });
+    var all = new Highlight();
+    var byTheme = {};
     Object.keys(quotes).forEach(function (id) {
       var quote = quotes[id];
       if (quote.char_end > lastEnd() || quote.char_start >= quote.char_end) { return; }
-      rangesFor(quote.char_start, quote.char_end).forEach(function (range) { highlight.add(range); });
+      var first = themesOf(quote)[0];
+      rangesFor(quote.char_start, quote.char_end).forEach(function (range) {
+        all.add(range);
+        if (first) { (byTheme[first.id] = byTheme[first.id] || new Highlight()).add(range); }
+      });
     });
-    CSS.highlights.set(HIGHLIGHT_NAME, highlight);
+    CSS.highlights.set(HIGHLIGHT_NAME, all);
+    Object.keys(byTheme).forEach(function (id) {
+      byTheme[id].priority = 1;
+      CSS.highlights.set("quote-theme-" + id, byTheme[id]);
+    });
   }
 
   function paintPending() {
@@ -251,8 +320,61 @@
     if (!ranges.length) { CSS.highlights.delete(SELECTION_NAME); return; }
     var highlight = new Highlight();
     ranges.forEach(function (range) { highlight.add(range); });
-    highlight.priority = 1;
+    highlight.priority = 2;
     CSS.highlights.set(SELECTION_NAME, highlight);
+  }
+
+  // ---- What screen readers are told, and each paragraph's quotes ----
+
+  function quotesBetween(start, end) {
+    return Object.keys(quotes).map(function (id) { return quotes[id]; }).filter(function (quote) {
+      return quote.char_start < end && quote.char_end > start;
+    }).sort(function (a, b) { return a.char_start - b.char_start || a.id - b.id; });
+  }
+
+  function describe() {
+    var found = sentences.map(function () { return []; });
+    var starts = sentences.map(function (sentence) { return Number(sentence.dataset.charStart); });
+    Object.keys(quotes).forEach(function (id) {
+      var quote = quotes[id];
+      var low = 0;
+      var high = starts.length - 1;
+      var first = 0;
+      while (low <= high) {  // the last sentence starting at or before the quote
+        var middle = (low + high) >> 1;
+        if (starts[middle] <= quote.char_start) { first = middle; low = middle + 1; } else { high = middle - 1; }
+      }
+      for (var i = first; i < sentences.length && starts[i] < quote.char_end; i++) {
+        if (Number(sentences[i].dataset.charEnd) > quote.char_start) { found[i].push(quote); }
+      }
+    });
+    sentences.forEach(function (sentence, index) {
+      var here = found[index];
+      if (!here.length) { sentence.removeAttribute("aria-description"); return; }
+      var words = here.map(themeWords).filter(function (value, at, all) { return all.indexOf(value) === at; });
+      sentence.setAttribute("aria-description", (here.length === 1 ? "Quoted " : here.length + " quotes, ") +
+        words.join("; "));
+    });
+    paragraphs.forEach(function (paragraph) {
+      var count = quotesBetween(paragraph.start, paragraph.end).length;
+      paragraph.button.hidden = !count;
+      paragraph.button.textContent = count + (count === 1 ? " quote" : " quotes") + " in this paragraph";
+    });
+    rove();
+  }
+
+  function rove() {
+    // Tab goes from the sentence in focus to its paragraph's quotes, then on out of the transcript.
+    var sentence = sentences[current];
+    paragraphs.forEach(function (paragraph) {
+      paragraph.button.tabIndex = sentence && paragraph.text.contains(sentence) ? 0 : -1;
+    });
+  }
+
+  function refresh() {
+    paintQuotes();
+    describe();
+    quoteCount.textContent = "(" + Object.keys(quotes).length + ")";
   }
 
   // ---- Messages ----
@@ -273,16 +395,125 @@
     }
   }
 
+  function showToast(text, undo) {
+    // A message near the thumb, with Undo for a few seconds.
+    window.clearTimeout(toastTimer);
+    toast.textContent = "";
+    toast.appendChild(document.createTextNode(text + " "));
+    if (undo) {
+      var button = Object.assign(document.createElement("button"),
+        { type: "button", className: "link-button", textContent: "Undo" });
+      button.addEventListener("click", function () { hideToast(); undo(); });
+      toast.appendChild(button);
+    }
+    toastTimer = window.setTimeout(hideToast, TOAST_MS);
+  }
+
+  function hideToast() {
+    window.clearTimeout(toastTimer);
+    toast.textContent = "";
+  }
+
+  // ---- Panels beside the words (on a phone, at the bottom of the screen, near the thumb) ----
+
+  function rectOf(start, end) {
+    var ranges = rangesFor(start, end);
+    if (!ranges.length) { return null; }
+    var first = ranges[0].getBoundingClientRect();
+    var last = ranges[ranges.length - 1].getBoundingClientRect();
+    return { top: first.top, left: first.left, bottom: last.bottom };
+  }
+
+  // Holds the form's place in the page while it floats, so that the page's height, and with it the
+  // reader's place, stays the same.
+  var spacer = element("div", { className: "panel-spacer", hidden: true });
+  panel.parentNode.insertBefore(spacer, panel);
+
+  function holdPlace() {
+    if (panel.classList.contains("is-floating") || !spacer.hidden) { return; }
+    spacer.style.height = panel.offsetHeight + "px";
+    spacer.hidden = false;
+  }
+
+  function place(box, rect) {
+    if (box === panel) { holdPlace(); }
+    box.classList.add("is-floating");
+    box.style.top = "";
+    box.style.left = "";
+    box.style.maxHeight = "";
+    if (phone.matches) {
+      // Room below the transcript's end to scroll it above the panel, and the words kept in view.
+      document.body.style.paddingBottom = box.offsetHeight + "px";
+      var covered = rect ? rect.bottom - (window.innerHeight - box.offsetHeight) + 8 : 0;
+      if (covered > 0) { window.scrollBy(0, covered); }
+      return;
+    }
+    if (!rect) { rect = list.getBoundingClientRect(); }
+    // Below the words if it fits, else above them; a tall panel scrolls inside itself.
+    var height = box.offsetHeight;
+    var width = box.offsetWidth;
+    var below = window.innerHeight - rect.bottom - 16;
+    var above = rect.top - 16;
+    var top;
+    if (height <= below || below >= Math.min(height, MIN_PANEL)) {
+      box.style.maxHeight = Math.max(below, MIN_PANEL) + "px";
+      top = rect.bottom + 8;
+    } else if (above >= Math.min(height, MIN_PANEL)) {
+      box.style.maxHeight = above + "px";
+      top = rect.top - 8 - Math.min(height, above);
+    } else {
+      box.style.maxHeight = MIN_PANEL + "px";
+      top = rect.bottom + 8;
+    }
+    var left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+    box.style.top = (top + window.scrollY) + "px";
+    box.style.left = (left + window.scrollX) + "px";
+  }
+
+  function unplace(box) {
+    if (box === panel) { spacer.hidden = true; }
+    box.classList.remove("is-floating");
+    box.style.maxHeight = "";
+    box.style.top = "";
+    box.style.left = "";
+    if (!document.querySelector(".is-floating")) { document.body.style.paddingBottom = ""; }
+  }
+
+  function goBack() {
+    var target = returnTo;
+    returnTo = null;
+    if (target && document.contains(target)) { target.focus({ preventScroll: true }); }
+  }
+
+  function sentenceAt(position) {
+    for (var i = 0; i < sentences.length; i++) {
+      if (Number(sentences[i].dataset.charEnd) > position) { return i; }
+    }
+    return sentences.length - 1;
+  }
+
+  function focusSentence(index) {
+    if (index < 0 || !sentences[index]) { return; }
+    sentences[current].tabIndex = -1;
+    current = index;
+    sentences[current].tabIndex = 0;
+    rove();
+    sentences[current].focus({ preventScroll: true });
+  }
+
   // ---- Taking words to the form ----
 
   function take(start, end, moveFocus) {
     var words = tidy(start, end);
     if (words.start >= words.end) { return; }
+    holdPlace();  // before the form changes its height
+    closeDetails(false);
+    hideToast();
     pending = words;
     startInput.value = String(words.start);
     endInput.value = String(words.end);
     wordsBox.textContent = "";
-    wordsBox.appendChild(document.createTextNode("Words to quote: "));
+    wordsBox.appendChild(document.createTextNode(respan ? "New words for the quote: " : "Words to quote: "));
     var quoted = document.createElement("q");
     quoted.textContent = wordsBetween(words.start, words.end);
     wordsBox.appendChild(quoted);
@@ -293,6 +524,7 @@
     wordsBox.appendChild(clear);
     wordsBox.hidden = false;
     if (noJsFields) { noJsFields.hidden = true; }
+    cancelButton.hidden = false;
     // Said now rather than on saving: keyboard users, who select whole sentences, learn their way on.
     var redacted = overlapping(words.start, words.end).some(function (part) { return part.redacted; });
     showError(redacted ? "These words include redacted words, which cannot be quoted. Select the " +
@@ -300,7 +532,9 @@
       "their paragraph number." : "");
     say(statusBox, "");
     paintPending();
-    if (moveFocus) { themesInput.focus(); }
+    if (!returnTo) { returnTo = sentences[sentenceAt(words.start)]; }
+    place(panel, rectOf(words.start, words.end));
+    if (moveFocus) { themesInput.focus({ preventScroll: true }); }
   }
 
   function clearSelection() {
@@ -314,6 +548,26 @@
     sentences.forEach(function (sentence) { sentence.classList.remove("is-selected"); });
     paintPending();
   }
+
+  function closePanel(keepFocus) {
+    // Cancelling, or after saving: the panel goes back below the transcript, focus to the words.
+    clearSelection();
+    endRespan();
+    cancelButton.hidden = true;
+    showError("");
+    unplace(panel);
+    var selection = window.getSelection();
+    if (selection && !selection.isCollapsed && list.contains(selection.anchorNode)) { selection.removeAllRanges(); }
+    if (keepFocus) { returnTo = null; } else { goBack(); }
+  }
+
+  cancelButton.addEventListener("click", function () { closePanel(false); });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && panel.classList.contains("is-floating")) {
+      event.preventDefault();
+      closePanel(false);
+    }
+  });
 
   function selectionOffsets() {
     var selection = window.getSelection();
@@ -329,6 +583,7 @@
   function takeMouseSelection(moveFocus) {
     var offsets = selectionOffsets();
     if (!offsets) { return; }
+    if (pending && offsets.start === pending.start && offsets.end === pending.end && !moveFocus) { return; }
     sentences.forEach(function (sentence) { sentence.classList.remove("is-selected"); });
     anchor = null;
     take(offsets.start, offsets.end, moveFocus);
@@ -341,6 +596,17 @@
   }
 
   var pressed = null;  // the sentence the mouse button went down on
+  var pressedAt = null;  // where, as a transcript offset
+
+  function offsetAtPoint(x, y) {
+    var caret = document.caretRangeFromPoint ? document.caretRangeFromPoint(x, y) : null;
+    if (!caret && document.caretPositionFromPoint) {
+      var position = document.caretPositionFromPoint(x, y);
+      caret = position && { startContainer: position.offsetNode, startOffset: position.offset };
+    }
+    if (!caret || !list.contains(caret.startContainer)) { return null; }
+    return boundaryToChar(caret.startContainer, caret.startOffset, "start");
+  }
 
   function released() {
     pointerDown = false;
@@ -354,6 +620,7 @@
     // the sentence's first letter; the mouse selects words, so sentences are not focusable until
     // the button is released (a click without a selection then focuses its sentence).
     pressed = list.contains(event.target) && event.target.closest ? event.target.closest(".sentence") : null;
+    pressedAt = pressed ? offsetAtPoint(event.clientX, event.clientY) : null;
     if (list.contains(event.target)) { setSentenceFocus(false); }
   });
   // The button may be released where no mouseup comes: in another window, or ending a drag.
@@ -366,11 +633,16 @@
     if (!pointerDown) { return; }
     released();
     var clicked = pressed;
+    var at = pressedAt;
     // Let the browser finish the selection (a double click selects a word after mouseup).
     window.setTimeout(function () {
       var selection = window.getSelection();
       if (clicked && (!selection || selection.isCollapsed)) {
-        clicked.focus({ preventScroll: true });
+        returnTo = null;
+        focusSentence(sentences.indexOf(clicked));
+        // A click or a tap on quoted words opens them.
+        var here = at === null ? [] : quotesBetween(at, at + 1);
+        if (here.length && !pending) { openQuotes(here, clicked, "Quoted words"); }
       } else {
         takeMouseSelection(true);
       }
@@ -410,6 +682,7 @@
     sentences[current].tabIndex = -1;
     current = index;
     sentences[current].tabIndex = 0;
+    rove();
     sentences[current].focus();
     var chosen = markSelected();
     if (extend && chosen) {
@@ -424,6 +697,7 @@
     sentences[current].tabIndex = -1;
     current = index;
     sentences[current].tabIndex = 0;
+    rove();
   });
 
   list.addEventListener("keydown", function (event) {
@@ -440,9 +714,10 @@
     } else if (key === "Enter") {
       if (anchor === null) { anchor = current; markSelected(); }
       var chosen = sentenceRange(anchor, current);
+      returnTo = sentences[current];
       take(chosen.start, chosen.end, true);
     } else if (key === "Escape") {
-      clearSelection();
+      closePanel(true);
       say(selectionStatus, "Selection cleared.");
     } else {
       return;
@@ -450,7 +725,193 @@
     event.preventDefault();
   });
 
-  // ---- The quote list ----
+  // ---- Opening quotes: their words, themes, note and maker; change or remove your own ----
+
+  var details = document.createElement("div");
+  details.className = "quote-details panel";
+  details.setAttribute("role", "dialog");
+  details.setAttribute("aria-labelledby", "quote-details-title");
+  details.hidden = true;
+  panel.parentNode.insertBefore(details, panel);
+
+  function element(tag, properties, children) {
+    var made = Object.assign(document.createElement(tag), properties || {});
+    (children || []).forEach(function (child) {
+      made.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return made;
+  }
+
+  function button(text, action, className) {
+    var made = element("button", { type: "button", className: className || "button secondary", textContent: text });
+    made.addEventListener("click", action);
+    return made;
+  }
+
+  function showDetails(title, body, opener, rect) {
+    hideToast();
+    if (panel.classList.contains("is-floating")) { closePanel(true); }
+    returnTo = opener || returnTo;
+    details.textContent = "";
+    details.appendChild(element("h2", { id: "quote-details-title", tabIndex: -1, textContent: title }));
+    body.forEach(function (node) { details.appendChild(node); });
+    details.appendChild(element("div", { className: "actions" }, [button("Close", function () { closeDetails(true); })]));
+    details.hidden = false;
+    place(details, rect);
+    details.querySelector("h2").focus({ preventScroll: true });
+  }
+
+  function closeDetails(restoreFocus) {
+    if (details.hidden) { return; }
+    details.hidden = true;
+    details.textContent = "";
+    unplace(details);
+    if (restoreFocus) { goBack(); }
+  }
+
+  details.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { event.preventDefault(); closeDetails(true); }
+  });
+
+  function openQuotes(found, opener, title) {
+    if (found.length === 1) { openQuote(found[0], opener); return; }
+    var items = element("ul", { className: "quote-list" });
+    found.forEach(function (quote) {
+      var open = button("Open", function () { openQuote(quote, opener); }, "link-button");
+      open.setAttribute("aria-label", "Open “" + wordsBetween(quote.char_start, quote.char_end) + "”");
+      items.appendChild(element("li", {}, [
+        element("q", { textContent: wordsBetween(quote.char_start, quote.char_end) }),
+        element("span", { className: "meta", textContent: " " + themeWords(quote) + " " }),
+        open
+      ]));
+    });
+    showDetails(found.length + " quotes in " + title.toLowerCase(), [items], opener,
+      rectOf(found[0].char_start, found[0].char_end));
+  }
+
+  function quotePage(id) { return list.dataset.quotePage.replace(/\/0\/$/, "/" + id + "/"); }
+
+  function openQuote(quote, opener) {
+    var rect = rectOf(quote.char_start, quote.char_end);
+    showDetails("Quote", [element("p", { className: "hint", textContent: "Loading…" })], opener, rect);
+    send("GET", quotePage(quote.id)).then(function (answer) {
+      if (details.hidden) { return; }
+      if (!answer.ok) {
+        showDetails("Quote", [element("p", { textContent: answer.data.error || "This quote can’t be opened any more." })], null, rect);
+        return;
+      }
+      var full = answer.data.quote;
+      update(full);
+      showQuote(full, rect);
+    });
+  }
+
+  function showQuote(quote, rect) {
+    var tags = element("p", {}, ["Themes: "]);
+    var named = themesOf(quote);
+    if (!named.length) { tags.appendChild(document.createTextNode("none yet")); }
+    named.forEach(function (theme) {
+      tags.appendChild(element("span", { className: "tag", textContent: theme.name }));
+      tags.appendChild(document.createTextNode(" "));
+    });
+    var body = [
+      element("blockquote", { className: "quote-words" }, [element("p", { textContent: quote.text })]),
+      tags,
+      element("p", { textContent: "Note: " + (quote.note || "none") }),
+      element("p", { className: "meta", textContent: "Highlighted by " + quote.by })
+    ];
+    if (quote.can_change) {
+      body.push(element("div", { className: "actions" }, [
+        button("Change", function () { editQuote(quote, rect); }),
+        button("Change the words", function () { startRespan(quote); }),
+        button("Remove", function () { removeQuote(quote); }, "button warning")
+      ]));
+    }
+    showDetails("Quote", body, null, rect);
+  }
+
+  function editQuote(quote, rect) {
+    var themeField = element("input", { type: "text", id: "edit-themes", autocomplete: "off",
+      value: themesOf(quote).map(function (theme) { return theme.name; }).join(", ") });
+    themeField.setAttribute("list", datalist.id);
+    themeField.setAttribute("aria-describedby", "edit-themes-hint");
+    var noteField = element("textarea", { id: "edit-note", rows: 2, value: quote.note || "" });
+    var problem = element("p", { className: "error-message" });
+    problem.setAttribute("role", "alert");
+    var editForm = element("form", { noValidate: true }, [
+      element("div", { className: "field" }, [
+        element("label", { htmlFor: "edit-themes", textContent: "Themes" }),
+        element("p", { className: "hint", id: "edit-themes-hint", textContent: "Separate themes with commas." }),
+        themeField
+      ]),
+      element("div", { className: "field" }, [element("label", { htmlFor: "edit-note", textContent: "Note" }), noteField]),
+      problem,
+      element("div", { className: "actions" }, [
+        element("button", { type: "submit", className: "button", textContent: "Save changes" }),
+        button("Cancel", function () { showQuote(quote, rect); })
+      ])
+    ]);
+    editForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var before = { themes: themesOf(quote).map(function (theme) { return theme.name; }), note: quote.note || "" };
+      saveEdit(quote, { themes: namesIn(themeField.value), note: noteField.value }, before, problem);
+    });
+    showDetails("Change the quote", [element("blockquote", { className: "quote-words" },
+      [element("p", { textContent: quote.text })]), editForm], null, rect);
+    themeField.focus({ preventScroll: true });
+  }
+
+  function saveEdit(quote, changes, before, problem) {
+    // Changes and Undo go through the same request, carrying the version they were based on.
+    var body = Object.assign({ version: quote.version }, changes);
+    return send("POST", quotePage(quote.id), body).then(function (answer) {
+      if (!answer.ok) {
+        if (answer.data.quote) { update(answer.data.quote); }
+        var text = answer.data.error || "The quote could not be changed. Reload the page and try again.";
+        if (problem && !details.hidden) { problem.textContent = text; } else { showToast(text); }
+        return;
+      }
+      var changed = answer.data.quote;
+      update(changed);
+      closeDetails(false);
+      focusSentence(sentenceAt(changed.char_start));
+      showToast("Quote changed.", before && function () { saveEdit(changed, before, null, null); });
+    });
+  }
+
+  function removeQuote(quote) {
+    send("POST", quotePage(quote.id) + "remove/").then(function (answer) {
+      if (!answer.ok) { showToast(answer.data.error || "The quote could not be removed."); return; }
+      forget(quote.id);
+      closeDetails(false);
+      focusSentence(sentenceAt(quote.char_start));
+      showToast("Quote removed.", function () { restoreQuote(quote.id); });
+    });
+  }
+
+  function restoreQuote(id) {
+    send("POST", quotePage(id) + "restore/").then(function (answer) {
+      if (!answer.ok) { showToast(answer.data.error || "The quote could not be brought back."); return; }
+      update(answer.data.quote);
+      focusSentence(sentenceAt(answer.data.quote.char_start));
+      showToast("Quote brought back.");
+    });
+  }
+
+  function startRespan(quote) {
+    respan = quote;
+    closeDetails(false);
+    saveButton.textContent = "Save the new words";
+    showToast("Select the new words for this quote in the transcript.");
+    focusSentence(sentenceAt(quote.char_start));
+  }
+
+  function endRespan() {
+    respan = null;
+    saveButton.textContent = "Save quote";
+  }
+
+  // ---- The quote list, and the page's quotes ----
 
   function quoteItem(quote) {
     var item = document.createElement("li");
@@ -458,9 +919,8 @@
     item.appendChild(Object.assign(document.createElement("q"), { textContent: quote.text }));
     item.appendChild(document.createTextNode(" "));
     var meta = Object.assign(document.createElement("span"), { className: "meta" });
-    (quote.themes || []).forEach(function (name) {
-      var tag = Object.assign(document.createElement("span"), { className: "tag", textContent: name });
-      meta.appendChild(tag);
+    themesOf(quote).forEach(function (theme) {
+      meta.appendChild(Object.assign(document.createElement("span"), { className: "tag", textContent: theme.name }));
       meta.appendChild(document.createTextNode(" "));
     });
     meta.appendChild(document.createTextNode("· " + quote.by));
@@ -469,14 +929,32 @@
       item.appendChild(Object.assign(document.createElement("p"),
         { className: "quote-note", textContent: "Note: " + quote.note }));
     }
+    item.appendChild(element("a", { className: "open-quote", href: quotePage(quote.id), textContent: "Open this quote" }));
+    item.lastChild.dataset.openQuote = String(quote.id);
     return item;
   }
 
-  function addQuote(quote) {
-    if (quotes[quote.id] || String(quote.story) !== list.dataset.story) { return false; }
-    quotes[quote.id] = quote;
+  function learnThemes(quote) {
+    // Names of themes made since the page opened get an id at the next poll; keep them suggested.
+    (quote.themes || []).forEach(addThemeName);
+    var unknown = (quote.theme_ids || []).some(function (id) { return !themes[id]; });
+    if (unknown) {
+      var known = Object.keys(themes).map(function (id) { return themes[id]; })
+        .sort(function (a, b) { return a.index - b.index; });
+      (quote.theme_ids || []).forEach(function (id, at) {
+        if (!themes[id]) { known.push({ id: id, name: quote.themes[at], colour: "" }); }
+      });
+      setThemes(known);
+    }
+  }
+
+  function placeItem(quote) {
+    var old = document.getElementById("quote-" + quote.id);
+    if (!quote.text) { return; }
     var empty = quoteList.querySelector("[data-empty]");
     if (empty) { empty.remove(); }
+    var made = quoteItem(quote);
+    if (old) { old.replaceWith(made); return; }
     // Keep the list in transcript order, as the server renders it.
     var before = null;
     Array.prototype.some.call(quoteList.children, function (item) {
@@ -485,11 +963,53 @@
           (other.char_start === quote.char_start && other.id > quote.id))) { before = item; return true; }
       return false;
     });
-    quoteList.insertBefore(quoteItem(quote), before);
-    quoteCount.textContent = "(" + Object.keys(quotes).length + ")";
-    (quote.themes || []).forEach(addThemeName);
+    quoteList.insertBefore(made, before);
+  }
+
+  function update(quote) {
+    // A quote new to the page, or a newer version of one on it.
+    if (String(quote.story) !== list.dataset.story) { return false; }
+    var known = quotes[quote.id];
+    if (known && known.version === quote.version && known.text !== undefined) { return false; }
+    quotes[quote.id] = Object.assign(known || {}, quote);
+    learnThemes(quote);
+    placeItem(quotes[quote.id]);
+    refresh();
     return true;
   }
+
+  function forget(id) {
+    if (!quotes[id]) { return; }
+    delete quotes[id];
+    var item = document.getElementById("quote-" + id);
+    if (item) { item.remove(); }
+    refresh();
+  }
+
+  quoteList.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-open-quote]");
+    if (!link || !quotes[link.dataset.openQuote]) { return; }
+    event.preventDefault();
+    openQuote(quotes[link.dataset.openQuote], link);
+  });
+
+  // ---- Paragraphs: a group each, named by number, with a button for their quotes ----
+
+  Array.prototype.forEach.call(list.querySelectorAll(".segment"), function (item, index) {
+    var text = item.querySelector(".segment-text");
+    if (!text) { return; }
+    var speaker = item.querySelector(".speaker");
+    text.setAttribute("role", "group");
+    text.setAttribute("aria-label", "Paragraph " + (index + 1) +
+      (speaker ? ", " + speaker.textContent.replace(/:$/, "") : ""));
+    var opener = element("button", { type: "button", className: "link-button paragraph-quotes", hidden: true, tabIndex: -1 });
+    var paragraph = { el: item, text: text, start: Number(text.dataset.charStart), end: Number(text.dataset.charEnd), button: opener };
+    opener.addEventListener("click", function () {
+      openQuotes(quotesBetween(paragraph.start, paragraph.end), opener, "Paragraph " + (index + 1));
+    });
+    item.appendChild(opener);
+    paragraphs.push(paragraph);
+  });
 
   // ---- Theme suggestions: the datalist offers names for the text after the last comma ----
 
@@ -498,8 +1018,9 @@
     if (!known) { themeNames.push(name); }
   }
 
-  function suggest() {
-    var value = themesInput.value;
+  function suggest(event) {
+    var input = event && event.target && event.target.value !== undefined ? event.target : themesInput;
+    var value = input.value;
     var comma = value.lastIndexOf(",");
     var typed = value.slice(comma + 1);
     // Keep exactly what was typed before the name, so the browser's matching still applies.
@@ -516,10 +1037,13 @@
     datalist.appendChild(options);
   }
 
+  details.addEventListener("input", function (event) { if (event.target.id === "edit-themes") { suggest(event); } });
+  details.addEventListener("focusin", function (event) { if (event.target.id === "edit-themes") { suggest(event); } });
+
   // ---- Saving ----
 
-  function themesTyped() {
-    return themesInput.value.split(",").map(function (name) { return name.trim(); })
+  function namesIn(value) {
+    return value.split(",").map(function (name) { return name.trim(); })
       .filter(function (name) { return name; });
   }
 
@@ -528,14 +1052,36 @@
     return input ? input.value : "";
   }
 
+  function send(method, url, body) {
+    var options = {
+      method: method,
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
+    };
+    if (method === "POST") {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body || {});
+    }
+    return fetch(url, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    }).catch(function () {
+      return { ok: false, status: 0, data: { error: "Check your connection and try again." } };
+    });
+  }
+
   function saved(quote) {
-    addQuote(quote);
-    paintQuotes();
-    clearSelection();
+    lastSeen = Math.max(lastSeen, quote.id);
+    update(quote);
     themesInput.value = "";
     noteInput.value = "";
     suggest();
-    say(statusBox, "Quote saved.");
+    closePanel(true);
+    // Back to where the reader was: the sentence the new quote starts in.
+    focusSentence(sentenceAt(quote.char_start));
+    showToast("Quote saved.", function () { removeQuote(quotes[quote.id] || quote); });
   }
 
   form.addEventListener("submit", function (event) {
@@ -546,64 +1092,68 @@
     saving = true;
     showError("");
     say(statusBox, "");
-    fetch(list.dataset.quoteUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-        "X-CSRFToken": csrfToken()
-      },
-      body: JSON.stringify({
-        char_start: Number(startInput.value),
-        char_end: Number(endInput.value),
-        themes: themesTyped(),
+    var offsets = { char_start: Number(startInput.value), char_end: Number(endInput.value) };
+    var request;
+    if (respan) {
+      var quote = respan;
+      request = send("POST", quotePage(quote.id), Object.assign({ version: quote.version }, offsets))
+        .then(function (answer) {
+          if (!answer.ok) { return answer; }
+          closePanel(true);
+          update(answer.data.quote);
+          focusSentence(sentenceAt(answer.data.quote.char_start));
+          var old = { char_start: quote.char_start, char_end: quote.char_end };
+          showToast("Quote changed.", function () { saveEdit(answer.data.quote, old, null, null); });
+          return answer;
+        });
+    } else {
+      request = send("POST", list.dataset.quoteUrl, Object.assign(offsets, {
+        themes: namesIn(themesInput.value),
         note: noteInput.value
-      })
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (response.ok && data.quote) {
-          saved(data.quote);
-        } else {
-          showError(data.error || "The quote could not be saved. Reload the page and try again.");
-        }
+      })).then(function (answer) {
+        if (answer.ok && answer.data.quote) { saved(answer.data.quote); }
+        return answer;
       });
-    }).catch(function () {
-      showError("The quote could not be saved. Check your connection and try again.");
-    }).then(function () {
+    }
+    request.then(function (answer) {
+      if (!answer.ok) {
+        showError(answer.data.error || "The quote could not be saved. Reload the page and try again.");
+      }
       saving = false;
     });
   });
 
-  // ---- Live updates: quotes by others and new themes, every few seconds while visible ----
+  // ---- Live updates: quotes by others, their changes and new themes, while visible ----
 
   function updatesUrl() {
     var url = list.dataset.updatesUrl;
-    return url + (url.indexOf("?") === -1 ? "?" : "&") + "after=" + lastSeen;
+    return url + (url.indexOf("?") === -1 ? "?" : "&") + "after=" + lastSeen +
+      "&since=" + encodeURIComponent(since);
   }
 
   function poll() {
     window.clearTimeout(pollTimer);
     if (document.visibilityState !== "visible" || polling) { return; }
     polling = true;
-    var options = { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } };
-    fetch(updatesUrl(), options)
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) {
+    send("GET", updatesUrl())
+      .then(function (answer) {
+        var data = answer.ok ? answer.data : null;
         if (!data) { return; }
-        var added = false;
-        (data.quotes || []).forEach(function (quote) {
-          lastSeen = Math.max(lastSeen, quote.id);
-          added = addQuote(quote) || added;
-        });
-        if (added) { paintQuotes(); }
         if (data.themes) {
           themeNames = [];
-          data.themes.forEach(function (theme) { addThemeName(theme.name); });
+          setThemes(data.themes);
           if (document.activeElement !== themesInput) { suggest(); }
         }
+        (data.quotes || []).forEach(function (quote) {
+          lastSeen = Math.max(lastSeen, quote.id);
+          update(quote);
+        });
+        (data.changed || []).forEach(function (quote) {
+          if (quote.removed) { forget(quote.id); } else { update(quote); }
+        });
+        if (data.since) { since = data.since; }
+        paintQuotes();
       })
-      .catch(function () { /* Try again at the next tick. */ })
       .then(function () {
         polling = false;
         pollTimer = window.setTimeout(poll, POLL_MS);
@@ -617,11 +1167,14 @@
   // ---- Start ----
 
   Array.prototype.forEach.call(datalist.options, function (option) { addThemeName(option.value); });
-  JSON.parse(quotesData ? quotesData.textContent : "[]").forEach(function (quote) {
-    quotes[quote.id] = quote;
-    lastSeen = Math.max(lastSeen, quote.id);
+  var start = JSON.parse(quotesData ? quotesData.textContent : "{}");
+  setThemes((start.themes || []).map(function (row) { return { id: row[0], name: row[1], colour: row[2] }; }));
+  (start.quotes || []).forEach(function (row) {
+    var ids = row[3] ? row[3].split(",").map(Number) : [];
+    quotes[row[0]] = { id: row[0], story: list.dataset.story, char_start: row[1], char_end: row[2], theme_ids: ids };
+    lastSeen = Math.max(lastSeen, row[0]);
   });
-  paintQuotes();
+  refresh();
   themesInput.addEventListener("input", suggest);
   themesInput.addEventListener("focus", suggest);
   themesInput.setAttribute("aria-describedby",
