@@ -127,6 +127,7 @@ def arguments(cls, world) -> dict:
         stories.forms.StoryFilterForm,
         sensemaking.forms.GuestForm,
         sensemaking.forms.HighlightForm,
+        sensemaking.forms.QuoteEditForm,
         sensemaking.forms.SplitForm,
         sensemaking.forms.FindingForm,
         sensemaking.forms.NewReportForm,
