@@ -47,7 +47,7 @@ def workshop_quotes(request, pk):
             request, "sensemaking/quotes_download.html", {"workshop": workshop, "form": form}
         )
     theme, kind = form.cleaned_data["theme"], form.cleaned_data["format"]
-    export = workshop_exports.quotes_by_theme(workshop, theme=theme)
+    export = workshop_exports.quotes_by_theme(workshop, user=request.user, theme=theme)
     extension, content_type, _label = workshop_exports.FORMATS[kind]
     response = HttpResponse(content_type=content_type)
     if kind == "csv":

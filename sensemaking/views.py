@@ -407,12 +407,18 @@ def _words_in_paragraph(form, transcript) -> tuple[int, int] | None:
         return None
     segment = segments[number - 1]
     words = data["words"].strip()
+    # Only words others can see are found: words under a redaction get the same answer as words
+    # that are not there, so nobody can confirm a guess at what was redacted.
+    hidden = [(r.char_start, r.char_end) for r in transcript.redactions.all()]
     found = segment.text.find(words)
-    if found == -1:
-        form.add_error("words", "Those exact words are not in that paragraph.")
-        return None
-    start = segment.char_start + found
-    return start, start + len(words)
+    while found != -1:
+        start = segment.char_start + found
+        end = start + len(words)
+        if not any(low < end and high > start for low, high in hidden):
+            return start, end
+        found = segment.text.find(words, found + 1)
+    form.add_error("words", "Those exact words are not in that paragraph.")
+    return None
 
 
 def _save_highlight(request, form, workshop, story, transcript, visitor) -> Quote | None:

@@ -1,10 +1,11 @@
 """A workshop's quotes as files, as Taguette exports highlights: one theme or all of them, as
 CSV, Excel, a web page and a Word document of quotes by theme.
 
-The quotes come from the board's own queryset (Quote.objects.usable_in_sensemaking()), so a
-story its storyteller withdrew, or that no longer allows sense-making, never goes in, and words
-redacted since a quote was made are shown as [redacted]. The files are for the people who run
-the workshop: they hold quotes from stories that are not public.
+The quotes follow the rule of the team's data files (Use.DATA, as a report's quotes CSV): a
+file that leaves the app holds only quotes of stories whose storyteller agrees to sense-making
+and to being quoted, and that the person downloading may open. A story its storyteller
+withdrew never goes in, and words redacted since a quote was made are shown as [redacted]. The
+files are for the people who run the workshop: they hold quotes from stories that are not public.
 """
 
 import csv
@@ -26,6 +27,7 @@ from sensemaking.exports import _cell, _clean, _csv_value, _seconds, _styled, hm
 from sensemaking.models import Quote, QuoteTheme, Theme, Workshop
 from sensemaking.reports import quote_credit
 from sensemaking.services import hide_redacted_words
+from stories.access import Use
 
 FORMATS = {  # format: (file extension, content type, what people call it)
     "csv": ("csv", "text/csv; charset=utf-8", "CSV"),
@@ -110,7 +112,7 @@ class QuotesByTheme:
         return len({quote.id for section in self.sections for quote in section.quotes})
 
 
-def quotes_by_theme(workshop: Workshop, *, theme: Theme | None = None) -> QuotesByTheme:
+def quotes_by_theme(workshop: Workshop, *, user, theme: Theme | None = None) -> QuotesByTheme:
     """Return the workshop's usable quotes under each theme, in codebook order.
 
     With a theme, only that theme and its sub-themes; without, every theme, then the quotes
@@ -119,7 +121,7 @@ def quotes_by_theme(workshop: Workshop, *, theme: Theme | None = None) -> Quotes
     themes = list(Theme.objects.filter(project=workshop.project_id))
     quotes = hide_redacted_words(
         list(
-            Quote.objects.usable_in_sensemaking()
+            Quote.objects.usable_for(Use.DATA, user)
             .filter(workshop=workshop)
             .select_related(
                 "story__storyteller", "story__current_consent", "created_by", "created_by_guest"

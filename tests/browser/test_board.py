@@ -162,7 +162,7 @@ def test_without_javascript_a_quote_moves_through_its_own_page(
     expect(page.get_by_text("now under Voice")).to_be_visible()
     page.get_by_role("button", name="Move or copy").click()  # Nothing chosen yet.
     expect(page.get_by_role("alert")).to_contain_text(
-        "Choose the theme to move or copy the quote to."
+        "Theme to move or copy it to: choose the theme to move or copy the quote to."
     )
     page.get_by_label("Theme to move or copy it to").select_option(label="Trust")
     page.get_by_role("button", name="Move or copy").click()

@@ -190,9 +190,11 @@ def test_a_bad_csv_codebook_lists_each_row_in_the_error_summary(
     expect(summary).to_be_focused()
     expect(summary.get_by_role("listitem")).to_have_text(
         [
-            "Row 2: the colour “red” is not a hex colour such as #1d4f7a. Leave it empty for "
-            "the usual colour.",
-            "Row 4: the parent “Nowhere” is neither a row of the file nor a theme of the project.",
+            # The summary names the field, then the row at fault.
+            "Codebook file (.qdc or .csv): row 2: the colour “red” is not a hex colour such as "
+            "#1d4f7a. Leave it empty for the usual colour.",
+            "Codebook file (.qdc or .csv): row 4: the parent “Nowhere” is neither a row of the "
+            "file nor a theme of the project.",
         ]
     )
     assert_accessible(page)

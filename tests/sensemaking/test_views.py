@@ -171,6 +171,28 @@ def test_quotes_cannot_include_redacted_words(client, team, workshop, story):
     assert "Brook Lane" not in page
 
 
+def test_typing_a_guess_at_redacted_words_learns_nothing(client, team, workshop, story):
+    transcript = story.transcripts.get(is_current=True)
+    start, end = offsets(story, "14 Brook Lane")
+    story_services.redact_transcript(
+        transcript=transcript, char_start=start, char_end=end, reason="", by=team.curator
+    )
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:story", args=[workshop.pk, story.pk])  # the form without JS
+    (paragraph,) = [
+        number
+        for number, segment in enumerate(transcript.segments.all(), start=1)
+        if "Brook Lane" in segment.text
+    ]
+    # The right guess and a wrong one get the same answer, and nothing is saved.
+    right = client.post(url, {"words": "14 Brook Lane", "paragraph": paragraph}).content.decode()
+    wrong = client.post(url, {"words": "12 Mill Road", "paragraph": paragraph}).content.decode()
+    for answer in (right, wrong):
+        assert "Those exact words are not in that paragraph." in answer
+        assert "includes redacted words" not in answer
+    assert not Quote.objects.exists()
+
+
 def test_bad_highlight_input_is_refused_clearly(client, team, workshop, story):
     client.force_login(team.facilitator)
     url = reverse("sensemaking:quote-create", args=[workshop.pk, story.pk])

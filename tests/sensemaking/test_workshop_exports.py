@@ -181,6 +181,24 @@ def test_a_storyteller_who_stops_sense_making_leaves_the_next_download(
     assert FORMULA in content
 
 
+def test_a_storyteller_who_asked_not_to_be_quoted_is_in_no_download(
+    client, team, story, workshop, coded
+):
+    # Still in sense-making (the board shows their words), but a file that leaves the app is
+    # a quotation: it follows the quoting consent, as a report's quotes CSV does.
+    story_services.change_consent_scopes(
+        story=story,
+        scopes={**ALL_SCOPES, "quote_anonymous": False, "quote_credited": False},
+        by=team.curator,
+    )
+    client.force_login(team.facilitator)
+    assert VOICE in client.get(reverse("sensemaking:board", args=[workshop.pk])).content.decode()
+    for kind in ("csv", "html"):
+        content = download(client, workshop, format=kind).content.decode()
+        assert VOICE not in content and FUNDING not in content
+        assert FORMULA in content
+
+
 def test_the_page_asks_for_a_format_and_names_the_field(client, team, workshop, coded):
     client.force_login(team.facilitator)
     url = reverse("sensemaking:workshop-quotes", args=[workshop.pk])
