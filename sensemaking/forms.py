@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 
 from corpro.forms import DateField, PlainErrorsMixin
 from sensemaking.models import ReportVersion, Theme, Workshop
+from sensemaking.qdpx_import import MAX_QDPX_BYTES
+from sensemaking.refiqda import MAX_CODEBOOK_BYTES
 from stories.forms import PlainTextMixin, plain_text
 from stories.models import REDACTED, person_name
 from stories.text import normalise_name, normalise_names
@@ -348,6 +350,16 @@ class CodebookImportForm(PlainErrorsMixin, forms.Form):
         "corpro, or a CSV file with the columns name, description, colour and parent.",
     )
 
+    def clean_file(self):
+        """Refuse a file too big to be a codebook before anything reads it."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CODEBOOK_BYTES:
+            raise ValidationError(
+                f"A codebook is at most {MAX_CODEBOOK_BYTES // 1024**2} MB; this file is "
+                f"{upload.size / 1024**2:.0f} MB. Choose the codebook file (.qdc or .csv)."
+            )
+        return upload
+
 
 class QuotesDownloadForm(PlainErrorsMixin, forms.Form):
     theme = forms.ModelChoiceField(
@@ -384,6 +396,16 @@ class ProjectImportForm(PlainErrorsMixin, forms.Form):
         help_text="A REFI-QDA project exported from QualCoder, NVivo, ATLAS.ti, MAXQDA or corpro.",
         error_messages={"required": "Choose the project file (.qdpx) to check."},
     )
+
+    def clean_file(self):
+        """Refuse a file larger than any project we import before it is stored."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_QDPX_BYTES:
+            raise ValidationError(
+                f"A project file is at most {MAX_QDPX_BYTES // 1024**3} GB; this file is "
+                f"{upload.size / 1024**3:.1f} GB."
+            )
+        return upload
 
 
 SEARCH_LIMIT = 200

@@ -213,6 +213,11 @@ class Quote(models.Model):
     removed_at = models.DateTimeField(
         null=True, blank=True, help_text="Removed by its maker or a facilitator; can be restored."
     )
+    removed_by_facilitator = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Removed by someone who runs the workshop: only they may bring it back.",
+    )
 
     themes = TaggableManager(through=QuoteTheme, blank=True)
     # The default manager leaves removed quotes out, so every page, report and export does.

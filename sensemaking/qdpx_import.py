@@ -15,6 +15,7 @@ import logging
 import re
 import tempfile
 import zipfile
+import zlib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -50,6 +51,11 @@ P = f"{{{PROJECT_NS}}}"
 MAX_MEMBERS = 20_000
 MAX_PROJECT_XML_BYTES = 50 * 1024**2
 MAX_TEXT_BYTES = 20 * 1024**2  # one source's text; a long interview is well under 1 MB
+# Everything read from the file (its project and every text), however often a text is pointed
+# at: a small file could otherwise unpack to gigabytes.
+MAX_READ_BYTES = 200 * 1024**2
+MAX_QDPX_BYTES = 4 * 1024**3  # the upload itself, recordings included
+MAX_TIMESTAMP_MS = 10**10  # a sync point at most about 115 days into a recording
 MAX_SOURCES = 2_000
 MAX_SELECTIONS = 100_000
 COPY_CHUNK_BYTES = 1024**2
@@ -127,6 +133,7 @@ class Archive:
                 "This is not a REFI-QDA project file (.qdpx): it is not a ZIP archive. Export "
                 "the project from your QDA software as REFI-QDA, and upload the .qdpx file."
             ) from error
+        self.budget = MAX_READ_BYTES
         infos = self.zip.infolist()
         if len(infos) > MAX_MEMBERS:
             _refuse(f"The file holds more than {MAX_MEMBERS} files, which is too many to read.")
@@ -145,9 +152,23 @@ class Archive:
         """Read a member, or None if it is larger than the limit (sizes in a ZIP can lie)."""
         if info.file_size > limit:
             return None
-        with self.zip.open(info) as stream:
-            data = stream.read(limit + 1)
-        return None if len(data) > limit else data
+        try:
+            with self.zip.open(info) as stream:
+                data = stream.read(min(limit, self.budget) + 1)
+        except (zipfile.BadZipFile, RuntimeError, EOFError, OSError, zlib.error) as error:
+            raise ValidationError(
+                f"The file “{info.filename[:80]}” inside the project is damaged or encrypted, so "
+                "it cannot be read. Export the project again and upload the new file."
+            ) from error
+        if len(data) > self.budget:
+            _refuse(
+                f"The texts in the file come to more than {MAX_READ_BYTES // 1024**2} MB, which "
+                "is too much to read."
+            )
+        if len(data) > limit:
+            return None
+        self.budget -= len(data)
+        return data
 
 
 def _project_xml(archive: Archive):
@@ -340,7 +361,7 @@ class _Reader:
             except (TypeError, ValueError):
                 continue
             points[_guid(point.get("guid"))] = position
-            if 0 <= position <= len(source.text) and stamp >= 0:
+            if 0 <= position <= len(source.text) and 0 <= stamp <= MAX_TIMESTAMP_MS:
                 source.sync.append((position, stamp))
         source.sync.sort()
         source.selections = self._selections(transcript, "TranscriptSelection", source, sync=points)

@@ -259,6 +259,7 @@ def build_content(version: ReportVersion) -> dict:
         content_object__workshop__in=workshops,
         content_object__is_key=True,
         content_object__needs_review=False,
+        content_object__removed_at=None,  # a join does not go through Quote.objects
     ).order_by("content_object__story_id", "content_object__char_start", "content_object_id")
     for quote_id, theme_id in links.values_list("content_object_id", "tag_id"):
         section = section_of[theme_id]
@@ -611,8 +612,10 @@ def chapters(extracts: list[Extract]) -> list[tuple[float, float, str]]:
     """
     result, start = [], 0.0
     for number, extract in enumerate(extracts, start=1):
-        words = extract.text if len(extract.text) <= 80 else extract.text[:79].rstrip() + "…"
-        result.append((start, start + extract.seconds, f"{number}. “{words}” — {extract.credit}"))
+        words = " ".join(extract.text.split())  # one line, whatever paragraphs it spans
+        words = words if len(words) <= 80 else words[:79].rstrip() + "…"
+        credit = " ".join(extract.credit.split())
+        result.append((start, start + extract.seconds, f"{number}. “{words}” — {credit}"))
         start += extract.seconds
     return result
 
@@ -621,7 +624,9 @@ def chapters_vtt(extracts: list[Extract]) -> str:
     """The extracts' chapters as a WebVTT file, for players that show chapters."""
     cues = ["WEBVTT", ""]
     for number, (start, end, title) in enumerate(chapters(extracts), start=1):
-        cues += [str(number), f"{_vtt_time(start)} --> {_vtt_time(end)}", title, ""]
+        # Cue text is markup in WebVTT: "&" and "<" are escaped, and "-->" may not appear.
+        text = title.replace("&", "&amp;").replace("<", "&lt;").replace("-->", "–>")
+        cues += [str(number), f"{_vtt_time(start)} --> {_vtt_time(end)}", text, ""]
     return "\n".join(cues)
 
 

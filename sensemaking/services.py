@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import NamedTuple
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Lower, Substr
@@ -489,17 +489,21 @@ def edit_quote(
 
 
 @transaction.atomic
-def remove_quote(*, quote: Quote, user=None, guest: WorkshopGuest | None = None) -> Quote:
+def remove_quote(
+    *, quote: Quote, user=None, guest: WorkshopGuest | None = None, as_facilitator: bool = False
+) -> Quote:
     """Remove a quote from the workshop, its reports and exports, keeping it for Undo; audited.
 
-    Removing a quote already removed changes nothing.
+    `as_facilitator`: removed by someone who runs the workshop (say, because the words identify
+    someone), so its maker cannot bring it back. Removing a quote already removed changes nothing.
     """
     quote = _locked(quote, None, Quote.all_objects)
     if quote.removed_at is not None:
         return quote
     quote.removed_at = quote.changed_at = timezone.now()
+    quote.removed_by_facilitator = as_facilitator
     quote.version += 1
-    quote.save(update_fields=["removed_at", "changed_at", "version"])
+    quote.save(update_fields=["removed_at", "removed_by_facilitator", "changed_at", "version"])
     audit(
         action=AuditEvent.Action.QUOTE_REMOVED,
         project=quote.workshop.project,
@@ -513,18 +517,24 @@ def remove_quote(*, quote: Quote, user=None, guest: WorkshopGuest | None = None)
 
 
 @transaction.atomic
-def restore_quote(*, quote: Quote, user=None, guest: WorkshopGuest | None = None) -> Quote:
+def restore_quote(
+    *, quote: Quote, user=None, guest: WorkshopGuest | None = None, as_facilitator: bool = False
+) -> Quote:
     """Bring a removed quote back as it was (Undo); audited. Restoring twice changes nothing.
 
-    The story's consent still decides whether anyone sees it.
+    A quote a facilitator removed comes back only by a facilitator (`as_facilitator`). The
+    story's consent still decides whether anyone sees it.
     """
     quote = _locked(quote, None, Quote.all_objects)
     if quote.removed_at is None:
         return quote
+    if quote.removed_by_facilitator and not as_facilitator:
+        raise PermissionDenied("Only a facilitator can bring back a quote a facilitator removed.")
     quote.removed_at = None
+    quote.removed_by_facilitator = False
     quote.changed_at = timezone.now()
     quote.version += 1
-    quote.save(update_fields=["removed_at", "changed_at", "version"])
+    quote.save(update_fields=["removed_at", "removed_by_facilitator", "changed_at", "version"])
     audit(
         action=AuditEvent.Action.QUOTE_RESTORED,
         project=quote.workshop.project,

@@ -484,6 +484,14 @@ def _may_change(visitor: Visitor, quote: Quote) -> bool:
     return visitor.is_facilitator or quote.is_made_by(user=visitor.user, guest=visitor.guest)
 
 
+def _may_restore(visitor: Visitor, quote: Quote) -> bool:
+    """Whether the visitor may see and bring back a removed quote: a quote a facilitator removed
+    comes back only by someone who runs the workshop."""
+    if quote.removed_by_facilitator:
+        return visitor.is_facilitator
+    return _may_change(visitor, quote)
+
+
 def _quote_in(workshop: Workshop, visitor: Visitor, quote_pk: int) -> Quote:
     """Return a quote of this workshop whose story's consent allows sense-making, or 404.
 
@@ -495,7 +503,7 @@ def _quote_in(workshop: Workshop, visitor: Visitor, quote_pk: int) -> Quote:
         .select_related("created_by", "created_by_guest", "story"),
         pk=quote_pk,
     )
-    if quote.removed_at is not None and not _may_change(visitor, quote):
+    if quote.removed_at is not None and not _may_restore(visitor, quote):
         raise Http404
     return quote
 
@@ -667,7 +675,9 @@ def _edit_quote_json(request, workshop: Workshop, visitor: Visitor, quote: Quote
 def quote_remove(request, pk, quote_pk):
     """Remove a quote (its maker or a facilitator); Undo brings it back."""
     workshop, visitor, quote = _changeable(request, pk, quote_pk)
-    quote = services.remove_quote(quote=quote, user=visitor.user, guest=visitor.guest)
+    quote = services.remove_quote(
+        quote=quote, user=visitor.user, guest=visitor.guest, as_facilitator=visitor.is_facilitator
+    )
     if _wants_json(request):
         return JsonResponse({"quote": {"id": quote.pk, "removed": True, "version": quote.version}})
     messages.success(request, "Quote removed.")
@@ -678,7 +688,9 @@ def quote_remove(request, pk, quote_pk):
 def quote_restore(request, pk, quote_pk):
     """Undo a removal: the quote comes back with its themes, note and findings."""
     workshop, visitor, quote = _changeable(request, pk, quote_pk)
-    quote = services.restore_quote(quote=quote, user=visitor.user, guest=visitor.guest)
+    quote = services.restore_quote(
+        quote=quote, user=visitor.user, guest=visitor.guest, as_facilitator=visitor.is_facilitator
+    )
     if _wants_json(request):
         _prepared([quote], workshop.project)
         return JsonResponse({"quote": _quote_details(quote, visitor)})

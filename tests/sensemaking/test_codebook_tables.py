@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from sensemaking.codebook_tables import import_codebook_csv
 from sensemaking.models import Theme
+from sensemaking.refiqda import MAX_CODEBOOK_BYTES
 from stories.models import AuditEvent
 from tests.factories import make_member, make_project
 
@@ -163,3 +164,11 @@ def test_only_the_projects_runners_get_the_tables(client, team, codebook):
     client.logout()
     assert client.get(url, {"download": "csv"})["Location"].startswith(reverse("login"))
     assert not Theme.objects.filter(name="X").exists()
+
+
+def test_a_file_too_big_to_be_a_codebook_is_refused_before_it_is_read(client, team):
+    client.force_login(team.curator)
+    big = b"name\n" + b"x" * (MAX_CODEBOOK_BYTES + 1)
+    page = upload(client, team, "codes.csv", big).content.decode()
+    assert "A codebook is at most 5 MB" in page
+    assert not Theme.objects.filter(project=team.project).exists()

@@ -337,6 +337,45 @@ def test_a_text_that_unpacks_too_large_is_left_out_with_a_message(mp3):
     assert "The text of “Interview 1.txt” is larger than 20 MB" in " ".join(plan.problems)
 
 
+def test_one_text_pointed_at_many_times_is_read_within_one_budget(mp3, monkeypatch):
+    # As a small file whose 2,000 sources point at one big text, each with other capitals.
+    monkeypatch.setattr(qdpx_import, "MAX_READ_BYTES", 1024**2)
+    extra = "".join(
+        f'<TextSource plainTextPath="internal://{name}" name="Copy {number}" '
+        f'guid="a1000000-0000-4000-8000-{number:012}"/>'
+        for number, name in enumerate(["A1.TXT", "a1.Txt", "A1.txt", "a1.TXT"] * 2, start=1)
+    )
+    data = qualcoder_like(mp3, text="y" * 300_000, extra_sources=extra)
+    with pytest.raises(Exception, match="more than 1 MB, which is too much to read"):
+        plan_of(data)
+
+
+def test_a_damaged_text_inside_the_file_is_refused_with_a_message(mp3):
+    data = bytearray(qualcoder_like(mp3, text="Hello there. " * 200))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("sources/a1.txt")
+    # Break the text's bytes (past its local header) so its checksum no longer matches.
+    start = info.header_offset + 30 + len(info.filename) + 10
+    data[start : start + 20] = b"\x00" * 20
+    with pytest.raises(Exception, match="is damaged or encrypted"):
+        plan_of(bytes(data))
+
+
+def test_a_sync_point_with_an_absurd_time_is_left_out(mp3):
+    with zipfile.ZipFile(io.BytesIO(qualcoder_like(mp3))) as original:
+        members = {info.filename: original.read(info) for info in original.infolist()}
+    members["project.qde"] = members["project.qde"].replace(
+        b'timeStamp="5000"', b'timeStamp="' + b"9" * 400 + b'"'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    plan = plan_of(out.getvalue())  # and the worker never meets the number
+    (audio,) = [source for source in plan.sources if source.name == "Sam interview.mp3"]
+    assert all(stamp <= qdpx_import.MAX_TIMESTAMP_MS for _, stamp in audio.sync)
+
+
 def test_paths_out_of_the_archive_are_never_followed(mp3):
     extra = (
         '<TextSource plainTextPath="internal://../../etc/passwd" '

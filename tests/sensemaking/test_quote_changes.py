@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -249,6 +250,33 @@ def test_a_removed_quote_is_found_only_by_those_who_may_restore_it(
     client.force_login(team.facilitator2)
     page = client.get(quote_url(workshop, quote))
     assert "Undo: bring the quote back" in page.content.decode()
+
+
+def test_a_quote_a_facilitator_removed_comes_back_only_by_a_facilitator(
+    client, team, workshop, story
+):
+    guest = join(client, workshop, team, name="Sam")
+    start, end = offsets(story, "gave me a voice")
+    made = post_json(
+        client,
+        reverse("sensemaking:quote-create", args=[workshop.pk, story.pk]),
+        {"char_start": start, "char_end": end, "themes": ["Voice"]},
+    )
+    quote = Quote.objects.get(pk=made.json()["quote"]["id"])
+    # Its maker removes it and brings it back: their own Undo.
+    assert client.post(quote_url(workshop, quote, "remove")).status_code == 302
+    assert client.post(quote_url(workshop, quote, "restore")).status_code == 302
+    assert Quote.objects.filter(pk=quote.pk).exists()
+    # A facilitator removes it (say, the words identify someone): its maker cannot undo that.
+    services.remove_quote(quote=quote, user=team.facilitator, as_facilitator=True)
+    assert client.get(quote_url(workshop, quote)).status_code == 404
+    assert client.post(quote_url(workshop, quote, "restore")).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.restore_quote(quote=quote, guest=guest)
+    assert not Quote.objects.filter(pk=quote.pk).exists()
+    client.force_login(team.facilitator2)
+    assert client.post(quote_url(workshop, quote, "restore")).status_code == 302
+    assert Quote.objects.filter(pk=quote.pk).exists()
 
 
 # ---- Without JavaScript -------------------------------------------------------------------------

@@ -117,3 +117,21 @@ def test_findings_on_themes_at_any_depth_appear_under_their_top_theme(reported, 
     (section,) = [t for t in compile_report(reported.version).themes if t.name == "Money"]
     assert section.sub_themes == ["Payments", "Late payments"]
     assert [finding.statement for finding in section.findings] == ["Late payments hurt."]
+
+
+def test_chapter_cues_are_one_line_of_escaped_text():
+    from sensemaking.reports import Extract, chapters_vtt
+
+    extract = Extract(
+        clip_id=1,
+        text="First line.\n\nSecond --> <b>bold</b> & more",
+        credit="Ash",
+        path="/x",
+        ready=True,
+        seconds=2.5,
+    )
+    cues = chapters_vtt([extract]).split("\n\n")
+    assert cues[0] == "WEBVTT"
+    number, timing, text = cues[1].strip().split("\n")
+    assert (number, timing) == ("1", "00:00:00.000 --> 00:00:02.500")
+    assert text == "1. “First line. Second –> &lt;b>bold&lt;/b> &amp; more” — Ash"
