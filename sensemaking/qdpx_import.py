@@ -35,8 +35,8 @@ from sensemaking.refiqda import (
     PROJECT_NS,
     Code,
     add_codes,
-    declares_doctype,
     hex_colour,
+    parse_xml,
 )
 from stories import services as story_services
 from stories.media import MediaError
@@ -181,25 +181,7 @@ def _project_xml(archive: Archive):
     data = archive.read(info, MAX_PROJECT_XML_BYTES)
     if data is None:
         _refuse("The project inside the file is larger than 50 MB, which is too big to read.")
-    if declares_doctype(data):
-        _refuse(
-            "The project file contains a document type declaration (<!DOCTYPE> or <!ENTITY>). "
-            "REFI-QDA projects never need one, so for safety it can’t be read."
-        )
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        raise ValidationError(
-            f"The project inside the file is not readable XML (line {error.lineno}: {error.msg})."
-        ) from error
+    root = parse_xml(data, holder="The project inside the file", kind="REFI-QDA projects")
     if root.tag != f"{P}Project":
         _refuse(
             f"This is not a REFI-QDA project: it starts with <{etree.QName(root).localname}>, "

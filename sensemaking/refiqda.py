@@ -204,6 +204,31 @@ def declares_doctype(data: bytes) -> bool:
     )
 
 
+def parse_xml(data: bytes, *, holder: str, kind: str, advice: str = ""):
+    """Parse REFI-QDA XML from outside safely: no DTD or entities (refused before parsing), no
+    network, no huge trees; a message naming `holder` ("The file") and `kind` ("Codebooks")
+    for anything else."""
+    if declares_doctype(data):
+        raise ValidationError(
+            f"{holder} contains a document type declaration (<!DOCTYPE> or <!ENTITY>). "
+            f"{kind} never need one, so for safety it can’t be read."
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValidationError(
+            f"{holder} is not readable XML (line {error.lineno}: {error.msg}).{advice}"
+        ) from error
+
+
 def _read_codebook(data: bytes) -> tuple[list[Code], str]:
     """Parse a .qdc safely and check its structure; return its top codes and origin."""
     if not data or not data.strip():
@@ -215,26 +240,12 @@ def _read_codebook(data: bytes) -> tuple[list[Code], str]:
             "This is a ZIP file, such as a REFI-QDA project (.qdpx). Export just the codebook "
             "(.qdc) from your QDA software and upload that."
         )
-    if declares_doctype(data):
-        raise ValidationError(
-            "The file contains a document type declaration (<!DOCTYPE> or <!ENTITY>). "
-            "Codebooks never need one, so for safety it can’t be read."
-        )
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        remove_comments=True,
-        remove_pis=True,
+    root = parse_xml(
+        data,
+        holder="The file",
+        kind="Codebooks",
+        advice=" Choose a REFI-QDA codebook (.qdc) file.",
     )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        raise ValidationError(
-            f"The file is not readable XML (line {error.lineno}: {error.msg}). "
-            "Choose a REFI-QDA codebook (.qdc) file."
-        ) from error
     if root.getroottree().docinfo.doctype:
         raise ValidationError("The file contains a document type declaration; it can’t be read.")
     if root.tag == f"{{{PROJECT_NS}}}Project":
