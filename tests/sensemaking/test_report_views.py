@@ -23,7 +23,7 @@ from sensemaking.models import ReportClip, ReportFile
 from sensemaking.reports import compile_report, key_quote_clips
 from sensemaking.tasks import cut_clip, make_playlist, render_report_pdf
 from stories import services as story_services
-from stories.models import Membership, Transcript
+from stories.models import Membership, Story, Transcript
 from stories.tasks import make_listener_copy
 from stories.transcripts import parse_transcript_file
 from tests.factories import (
@@ -223,9 +223,8 @@ CLIP_VTT = b"""WEBVTT
 """
 
 
-@pytest.fixture
-def spoken(team, media_files, django_capture_on_commit_callbacks):
-    """A published report whose key quote has times and a recording, so it has an extract."""
+def published_with_audio(team, media_file) -> Story:
+    """A published story with a timed transcript and a playable recording of this format."""
     story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
     story_services.add_transcript(
         story=story,
@@ -233,12 +232,19 @@ def spoken(team, media_files, django_capture_on_commit_callbacks):
         by=team.interviewer,
         origin=Transcript.Origin.UPLOADED,
     )
-    with media_files["mp3"].open("rb") as handle:
+    with media_file.open("rb") as handle:
         recording = story_services.upload_recording(
-            story=story, upload=File(handle, name="talk.mp3"), by=team.interviewer
+            story=story, upload=File(handle, name=f"talk{media_file.suffix}"), by=team.interviewer
         )
     make_playable(recording)
     story_services.publish_story(story=story, by=team.curator)
+    return story
+
+
+@pytest.fixture
+def spoken(team, media_files, django_capture_on_commit_callbacks):
+    """A published report whose key quote has times and a recording, so it has an extract."""
+    story = published_with_audio(team, media_files["mp3"])
     workshop = services.create_workshop(
         project=team.project, title="Listening", by=team.facilitator, stories=[story]
     )
@@ -611,19 +617,7 @@ def test_every_extract_downloads_as_one_audio_file_with_a_chapter_each(
     client, spoken, team, media_files, tmp_path, django_capture_on_commit_callbacks
 ):
     # A second story, so the file joins two extracts.
-    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
-    story_services.add_transcript(
-        story=story,
-        parsed=parse_transcript_file(CLIP_VTT, "talk.vtt"),
-        by=team.interviewer,
-        origin=Transcript.Origin.UPLOADED,
-    )
-    with media_files["wav"].open("rb") as handle:
-        recording = story_services.upload_recording(
-            story=story, upload=File(handle, name="talk.wav"), by=team.interviewer
-        )
-    make_playable(recording)
-    story_services.publish_story(story=story, by=team.curator)
+    story = published_with_audio(team, media_files["wav"])
     workshop = spoken.version.workshops.get()
     services.set_workshop_stories(
         workshop=workshop, stories=[spoken.story, story], by=team.facilitator
