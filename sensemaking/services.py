@@ -500,20 +500,9 @@ def remove_quote(
     quote = _locked(quote, None, Quote.all_objects)
     if quote.removed_at is not None:
         return quote
-    quote.removed_at = quote.changed_at = timezone.now()
-    quote.removed_by_facilitator = as_facilitator
-    quote.version += 1
-    quote.save(update_fields=["removed_at", "removed_by_facilitator", "changed_at", "version"])
-    audit(
-        action=AuditEvent.Action.QUOTE_REMOVED,
-        project=quote.workshop.project,
-        story=quote.story,
-        quote=quote.pk,
-        workshop=quote.workshop_id,
-        **_actor(user, guest),
+    return _set_removed(
+        quote, timezone.now(), as_facilitator, AuditEvent.Action.QUOTE_REMOVED, user, guest
     )
-    _refresh_drafts(quote.workshop_id)
-    return quote
 
 
 @transaction.atomic
@@ -530,13 +519,17 @@ def restore_quote(
         return quote
     if quote.removed_by_facilitator and not as_facilitator:
         raise PermissionDenied("Only a facilitator can bring back a quote a facilitator removed.")
-    quote.removed_at = None
-    quote.removed_by_facilitator = False
+    return _set_removed(quote, None, False, AuditEvent.Action.QUOTE_RESTORED, user, guest)
+
+
+def _set_removed(quote: Quote, removed_at, by_facilitator: bool, action, user, guest) -> Quote:
+    """Remove or restore a locked quote, moving its version on for polling pages; audited."""
+    quote.removed_at, quote.removed_by_facilitator = removed_at, by_facilitator
     quote.changed_at = timezone.now()
     quote.version += 1
     quote.save(update_fields=["removed_at", "removed_by_facilitator", "changed_at", "version"])
     audit(
-        action=AuditEvent.Action.QUOTE_RESTORED,
+        action=action,
         project=quote.workshop.project,
         story=quote.story,
         quote=quote.pk,
