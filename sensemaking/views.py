@@ -68,6 +68,7 @@ BOARD_QUOTE_FIELDS = [
     "created_by_guest_id",
     "created_by_guest__display_name",
 ]
+MEMO_FIELDS = ["workshop_id", "theme_id", "text", "version", "updated_at"]
 
 
 @dataclass(frozen=True)
@@ -850,24 +851,32 @@ def board(request, pk):
         finding__workshop=workshop, quote__in=quotes.values("pk")
     ).values_list("finding_id", "quote_id")
     wanted = {quote_id for _tag, quote_id in shown_links} | {q for _f, q in supporting}
+    # The board names no quote's themes, so unlike _prepared() it reads no theme links again.
     shown = {
         quote.pk: quote
-        for quote in _prepared(
+        for quote in services.hide_redacted_words(
             list(
                 _with_reportable(quotes.filter(pk__in=wanted))
                 .select_related(None)
                 .select_related("created_by", "created_by_guest", "story")
                 .only(*BOARD_QUOTE_FIELDS)
-            ),
-            workshop.project,
-            themes,
+            )
         )
     }
-    for quote in shown.values():
-        quote.movable = visitor.may_recode(quote)
-    by_theme: dict[int, list[Quote]] = {}
+    # Each quote under each of its themes: its anchor and, if this visitor may move it, the
+    # address of the no-JavaScript move form, both written here as the template language would
+    # spend several milliseconds joining them for a full board.
+    move_url = reverse("sensemaking:quote-move", args=[workshop.pk])
+    by_theme: dict[int, list[tuple[str, Quote, str]]] = {}
     for tag_id, quote_id in shown_links:
-        by_theme.setdefault(tag_id, []).append(shown[quote_id])
+        quote = shown[quote_id]
+        move = f"{move_url}?quote={quote_id}&from={tag_id}" if visitor.may_recode(quote) else ""
+        by_theme.setdefault(tag_id, []).append((f"theme-{tag_id}-quote-{quote_id}", quote, move))
+    # The journal is the memo without a theme; each theme has at most one memo here.
+    memos = {
+        memo.theme_id: memo
+        for memo in Memo.objects.filter(workshop=workshop).exclude(text="").only(*MEMO_FIELDS)
+    }
     support: dict[int, list[Quote]] = {}
     for finding_id, quote_id in supporting:
         support.setdefault(finding_id, []).append(shown[quote_id])
@@ -883,6 +892,7 @@ def board(request, pk):
                 "total": count["total"],
                 "storytellers": len(count["storytellers"]),
                 "findings": theme.findings.all(),
+                "memo": memos.get(theme.pk),
             }
         )
     used = [row["theme"] for row in rows if row["total"]]
@@ -945,8 +955,8 @@ def board(request, pk):
             "too_few": too_few,
             "small_number": settings.REPORT_SMALL_NUMBER,
             "finding_form": FindingForm(),
-            "memos": list(Memo.objects.filter(workshop=workshop).select_related("updated_by")),
-            "move_url": reverse("sensemaking:quote-move", args=[workshop.pk]),
+            "journal": memos.get(None),
+            "move_url": move_url,
         },
     )
 

@@ -99,8 +99,8 @@ def test_the_board_query_count_does_not_grow_with_themes_or_quotes(
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     add(25, "Many")
-    # 15: see test_workshop_pages_and_saving_take_a_bounded_number_of_queries.
-    with django_assert_max_num_queries(15):
+    # 14: see test_workshop_pages_and_saving_take_a_bounded_number_of_queries.
+    with django_assert_max_num_queries(14):
         client.get(url)
     with CaptureQueriesContext(connection) as many:
         client.get(url)

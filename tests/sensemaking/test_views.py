@@ -274,8 +274,9 @@ def test_workshop_pages_and_saving_take_a_bounded_number_of_queries(
     story_page = reverse("sensemaking:story", args=[workshop.pk, story.pk])
     pages = {
         # The board: session, user, workshop, roles, participant check... as before (13), one
-        # more for the list of coders ("Coded by", "How far two coders agree") and one for memos.
-        reverse("sensemaking:board", args=[workshop.pk]): 15,
+        # more for the list of coders ("Coded by", "How far two coders agree") and one for memos,
+        # less the quotes' theme links, which the board already read with the counts.
+        reverse("sensemaking:board", args=[workshop.pk]): 14,
         story_page: 14,
         reverse("sensemaking:updates", args=[workshop.pk]) + "?after=0": 8,
     }
