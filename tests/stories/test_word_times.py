@@ -198,7 +198,7 @@ def test_the_report_extract_is_cut_around_the_quoted_words_only(team, tone):
 def test_an_extract_near_a_redacted_word_stays_silent_however_narrow(team, tone):
     # "sea" is redacted: the listeners' copy silences its whole cue, so an extract of other
     # words of that cue, cut from that copy by their own times, holds no sound at all.
-    quote, version = story_with_report_extract(team, tone, "lived by the", redact="sea")
+    _quote, version = story_with_report_extract(team, tone, "lived by the", redact="sea")
     (clip,) = key_quote_clips(compile_report(version))
     assert (clip.start_seconds, clip.end_seconds) == (10.0, 16.0)
     assert cut_clip.call(clip.pk) == "cut"
@@ -302,9 +302,7 @@ def test_a_new_upload_does_not_take_word_times_from_the_version_before(team):
         ([(0, 40, 1.0, None)], "does not fit in the segment's text"),
     ],
 )
-def test_a_service_refuses_word_times_that_do_not_fit_and_saves_nothing(
-    team, word_times, problem
-):
+def test_a_service_refuses_word_times_that_do_not_fit_and_saves_nothing(team, word_times, problem):
     story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, transcript=None)
     segment = ParsedSegment(
         text="Some words here", start=1.0, end=5.0, word_times=tuple(word_times)
