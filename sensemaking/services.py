@@ -4,6 +4,7 @@ Edits to shared things (themes, findings) carry the version the editor saw; if s
 saved first the edit is refused with the newer version, never silently overwritten.
 """
 
+import json
 import secrets
 from datetime import date, timedelta
 from functools import partial
@@ -32,6 +33,7 @@ from sensemaking.models import (
 from stories.models import REDACTED, AuditEvent, Project, Redaction, Story, Transcript
 from stories.services import audit, hash_token, nearest_occurrence
 from stories.text import normalise_name
+from stories.timing import TimedSegment, span_times
 
 
 class StaleEdit(Exception):
@@ -178,7 +180,7 @@ class Selection(NamedTuple):
     usable: bool  # the story may still be used in this workshop
     redacted: bool  # the words touch a redaction
     story_redacted: bool  # the story has redactions anywhere
-    start: float | None  # the times of the segments the words touch
+    start: float | None  # when the words are said (stories.timing.span_times)
     end: float | None
 
 
@@ -187,7 +189,8 @@ def _selection(story: Story, usable, char_start: int, char_end: int) -> Selectio
 
     Saving a highlight is the workshop's busiest request: this is written in SQL (that SQLite
     and PostgreSQL both run) because building the same query with the ORM took longer than
-    running it. The consent rule comes compiled from the `usable` queryset.
+    running it. The consent rule comes compiled from the `usable` queryset. There is one row
+    for each segment the words touch, whose times and word times time them.
     """
     usable_sql, usable_params = usable.values("pk").query.sql_with_params()
     sql = f"""
@@ -201,25 +204,27 @@ def _selection(story: Story, usable, char_start: int, char_end: int) -> Selectio
                 JOIN stories_transcript other ON other.id = r.transcript_id
                 WHERE other.story_id = t.story_id
             ),
-            (
-                SELECT MIN(s.start_seconds) FROM stories_segment s
-                WHERE s.transcript_id = t.id AND s.char_start < %s AND s.char_end > %s
-            ),
-            (
-                SELECT MAX(s.end_seconds) FROM stories_segment s
-                WHERE s.transcript_id = t.id AND s.char_start < %s AND s.char_end > %s
-            )
+            s.char_start, s.char_end, s.start_seconds, s.end_seconds, s.text, s.word_times
         FROM stories_transcript t
+        LEFT JOIN stories_segment s
+            ON s.transcript_id = t.id AND s.char_start < %s AND s.char_end > %s
         WHERE t.story_id = %s AND t.is_current
     """  # noqa: S608 (the inner query is compiled by the ORM with its own parameters)
     overlapping = [char_end, char_start]
-    params = [char_start + 1, char_end - char_start, *usable_params, *overlapping * 3, story.pk]
+    params = [char_start + 1, char_end - char_start, *usable_params, *overlapping * 2, story.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
+        rows = cursor.fetchall()
+    if not rows:
         return None
-    transcript_id, words, *flags, start, end = row
+    transcript_id, words, *flags = rows[0][:5]
+    # Both databases hand JSON to a raw cursor as text.
+    segments = [
+        TimedSegment(*row[5:10], json.loads(row[10]) if isinstance(row[10], str) else row[10])
+        for row in rows
+        if row[5] is not None
+    ]
+    start, end = span_times(segments, char_start, char_end) or (None, None)
     # SQLite answers EXISTS with 0 or 1.
     return Selection(transcript_id, words, *(bool(flag) for flag in flags), start, end)
 

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -22,6 +23,7 @@ from stories.querysets import (
     SubjectAccessCopyQuerySet,
 )
 from stories.text import normalise_name
+from stories.timing import word_times_problem
 
 REDACTED = "[redacted]"
 
@@ -589,6 +591,15 @@ class Segment(models.Model):
     )
     char_start = models.PositiveIntegerField()
     char_end = models.PositiveIntegerField()
+    word_times = models.JSONField(
+        "word times",
+        default=list,
+        blank=True,
+        help_text=(
+            "When each word (or run of words) is said: [first character, character after it, "
+            "start seconds, end seconds or null], the characters counted in this segment's text."
+        ),
+    )
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -608,6 +619,13 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return f"Segment {self.index} of {self.transcript}"
+
+    def clean(self) -> None:
+        problem = word_times_problem(
+            self.word_times, self.text, self.start_seconds, self.end_seconds
+        )
+        if problem:
+            raise ValidationError({"word_times": problem})
 
 
 class SearchTerm(models.Model):

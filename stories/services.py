@@ -37,6 +37,7 @@ from stories.models import (
     Transcript,
 )
 from stories.text import normalise_names
+from stories.timing import word_times_problem
 from stories.transcripts import ParsedSegment, ParsedTranscript
 
 STORYTELLER_ACTOR = "Storyteller (private link)"
@@ -358,10 +359,19 @@ def add_transcript(
     origin: str,
     original_filename: str = "",
 ) -> Transcript:
-    """Save a new transcript version; earlier versions are kept and redactions carried over."""
+    """Save a new transcript version; earlier versions are kept and redactions carried over.
+
+    An edited version keeps the word times of each segment whose text and times are unchanged.
+    """
     story = _lock(story)
     previous = story.transcripts.filter(is_current=True).prefetch_related("redactions").first()
     text, spans = _join_segments(parsed.segments)
+    word_times = [[list(word) for word in segment.word_times] for segment in parsed.segments]
+    if previous and origin == Transcript.Origin.EDITED:
+        word_times = _kept_word_times(previous, parsed.segments, word_times)
+    for number, (segment, words) in enumerate(zip(parsed.segments, word_times, strict=True), 1):
+        if problem := word_times_problem(words, segment.text, segment.start, segment.end):
+            raise ValidationError(f"Paragraph {number}: {problem}")
     if previous:
         previous.is_current = False
         previous.save(update_fields=["is_current"])
@@ -387,8 +397,11 @@ def add_transcript(
             text=segment.text,
             char_start=start,
             char_end=end,
+            word_times=words,
         )
-        for index, (segment, (start, end)) in enumerate(zip(parsed.segments, spans, strict=True))
+        for index, (segment, (start, end), words) in enumerate(
+            zip(parsed.segments, spans, word_times, strict=True)
+        )
     )
     if previous:
         _carry_redactions(previous, transcript)
@@ -405,6 +418,23 @@ def add_transcript(
         segments=len(parsed.segments),
     )
     return transcript
+
+
+def _kept_word_times(
+    previous: Transcript, segments: list[ParsedSegment], word_times: list[list]
+) -> list[list]:
+    """Give each segment without word times those of an earlier one with its text and times.
+
+    A segment whose words changed loses them: its words' times are not known.
+    """
+    earlier = {
+        (segment.text, segment.start_seconds, segment.end_seconds): segment.word_times
+        for segment in reversed(previous.segments.all())
+    }
+    return [
+        words or earlier.get((segment.text, segment.start, segment.end), [])
+        for segment, words in zip(segments, word_times, strict=True)
+    ]
 
 
 def _carry_redactions(previous: Transcript, transcript: Transcript) -> None:

@@ -3,6 +3,7 @@
 Plain text and Word documents give one segment per paragraph; a "Name:" label at the start of a
 paragraph, or of a line within it, names the speaker, who carries on until the next label.
 Caption files give one segment per cue, timed, with the speaker from a voice tag or a label.
+A WebVTT cue's inline timestamps ("<00:00:01.500>word") are kept as the times of its words.
 """
 
 import html
@@ -40,6 +41,11 @@ VTT_HEADER = re.compile(r"WEBVTT(?:[ \t].*)?")
 VTT_SKIPPED_BLOCK = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t].*)?")
 VTT_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+(?P<name>[^>]+)>")
 VTT_TAG = re.compile(r"<[^>]*>")
+# In WebVTT a tag that starts with a digit is a timestamp: the time the text after it is said.
+VTT_INLINE_TIME = re.compile(r"<(?P<time>[0-9][^>]*)>")
+# While a cue's text is read, each inline time stands in it as a marker of private-use characters.
+TIME_MARK = re.compile("\ue000(?P<seconds>[0-9.]+)\ue001")
+MARK_CHARACTERS = re.compile("[\ue000\ue001]")
 SRT_TAG = re.compile(r"</?(?:i|b|u|s|font)\b[^>]*>|\{\\[^}]*\}", re.IGNORECASE)
 
 
@@ -58,6 +64,8 @@ class ParsedSegment:
     speaker: str = ""
     start: float | None = None  # seconds
     end: float | None = None
+    # (char_start, char_end, start, end or None) of timed words, offsets within `text`.
+    word_times: tuple[tuple[int, int, float, float | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -317,10 +325,19 @@ def _parse_cues(blocks: list[list[_Line]], cue_format: _CueFormat) -> ParsedTran
     segments = []
     for block in blocks:
         start, end, payload = _cue_timing(block, cue_format)
+        if cue_format is VTT:
+            _check_inline_times(payload, start, end)
         lines = [cue_format.read_line(line) for _, line in payload]
-        for _, speaker, words in _turns(lines):
+        said_since = start  # the latest time in the cue so far
+        for _, speaker, marked in _turns(lines):
+            words, word_times = _take_word_times(marked, said_since)
+            said_since = word_times[-1][2] if word_times else said_since
             if words:
-                segments.append(ParsedSegment(text=words, speaker=speaker, start=start, end=end))
+                segments.append(
+                    ParsedSegment(
+                        text=words, speaker=speaker, start=start, end=end, word_times=word_times
+                    )
+                )
     if not segments:
         raise TranscriptError(f"None of the {cue_format.kind}s in this file have any text.")
     return ParsedTranscript(segments=segments, has_timings=True, source_format=cue_format.name)
@@ -358,6 +375,61 @@ def _cue_timing(block: list[_Line], cue_format: _CueFormat) -> tuple[float, floa
     return start, end, payload
 
 
+def _check_inline_times(payload: list[_Line], start: float, end: float) -> None:
+    """Refuse a cue whose inline timestamps are not times, or not in order within the cue."""
+    previous = start
+    for number, line in payload:
+        for match in VTT_INLINE_TIME.finditer(line):
+            seconds = _seconds(match["time"], fraction_required=True)
+            if seconds is None:
+                raise TranscriptError(
+                    f"the time “{_shorten(match[0])}” inside the cue is not valid. "
+                    "Times inside a cue look like <00:01:02.500>.",
+                    line=number,
+                )
+            if not start <= seconds <= end:
+                raise TranscriptError(
+                    f"the time {match[0]} inside the cue is outside the cue's own timing "
+                    f"({_vtt_time(start)} --> {_vtt_time(end)}). "
+                    "Each time inside a cue must be within it.",
+                    line=number,
+                )
+            if seconds < previous:
+                raise TranscriptError(
+                    f"the time {match[0]} inside the cue is earlier than the time before it "
+                    f"({_vtt_time(previous)}). Times inside a cue must go forward.",
+                    line=number,
+                )
+            previous = seconds
+
+
+def _take_word_times(
+    marked: str, said_since: float
+) -> tuple[str, tuple[tuple[int, int, float, None], ...]]:
+    """Take the time markers out of a segment's text, returning the text and its words' times.
+
+    The words after a marker, up to the next, are said from its time (those before the first,
+    from the latest time before them in the cue); when they end is not known. Without markers
+    the text is unchanged.
+    """
+    pieces = TIME_MARK.split(marked)
+    if len(pieces) == 1:
+        return marked, ()
+    words, word_times, position = [], [], 0
+    # split() gives the text before the first marker, then each marker's time and its text.
+    for seconds, piece in zip([said_since, *map(float, pieces[1::2])], pieces[0::2], strict=True):
+        piece_words = piece.split()
+        if not piece_words:
+            continue
+        text = " ".join(piece_words)
+        if words:
+            position += 1  # the space before this piece
+        word_times.append((position, position + len(text), seconds, None))
+        words.append(text)
+        position += len(text)
+    return " ".join(words), tuple(word_times)
+
+
 def _expected_timing_line(block: list[_Line]) -> _Line:
     """Return the line that should have held the timing: after an index number, or the first."""
     if len(block) > 1 and (block[0][1].isdigit() or block[1][1][:1].isdigit()):
@@ -373,15 +445,31 @@ def _shorten(line: str, limit: int = 60) -> str:
 def _vtt_line(line: str) -> tuple[_Opening | None, str]:
     """Return a cue line's voice or "Name:" label, and its text without tags or entities."""
     voice = VTT_VOICE.search(line)
-    text = html.unescape(VTT_TAG.sub("", line)).replace("\xa0", " ").strip()
+    marked = VTT_INLINE_TIME.sub(_time_mark, MARK_CHARACTERS.sub("", line))
+    text = _vtt_plain(marked).replace("\xa0", " ").strip()
     if voice and voice["name"].strip():
         return _Opening(None, " ".join(voice["name"].split())[:MAX_SPEAKER_LENGTH], text), text
     return _label_opening(text), text
 
 
+def _vtt_plain(marked: str) -> str:
+    """Return cue text without tags or entities, keeping only the time markers put in it."""
+    pieces = TIME_MARK.split(marked)
+    pieces[0::2] = [
+        MARK_CHARACTERS.sub("", html.unescape(VTT_TAG.sub("", piece))) for piece in pieces[0::2]
+    ]
+    pieces[1::2] = [f"\ue000{seconds}\ue001" for seconds in pieces[1::2]]
+    return "".join(pieces)
+
+
+def _time_mark(match: re.Match) -> str:
+    """Stand for a checked inline timestamp in a cue's text until its words are timed."""
+    return f"\ue000{_seconds(match['time'], fraction_required=True)}\ue001"
+
+
 def _srt_line(line: str) -> tuple[_Opening | None, str]:
     """Return a subtitle line's "Name:" label, and its text without formatting tags."""
-    text = SRT_TAG.sub("", line).strip()
+    text = SRT_TAG.sub("", MARK_CHARACTERS.sub("", line)).strip()
     return _label_opening(text), text
 
 
