@@ -121,9 +121,7 @@ def test_the_seed_sized_report_fits_twelve_pages_with_no_heading_alone(client, t
     client.force_login(team.facilitator)
     client.post(url)
     render_report_pdf.call(ReportFile.objects.get().pk, "http://testserver/")
-    content = b"".join(client.get(url).streaming_content)
-    open("/tmp/pdfpages-seed.pdf", "wb").write(content)  # TEMP
-    reader = PdfReader(io.BytesIO(content))
+    reader = PdfReader(io.BytesIO(b"".join(client.get(url).streaming_content)))
 
     assert len(reader.pages) <= 12
     pages = [page.extract_text() for page in reader.pages]
