@@ -11,6 +11,7 @@ LibreOffice with Tools > Update > Update All.
 import io
 
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
@@ -212,3 +213,22 @@ def add_link(paragraph, url: str, text: str) -> None:
     run.font.color.rgb = ACCENT
     link.append(run._r)
     paragraph._p.append(link)
+
+
+def set_columns(document, count: int) -> None:
+    """Start a new section on the same page with `count` newspaper columns (a long name list)."""
+    section = document.add_section(WD_SECTION.CONTINUOUS)
+    sect_pr = section._sectPr
+    cols = sect_pr.find(qn("w:cols"))
+    if cols is None:
+        cols = OxmlElement("w:cols")
+        following = [
+            sect_pr.find(qn(tag)) for tag in ("w:formProt", "w:vAlign", "w:titlePg", "w:docGrid")
+        ]
+        anchor = next((element for element in following if element is not None), None)
+        if anchor is None:
+            sect_pr.append(cols)
+        else:
+            anchor.addprevious(cols)
+    cols.set(qn("w:num"), str(count))
+    cols.set(qn("w:space"), "360")
