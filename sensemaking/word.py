@@ -8,10 +8,10 @@ Word fills in its page numbers when the file is opened (it asks to update the do
 LibreOffice with Tools > Update > Update All.
 """
 
+import copy
 import io
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
@@ -216,19 +216,25 @@ def add_link(paragraph, url: str, text: str) -> None:
 
 
 def set_columns(document, count: int) -> None:
-    """Start a new section on the same page with `count` newspaper columns (a long name list)."""
-    section = document.add_section(WD_SECTION.CONTINUOUS)
-    sect_pr = section._sectPr
-    cols = sect_pr.find(qn("w:cols"))
+    """End the section at the last paragraph; what follows, on the same page, has `count` columns.
+
+    Word keeps a section's settings in its last paragraph, so no empty paragraph is added.
+    """
+    body = document.element.body
+    ending = copy.deepcopy(body.sectPr)
+    document.paragraphs[-1]._p.get_or_add_pPr().append(ending)
+    start = body.sectPr.find(qn("w:type"))
+    if start is None:
+        start = OxmlElement("w:type")
+        body.sectPr.insert_element_before(start, "w:pgSz")
+    start.set(qn("w:val"), "continuous")
+    for reference in body.sectPr.findall(qn("w:titlePg")):
+        body.sectPr.remove(reference)
+    cols = body.sectPr.find(qn("w:cols"))
     if cols is None:
         cols = OxmlElement("w:cols")
-        following = [
-            sect_pr.find(qn(tag)) for tag in ("w:formProt", "w:vAlign", "w:titlePg", "w:docGrid")
-        ]
-        anchor = next((element for element in following if element is not None), None)
-        if anchor is None:
-            sect_pr.append(cols)
-        else:
-            anchor.addprevious(cols)
+        body.sectPr.insert_element_before(
+            cols, "w:formProt", "w:vAlign", "w:noEndnote", "w:textDirection", "w:docGrid"
+        )
     cols.set(qn("w:num"), str(count))
     cols.set(qn("w:space"), "360")

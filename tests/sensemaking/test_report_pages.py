@@ -8,13 +8,16 @@ each and the "value for all" table. The PDF is the one the worker makes.
 import io
 import random
 import re
+import subprocess
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
 from sensemaking import services
-from sensemaking.models import ReportFile
+from sensemaking.exports import report_docx
+from sensemaking.models import ReportFile, ReportVersion
+from sensemaking.reports import compile_report
 from sensemaking.tasks import render_report_pdf
 from tests.factories import ALL_SCOPES, highlight_phrase, make_story, make_storyteller
 
@@ -136,3 +139,26 @@ def test_the_seed_sized_report_fits_twelve_pages_with_no_heading_alone(client, t
         lines = [line for line in page.splitlines() if line.strip()]
         body = [line for line in lines if not re.fullmatch(r"Page \d+ of \d+", line.strip())]
         assert len(body) > 2, f"page {number} has only {body}"
+
+
+def test_the_seed_sized_word_document_fits_eight_a4_pages_numbered_with_its_charts(
+    team, workshop, tmp_path
+):
+    seed_report(team, workshop)
+    source = tmp_path / "report.docx"
+    source.write_bytes(report_docx(compile_report(ReportVersion.objects.get())))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    pages = PdfReader(tmp_path / "report.pdf").pages
+
+    # The 100 credited names sit in three columns: a page, not three.
+    assert len(pages) <= 8  # 9 with the names in one column
+    texts = [page.extract_text() for page in pages]
+    for number, (page, text) in enumerate(zip(pages, texts, strict=True), start=1):
+        assert (round(page.mediabox.width), round(page.mediabox.height)) == (595, 842)
+        assert f"Page {number} of {len(pages)}" in text
+    assert "Storyteller 99" in texts[-1] or "Storyteller 99" in texts[-2]
+    assert sum(len(page.images) for page in pages) >= 8  # the eight "who shared" charts
