@@ -1,6 +1,9 @@
 """Measure a published report: compiling it, its public page and its PDF.
 
-Run from the project folder: `.venv/bin/python bench/reports.py`.
+Run from the project folder: `.venv/bin/python bench/reports.py [--profile big|seed]`.
+The big profile (the default) is described below; `--profile seed` makes the seed report's
+content instead: 6 themes with 13 sub-themes, 60 quotes (one key quote per top-level theme),
+7 findings with 1 or 2 quotes each; the people, stories and demographics are the same.
 It drops and recreates the PostgreSQL database `corpro_bench_reports`, migrates it and, through
 the services, creates a project with two facilitators, a curator and three peer interviewers;
 100 storytellers with varied demographic answers (so the "who shared" tables have shown and
@@ -16,14 +19,15 @@ published (create_report, edit_report, publish_report).
 It then measures, checking every result:
 1. compile_report in this process: time and query count;
 2. the public report page served by gunicorn (2 sync workers, `bench.settings`), requested
-   one at a time: time and size; every response must be 200 and name all 30 themes. The same
+   one at a time: time and size; every response must be 200 and name every theme. The same
    page through Django's test client in this process gives its query count;
 3. the PDF through the real task: for each run a fresh ReportFile is made as
    report_views.report_pdf makes it, and a new process calls `render_report_pdf.call()` and
    reports the call's seconds and its peak memory (ru_maxrss); the page count, the file size
-   and the text (read with pypdf, which must name all 30 themes) are checked. Last, the whole
+   and the text (read with pypdf, which must name every theme) are checked. Last, the whole
    flow once: ask for the PDF from gunicorn as the page's button does (a POST, which queues the
-   task), run `manage.py worker --batch`, and download the PDF.
+   task), run `manage.py worker --batch`, and download the PDF;
+4. the Word file: `report_docx` in this process, compiled once as the view does.
 """
 
 import argparse
