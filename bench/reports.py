@@ -1,6 +1,9 @@
 """Measure a published report: compiling it, its public page and its PDF.
 
-Run from the project folder: `.venv/bin/python bench/reports.py`.
+Run from the project folder: `.venv/bin/python bench/reports.py [--profile big|seed]`.
+The big profile (the default) is described below; `--profile seed` makes the seed report's
+content instead: 6 themes with 13 sub-themes, 60 quotes (one key quote per top-level theme),
+7 findings with 1 or 2 quotes each; the people, stories and demographics are the same.
 It drops and recreates the PostgreSQL database `corpro_bench_reports`, migrates it and, through
 the services, creates a project with two facilitators, a curator and three peer interviewers;
 100 storytellers with varied demographic answers (so the "who shared" tables have shown and
@@ -16,14 +19,15 @@ published (create_report, edit_report, publish_report).
 It then measures, checking every result:
 1. compile_report in this process: time and query count;
 2. the public report page served by gunicorn (2 sync workers, `bench.settings`), requested
-   one at a time: time and size; every response must be 200 and name all 30 themes. The same
+   one at a time: time and size; every response must be 200 and name every theme. The same
    page through Django's test client in this process gives its query count;
 3. the PDF through the real task: for each run a fresh ReportFile is made as
    report_views.report_pdf makes it, and a new process calls `render_report_pdf.call()` and
    reports the call's seconds and its peak memory (ru_maxrss); the page count, the file size
-   and the text (read with pypdf, which must name all 30 themes) are checked. Last, the whole
+   and the text (read with pypdf, which must name every theme) are checked. Last, the whole
    flow once: ask for the PDF from gunicorn as the page's button does (a POST, which queues the
-   task), run `manage.py worker --batch`, and download the PDF.
+   task), run `manage.py worker --batch`, and download the PDF;
+4. the Word file: `report_docx` in this process, compiled once as the view does.
 """
 
 import argparse
@@ -120,6 +124,57 @@ THEME_TREE = [
     ("Hope and change", "What gave people hope, and what changed for them.", []),
     ("Feeling safe", "Safety at home, in the neighbourhood and in services.", []),
 ]
+# The seed's report (../shared/seeds/004_*.txt): a handful of themes with sub-themes, one key
+# quote leading each and short findings.
+SEED_THEME_TREE = [
+    (
+        "Diversity of perspectives",
+        "Listening to perspectives that are not usually heard.",
+        ["Listening to unheard voices", "Cultural inclusion", "Seeing another point of view"],
+    ),
+    (
+        "Depth of insights",
+        "First-hand, up-to-date knowledge, less driven by an agenda.",
+        ["First-hand and up to date", "Evidence from different perspectives"],
+    ),
+    (
+        "Co-learning",
+        "Finding the answers together and sharing what was learnt.",
+        ["Finding the answers together", "Sharing learning more widely"],
+    ),
+    (
+        "Sharing power",
+        "Removing hierarchy and putting people with lived experience in power-holding roles.",
+        ["Removing hierarchy", "Being humans together"],
+    ),
+    (
+        "People driving change",
+        "Genuine control over the project and the process.",
+        ["Genuine control", "Feeling ownership"],
+    ),
+    (
+        "Collective action and connections",
+        "Connection and support as power and opportunity.",
+        ["Connecting with power", "Growing empathy"],
+    ),
+]
+# What each profile makes: the big one measures the limits, the seed one the seed's report.
+PROFILES = {
+    "big": {
+        "themes": THEME_TREE,
+        "quotes": QUOTES,
+        "key_share": KEY_SHARE,
+        "findings": (2, 4),
+        "support": (1, 4),
+    },
+    "seed": {
+        "themes": SEED_THEME_TREE,
+        "quotes": 60,
+        "key_share": None,
+        "findings": (1, 2),
+        "support": (1, 2),
+    },
+}
 COLOURS = [
     "#1d4f7a", "#00703c", "#912b88", "#b58105", "#d4351c", "#28a197",
     "#4c2c92", "#505a5f", "#f47738", "#5694ca", "#85994b", "#6f72af",
@@ -255,7 +310,7 @@ def interview_vtt(words: archive.Words, speaker: str) -> bytes:
     return to_webvtt(segments).encode()
 
 
-def build() -> dict:
+def build(profile: dict) -> dict:
     """Create the project, people, stories, themes, workshops, quotes, findings and report."""
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -331,7 +386,7 @@ def build() -> dict:
         stories.append(story)
 
     themes = {}
-    for position, (top_name, description, children) in enumerate(THEME_TREE):
+    for position, (top_name, description, children) in enumerate(profile["themes"]):
         (top,) = services.themes_named(project, [top_name])
         top = services.update_theme(
             theme=top,
@@ -346,7 +401,7 @@ def build() -> dict:
                 theme=child, expected_version=child.version, by=facilitator, parent=top
             )
             themes[child.name] = (child, top)
-    assert len(themes) == 30, len(themes)
+    assert len(themes) == sum(1 + len(children) for _n, _d, children in profile["themes"])
 
     shuffled = rng.sample(stories, len(stories))
     share = len(stories) // WORKSHOPS
@@ -371,9 +426,15 @@ def build() -> dict:
     transcripts = {t.story_id: t for t in Transcript.objects.filter(is_current=True)}
     theme_list = [theme for theme, _parent in themes.values()]
     popularity = [rng.uniform(0.3, 3.0) for _ in theme_list]
-    key = set(rng.sample(range(QUOTES), int(QUOTES * KEY_SHARE)))
+    count = profile["quotes"]
+    # The seed profile has one key quote per top-level theme, the first quote tagged with it.
+    key = (
+        set()
+        if profile["key_share"] is None
+        else set(rng.sample(range(count), int(count * profile["key_share"])))
+    )
     quotes, tags = [], []
-    for n in range(QUOTES):
+    for n in range(count):
         workshop = workshops[n % WORKSHOPS]
         story = rng.choice(shuffled[(n % WORKSHOPS) * share : (n % WORKSHOPS + 1) * share])
         transcript = transcripts[story.pk]
@@ -402,6 +463,11 @@ def build() -> dict:
         while len(chosen) < wanted:
             chosen.add(rng.choices(range(len(theme_list)), popularity)[0])
         tags.append([theme_list[index] for index in sorted(chosen)])
+    if profile["key_share"] is None:
+        for top, parent in themes.values():
+            if parent is None:
+                first = next(n for n, ts in enumerate(tags) if top in ts)
+                quotes[first].is_key = True
     Quote.objects.bulk_create(quotes, batch_size=1000)
     QuoteTheme.objects.bulk_create(
         [
@@ -419,7 +485,7 @@ def build() -> dict:
         if parent is not None:
             continue
         children = [theme for theme, up in themes.values() if up == top]
-        for n in range(rng.randint(2, 4)):
+        for n in range(rng.randint(*profile["findings"])):
             theme = top if not children or rng.random() < 0.6 else rng.choice(children)
             workshop = workshops[n % WORKSHOPS]
             candidates = [
@@ -431,7 +497,9 @@ def build() -> dict:
                 workshop=workshop,
                 theme=theme,
                 statement=rng.choice(STATEMENTS).format(theme=theme.name.lower()),
-                quotes=rng.sample(candidates, min(len(candidates), rng.randint(1, 4))),
+                quotes=rng.sample(
+                    candidates, min(len(candidates), rng.randint(*profile["support"]))
+                ),
                 by=facilitator,
             )
             findings += 1
@@ -461,7 +529,10 @@ def build() -> dict:
         "slug": version.report.slug,
         "number": version.number,
         "themes": list(themes),
+        "top_themes": [name for name, (_theme, parent) in themes.items() if parent is None],
         "findings": findings,
+        "quotes": count,
+        "key": sum(1 for quote in quotes if quote.is_key),
         "published": len(published),
         "characters": sum(len(t.text) for t in transcripts.values()),
         "cues": Segment.objects.filter(transcript__is_current=True).count(),
@@ -565,6 +636,7 @@ def measure_compile(setup: dict, runs: int) -> dict:
         **summary(times),
         "queries": count,
         "sql_ms": sql_ms,
+        "names": setup["themes"],
         "problems": [
             f"compile_report: theme missing: {n}"
             for n in missing_names("\n".join(names), setup["themes"])
@@ -576,6 +648,30 @@ def measure_compile(setup: dict, runs: int) -> dict:
             f"{len(tables)} tables, {shown} rows shown, {hidden} hidden"
         ),
     }
+
+
+def measure_docx(setup: dict, runs: int) -> dict:
+    """Time building the Word document in this process (compiled once, as the view does)."""
+    import io
+
+    from docx import Document
+
+    from sensemaking.exports import report_docx
+    from sensemaking.models import ReportVersion
+    from sensemaking.reports import compile_report, playlist
+
+    version = ReportVersion.objects.select_related("report__project").get(pk=setup["version"])
+    compiled = compile_report(version)
+    extracts = playlist(compiled)
+    report_docx(compiled, extracts=extracts, base_url="http://127.0.0.1/")  # warm up
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        content = report_docx(compiled, extracts=extracts, base_url="http://127.0.0.1/")
+        times.append(time.perf_counter() - began)
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    problems = [f"DOCX: theme missing: {n}" for n in missing_names(text, setup["top_themes"])]
+    return {**summary(times), "bytes": len(content), "problems": problems}
 
 
 def measure_page_in_process(setup: dict, runs: int) -> dict:
@@ -793,7 +889,9 @@ def render_child(file_id: int, base_url: str) -> None:
     )
 
 
-def print_tables(compiled: dict, in_process: dict, page: dict, pdfs: list[dict], flow: dict):
+def print_tables(
+    compiled: dict, in_process: dict, page: dict, pdfs: list[dict], flow: dict, docx: dict
+):
     def ms(value: float) -> str:
         return f"{value * 1000:,.0f}"
 
@@ -816,7 +914,12 @@ def print_tables(compiled: dict, in_process: dict, page: dict, pdfs: list[dict],
         f"| {ms(page['p50'])} ms | {ms(page['p95'])} ms | {sizes} of HTML; one request at a "
         f"time |"
     )
+    print(
+        f"| DOCX: `report_docx` (in process, compiled once) | {docx['runs']} "
+        f"| {ms(docx['p50'])} ms | {ms(docx['p95'])} ms | {docx['bytes'] / 1024:,.0f} KiB |"
+    )
     seconds = summary([row["seconds"] for row in pdfs])
+    per_page = summary([row["seconds"] / row["pages"] for row in pdfs if row["pages"]])
     pages = ", ".join(sorted({str(row["pages"]) for row in pdfs}))
     size = ", ".join(sorted({f"{row['size'] / 1e6:.2f} MB" for row in pdfs}))
     peak = max(row["peak_mb"] for row in pdfs)
@@ -826,6 +929,10 @@ def print_tables(compiled: dict, in_process: dict, page: dict, pdfs: list[dict],
         f"| {seconds['p50']:.1f} s | {seconds['max']:.1f} s (max) | {pages} pages, {size}; "
         f"peak memory {peak:,.0f} MB ({before:,.0f} MB before rendering); importing "
         f"WeasyPrint {statistics.median(row['import_seconds'] for row in pdfs):.1f} s more |"
+    )
+    print(
+        f"| PDF: render seconds per page | {per_page['runs']} | {per_page['p50']:.3f} s "
+        f"| {per_page['max']:.3f} s (max) | |"
     )
     print(
         f"| PDF: ask, `manage.py worker --batch`, download | 1 | {flow['total']:.1f} s | "
@@ -838,6 +945,7 @@ def print_tables(compiled: dict, in_process: dict, page: dict, pdfs: list[dict],
         + page["problems"]
         + [p for row in pdfs for p in row["problems"]]
         + flow["problems"]
+        + docx["problems"]
     )
     if problems:
         print(f"\n{len(problems)} problems:")
@@ -845,8 +953,9 @@ def print_tables(compiled: dict, in_process: dict, page: dict, pdfs: list[dict],
             print(f"  {problem}")
     else:
         print(
-            "\nEvery page was 200 and named all 30 themes; every PDF was made, had the pages "
-            "ReportFile.pages says and named all 30 themes in its text."
+            f"\nEvery page was 200 and named all {len(compiled['names'])} themes; every PDF was "
+            f"made, had the pages ReportFile.pages says and named all the themes in its text; "
+            f"the DOCX named every top-level theme."
         )
     return problems
 
@@ -856,6 +965,13 @@ def main() -> None:
     parser.add_argument("--compile-runs", type=int, default=20, help="compile_report runs")
     parser.add_argument("--page-runs", type=int, default=20, help="requests of the page")
     parser.add_argument("--pdf-runs", type=int, default=3, help="PDF renders")
+    parser.add_argument("--docx-runs", type=int, default=5, help="DOCX builds")
+    parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="big",
+        help="big: 30 themes, 2,000 quotes; seed: the seed report's 6 themes and 60 quotes",
+    )
     parser.add_argument("--render-pdf", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -865,11 +981,12 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         env = archive.prepare_database(DATABASE, Path(folder))
-        setup = build()
+        setup = build(PROFILES[args.profile])
         print(
             f"created {DATABASE}: {STORIES} stories ({setup['published']} published), "
             f"{setup['characters']:,} transcript characters in {setup['cues']:,} timed cues, "
-            f"{QUOTES:,} quotes ({int(QUOTES * KEY_SHARE)} key), {len(setup['themes'])} themes, "
+            f"profile {args.profile}: {setup['quotes']:,} quotes ({setup['key']} key), "
+            f"{len(setup['themes'])} themes, "
             f"{setup['findings']} findings; report version {setup['number']} published "
             f"({time.perf_counter() - started:.0f} s)",
             flush=True,
@@ -880,6 +997,8 @@ def main() -> None:
         )
         compiled = measure_compile(setup, args.compile_runs)
         print(f"  compile_report: p50 {compiled['p50'] * 1000:.0f} ms", flush=True)
+        docx = measure_docx(setup, args.docx_runs)
+        print(f"  DOCX: p50 {docx['p50'] * 1000:.0f} ms", flush=True)
         in_process = measure_page_in_process(setup, min(args.page_runs, 5))
         server, port = archive.start_server(env)
         try:
@@ -894,7 +1013,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-    problems = print_tables(compiled, in_process, page, pdfs, flow)
+    problems = print_tables(compiled, in_process, page, pdfs, flow, docx)
     print(
         f"\nload average after: {os.getloadavg()[0]:.2f}; whole run "
         f"{time.perf_counter() - started:.0f} s"

@@ -228,8 +228,10 @@ def _add_acknowledgements(headings: word.Headings, compiled: CompiledReport) -> 
     _add_paragraphs(document, compiled.acknowledgements)
     for heading, names in compiled.credits:
         headings.add(heading, level=2)
+        word.set_columns(document, 3)
         for name in names:
             document.add_paragraph(_clean(name), style="List Bullet")
+        word.set_columns(document, 1)
         if names is compiled.storyteller_credits:
             document.add_paragraph(compiled.unnamed_storytellers)
 

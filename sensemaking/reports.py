@@ -141,14 +141,12 @@ class CompiledReport:
 
     @property
     def shared_notes(self) -> tuple[str, ...]:
-        """The notes every shown "who shared" table has (say, how numbers are rounded).
+        """The notes two or more shown "who shared" tables have (say, the privacy note).
 
         Every rendering says them once, before the tables, instead of under each one.
         """
-        shown = [table for table in self.who.tables if not table.hidden]
-        if len(shown) < 2:
-            return ()
-        return tuple(note for note in shown[0].notes if all(note in t.notes for t in shown))
+        notes = [note for table in self.who.tables if not table.hidden for note in table.notes]
+        return tuple(note for note in dict.fromkeys(notes) if notes.count(note) > 1)
 
     @property
     def opening_sections(self) -> list[tuple[str, str, str]]:

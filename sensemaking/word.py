@@ -8,6 +8,7 @@ Word fills in its page numbers when the file is opened (it asks to update the do
 LibreOffice with Tools > Update > Update All.
 """
 
+import copy
 import io
 
 from docx import Document
@@ -212,3 +213,28 @@ def add_link(paragraph, url: str, text: str) -> None:
     run.font.color.rgb = ACCENT
     link.append(run._r)
     paragraph._p.append(link)
+
+
+def set_columns(document, count: int) -> None:
+    """End the section at the last paragraph; what follows, on the same page, has `count` columns.
+
+    Word keeps a section's settings in its last paragraph, so no empty paragraph is added.
+    """
+    body = document.element.body
+    ending = copy.deepcopy(body.sectPr)
+    document.paragraphs[-1]._p.get_or_add_pPr().append(ending)
+    start = body.sectPr.find(qn("w:type"))
+    if start is None:
+        start = OxmlElement("w:type")
+        body.sectPr.insert_element_before(start, "w:pgSz")
+    start.set(qn("w:val"), "continuous")
+    for reference in body.sectPr.findall(qn("w:titlePg")):
+        body.sectPr.remove(reference)
+    cols = body.sectPr.find(qn("w:cols"))
+    if cols is None:
+        cols = OxmlElement("w:cols")
+        body.sectPr.insert_element_before(
+            cols, "w:formProt", "w:vAlign", "w:noEndnote", "w:textDirection", "w:docGrid"
+        )
+    cols.set(qn("w:num"), str(count))
+    cols.set(qn("w:space"), "360")
