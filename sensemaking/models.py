@@ -192,6 +192,10 @@ class Quote(models.Model):
     end_seconds = models.FloatField(null=True, blank=True)
     note = models.TextField("note", blank=True)
     is_key = models.BooleanField("key quote", default=False)
+    # The ids of the quote's themes ("3,7"), a copy of its theme links that
+    # services.record_theme_ids writes whenever they change, so the transcript page paints
+    # thousands of quotes, in their themes' colours, from one plain read of this table.
+    theme_ids = models.TextField(blank=True, default="", db_default="", editable=False)
     needs_review = models.BooleanField(
         default=False, help_text="The transcript changed and the words could not be re-found."
     )
