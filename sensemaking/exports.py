@@ -25,7 +25,15 @@ from openpyxl.utils import get_column_letter
 
 from sensemaking import word
 from sensemaking.demographics import bar_chart_png, format_percent
-from sensemaking.reports import KEY_QUOTES, NO_FINDINGS, CompiledReport, ReportQuote
+from sensemaking.reports import (
+    KEY_QUOTE,
+    KEY_QUOTES,
+    LEAD_QUOTE,
+    NO_FINDINGS,
+    OVERVIEW_HEADINGS,
+    CompiledReport,
+    ReportQuote,
+)
 from stories.text import UNREADABLE, neutralise_formula
 
 SUBJECT = "Community Reporting summary report"
@@ -86,11 +94,21 @@ def report_docx(compiled: CompiledReport, *, extracts=(), base_url: str = "") ->
         _add_section(headings, heading, text)
     _add_who(headings, compiled)
     _add_findings(headings, compiled)
-    for _, heading, text in compiled.closing_sections:
+    for anchor, heading, text in compiled.closing_sections:
         _add_section(headings, heading, text)
+        if anchor == "challenges" and "challenges" in compiled.pull_quotes:
+            _add_quote(document, compiled.pull_quotes["challenges"])
     if compiled.value_headings and compiled.value_rows:
         headings.add("Value for all", level=1)
-        _add_table(document, compiled.value_headings, compiled.value_rows, caption="Value for all")
+        rows = compiled.value_rows
+        if compiled.has_value_pull_quotes:
+            rows = [
+                *rows,
+                [_quote_text(quote) if quote else "" for quote in compiled.value_pull_quotes],
+            ]
+        _add_table(document, compiled.value_headings, rows, caption="Value for all")
+    if "closing" in compiled.pull_quotes:
+        _add_quote(document, compiled.pull_quotes["closing"])
     _add_acknowledgements(headings, compiled)
     if extracts:
         headings.add("Listen to extracts", level=1)
@@ -189,6 +207,8 @@ def _add_who(headings: word.Headings, compiled: CompiledReport) -> None:
             )
         for own in notes:
             document.add_paragraph(own)
+    if "who" in compiled.pull_quotes:
+        _add_quote(document, compiled.pull_quotes["who"])
 
 
 def _add_findings(headings: word.Headings, compiled: CompiledReport) -> None:
@@ -196,8 +216,13 @@ def _add_findings(headings: word.Headings, compiled: CompiledReport) -> None:
     headings.add("What did we find out?", level=1)
     if not compiled.themes:
         document.add_paragraph(NO_FINDINGS)
+    if compiled.is_compact and compiled.themes:
+        _add_overview(document, compiled)
+        return
     for theme in compiled.themes:
         headings.add(_clean(theme.name), level=2)
+        if theme.lead_quote:
+            _add_quote(document, theme.lead_quote, label=LEAD_QUOTE)
         _add_paragraphs(document, theme.description)
         if theme.sub_themes:
             document.add_paragraph("Sub-themes:")
@@ -206,15 +231,42 @@ def _add_findings(headings: word.Headings, compiled: CompiledReport) -> None:
         for finding in theme.findings:
             document.add_paragraph(_clean(finding.statement))
             for quote in finding.quotes:
-                _add_quote(document, quote)
+                _add_quote(document, quote, label=theme.label_of(quote))
         if theme.other_key_quotes:
             document.add_heading(KEY_QUOTES, level=3)
             for quote in theme.other_key_quotes:
-                _add_quote(document, quote)
+                _add_quote(document, quote, label=KEY_QUOTE)
 
 
-def _add_quote(document, quote: ReportQuote) -> None:
+def _add_overview(document, compiled: CompiledReport) -> None:
+    """The compact layout: one table of each theme, its sub-themes and findings, one quote."""
+    rows = []
+    for theme in compiled.themes:
+        points = [*theme.sub_themes, *(finding.statement for finding in theme.findings)]
+        quote = theme.overview_quote
+        label = theme.overview_label
+        rows.append(
+            [
+                theme.name,
+                "\n".join(f"• {point}" for point in points),
+                "\n".join(filter(None, [label, _quote_text(quote)])) if quote else "",
+            ]
+        )
+    _add_table(document, list(OVERVIEW_HEADINGS), rows, caption="What did we find out?")
+
+
+def _quote_text(quote: ReportQuote) -> str:
+    return f"“{_clean(quote.text).strip()}”\n— {_clean(quote.credit)}"
+
+
+def _add_quote(document, quote: ReportQuote, *, label: str = "") -> None:
     paragraph = document.add_paragraph(style="Quote")
+    if label:
+        # Not italic like the words: it says what the quote is, as the web page and PDF do.
+        run = paragraph.add_run(label)
+        run.bold, run.italic = True, False
+        run.font.color.rgb = word.ACCENT
+        run.add_break()
     paragraph.add_run(f"“{_clean(quote.text).strip()}”")
     paragraph.add_run().add_break()
     paragraph.add_run(f"— {_clean(quote.credit)}")
