@@ -93,6 +93,8 @@ def report_docx(compiled: CompiledReport, *, extracts=(), base_url: str = "") ->
     for _, heading, text in compiled.opening_sections:
         _add_section(headings, heading, text)
     _add_who(headings, compiled)
+    if "who" in compiled.pull_quotes:
+        _add_quote(document, compiled.pull_quotes["who"])
     _add_findings(headings, compiled)
     for anchor, heading, text in compiled.closing_sections:
         _add_section(headings, heading, text)
@@ -207,8 +209,6 @@ def _add_who(headings: word.Headings, compiled: CompiledReport) -> None:
             )
         for own in notes:
             document.add_paragraph(own)
-    if "who" in compiled.pull_quotes:
-        _add_quote(document, compiled.pull_quotes["who"])
 
 
 def _add_findings(headings: word.Headings, compiled: CompiledReport) -> None:
