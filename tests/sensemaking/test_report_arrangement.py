@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from sensemaking import services
 from sensemaking.models import Finding, ReportFile, ReportVersion
-from sensemaking.reports import compile_report
+from sensemaking.reports import compile_report, forget_stories
 from sensemaking.tasks import render_report_pdf
 from stories import services as story_services
 from stories.models import AuditEvent
@@ -522,3 +522,22 @@ def test_the_compact_layout_is_one_table_of_theme_sub_themes_and_one_quote(clien
         ), kind
         assert BOSS not in found and VOICE not in found, kind  # one quote a theme
         assert "Key quotes" not in found, kind
+
+
+def test_erasing_a_story_takes_its_lead_and_pull_quotes_out_of_a_published_version(arranged, team):
+    quotes = arranged.quotes
+    arrange(
+        arranged.report,
+        team.facilitator,
+        lead_quotes={str(arranged.voice.pk): quotes.together.pk},
+        pull_quotes={"who": quotes.learnt.pk, "closing": quotes.voice.pk},
+    )
+    published = services.publish_report(version=latest(arranged.report), by=team.curator)
+    forget_stories(story_ids=[arranged.other.pk])
+    published.refresh_from_db()
+    (voice,) = [theme for theme in published.content["themes"] if theme["id"] == arranged.voice.pk]
+    assert voice["lead_quote"] is None
+    assert published.content["pull_quotes"] == {"closing": quotes.voice.pk}
+    compiled = compile_report(published)
+    assert compiled.themes[0].lead_quote is None
+    assert list(compiled.pull_quotes) == ["closing"]
