@@ -104,11 +104,12 @@ def report_docx(compiled: CompiledReport, *, extracts=(), base_url: str = "") ->
         headings.add("Value for all", level=1)
         rows = compiled.value_rows
         if compiled.has_value_pull_quotes:
-            rows = [
-                *rows,
-                [_quote_text(quote) if quote else "" for quote in compiled.value_pull_quotes],
-            ]
-        _add_table(document, compiled.value_headings, rows, caption="Value for all")
+            rows = [*rows, ["" for _ in compiled.value_headings]]
+        table = _add_table(document, compiled.value_headings, rows, caption="Value for all")
+        if compiled.has_value_pull_quotes:  # the quote under each column, as its last row
+            for cell, quote in zip(table.rows[-1].cells, compiled.value_pull_quotes, strict=True):
+                if quote:
+                    _write_quote(cell.paragraphs[0], quote)
     if "closing" in compiled.pull_quotes:
         _add_quote(document, compiled.pull_quotes["closing"])
     _add_acknowledgements(headings, compiled)
@@ -240,34 +241,38 @@ def _add_findings(headings: word.Headings, compiled: CompiledReport) -> None:
 
 def _add_overview(document, compiled: CompiledReport) -> None:
     """The compact layout: one table of each theme, its sub-themes and findings, one quote."""
-    rows = []
-    for theme in compiled.themes:
-        points = [*theme.sub_themes, *(finding.statement for finding in theme.findings)]
-        quote = theme.overview_quote
-        label = theme.overview_label
-        rows.append(
-            [
-                theme.name,
-                "\n".join(f"• {point}" for point in points),
-                "\n".join(filter(None, [label, _quote_text(quote)])) if quote else "",
-            ]
-        )
-    _add_table(document, list(OVERVIEW_HEADINGS), rows, caption="What did we find out?")
-
-
-def _quote_text(quote: ReportQuote) -> str:
-    return f"“{_clean(quote.text).strip()}”\n— {_clean(quote.credit)}"
+    rows = [
+        [
+            theme.name,
+            "\n".join(
+                f"• {point}"
+                for point in [*theme.sub_themes, *(finding.statement for finding in theme.findings)]
+            ),
+            "",
+        ]
+        for theme in compiled.themes
+    ]
+    table = _add_table(document, list(OVERVIEW_HEADINGS), rows, caption="What did we find out?")
+    for row, theme in zip(table.rows[1:], compiled.themes, strict=True):
+        # A theme's row is read whole: it does not break across pages.
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if quote := theme.overview_quote:
+            _write_quote(row.cells[2].paragraphs[0], quote, label=theme.overview_label)
 
 
 def _add_quote(document, quote: ReportQuote, *, label: str = "") -> None:
-    paragraph = document.add_paragraph(style="Quote")
+    _write_quote(document.add_paragraph(style="Quote"), quote, label=label)
+
+
+def _write_quote(paragraph, quote: ReportQuote, *, label: str = "") -> None:
+    """Write a quote's label (if it has one), words and credit into the paragraph."""
     if label:
         # Not italic like the words: it says what the quote is, as the web page and PDF do.
         run = paragraph.add_run(label)
         run.bold, run.italic = True, False
         run.font.color.rgb = word.ACCENT
         run.add_break()
-    paragraph.add_run(f"“{_clean(quote.text).strip()}”")
+    paragraph.add_run(f"“{_clean(quote.text).strip()}”").italic = True  # in a table cell too
     paragraph.add_run().add_break()
     paragraph.add_run(f"— {_clean(quote.credit)}")
 
@@ -296,8 +301,8 @@ def _add_table(
     caption: str,
     description: str = "",
     numeric: set[int] = frozenset(),
-) -> None:
-    """Add a table whose first row Word repeats on every page and reads out as headers.
+):
+    """Add a table whose first row Word repeats on every page and reads out as headers; return it.
 
     A None value merges that cell into the one on its left, as a hidden row's two numbers are.
     """
@@ -322,6 +327,7 @@ def _add_table(
             element.set(qn("w:val"), _clean(value))
             properties.append(element)
     word.align_numbers(table, numeric)
+    return table
 
 
 def _long_date(value: date) -> str:
