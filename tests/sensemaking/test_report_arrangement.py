@@ -541,3 +541,33 @@ def test_erasing_a_story_takes_its_lead_and_pull_quotes_out_of_a_published_versi
     compiled = compile_report(published)
     assert compiled.themes[0].lead_quote is None
     assert list(compiled.pull_quotes) == ["closing"]
+
+
+def test_the_edit_page_with_its_arrange_part_reads_a_fixed_number_of_queries(
+    client, arranged, team, django_assert_num_queries
+):
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:report-edit", args=[arranged.report.slug])
+    client.get(url)
+    # Session, user, report, its draft; the edit form's chosen workshops; building the draft's
+    # content: workshops, themes, findings, their quotes, key quotes, quotes, stories (7);
+    # compiling it: quotes, their stories, redactions, section names, quote themes, public
+    # stories, credits, interviewers, facilitators (9); the workshops to choose from.
+    with django_assert_num_queries(22):
+        response = client.get(url)
+    assert "Arrange the report" in response.content.decode()
+
+
+def test_the_team_is_told_when_a_pull_quote_could_name_its_storyteller(client, arranged, team):
+    story_services.publish_story(story=arranged.other, by=team.curator)
+    story_services.change_consent_scopes(
+        story=arranged.other, scopes={**ALL_SCOPES, "quote_credited": False}, by=team.curator
+    )
+    arrange(arranged.report, team.facilitator, pull_quotes={"closing": arranged.quotes.learnt.pk})
+    client.force_login(team.facilitator)
+    page = client.get(reverse("sensemaking:report", args=[arranged.report.slug]))
+    (panel,) = lxml.html.fromstring(page.content).xpath("//*[@aria-labelledby='traceable-heading']")
+    assert f"“{LEARNT}” (Working together)" in words(panel.text_content())
+    closing = lxml.html.fromstring(page.content).xpath("//aside[@aria-label='A closing quote']")
+    assert "Anonymous storyteller" in closing[0].text_content()
+    assert not closing[0].xpath(".//a")  # never linked to the story that names them
