@@ -483,13 +483,17 @@ class ArrangeForm(PlainErrorsMixin, forms.Form):
         for place, theme in enumerate(compiled.themes, start=1):
             position = self._position(f"theme_{theme.id}", place, f"Place of “{theme.name}”")
             findings = [
-                self._position(f"finding_{finding.id}", number, f"Finding: {finding.statement}")
+                self._position(
+                    f"finding_{finding.id}", number, f"Place of the finding “{finding.statement}”"
+                )
                 for number, finding in enumerate(theme.findings, start=1)
                 if finding.id is not None
             ]
             keys = [
                 self._position(
-                    f"key_{theme.id}_{quote.id}", number, f"Key quote: {_excerpt(quote)}"
+                    f"key_{theme.id}_{quote.id}",
+                    number,
+                    f"Place of the key quote {_excerpt(quote)}",
                 )
                 for number, quote in enumerate(theme.key_quotes, start=1)
             ]
