@@ -475,7 +475,6 @@ class ArrangeForm(PlainErrorsMixin, forms.Form):
 
     def __init__(self, *args, compiled, **kwargs):
         super().__init__(*args, **kwargs)
-        self.compiled = compiled
         version = compiled.version
         self.fields["layout"].initial = version.layout
         chosen = (version.arrangement or {}).get("pull_quotes", {})
@@ -513,6 +512,7 @@ class ArrangeForm(PlainErrorsMixin, forms.Form):
         options = [("", "No pull quote here")] + [
             (str(quote.id), _excerpt(quote)) for quote in compiled.quotes
         ]
+        usable = {quote.id for quote in compiled.quotes}
         self._pulls = []
         for spot in (spot for spot in reports.PULL_QUOTE_SPOTS if spot in spots):
             name = f"pull_{spot.replace('-', '_')}"
@@ -521,7 +521,7 @@ class ArrangeForm(PlainErrorsMixin, forms.Form):
                 label=spots[spot],
                 required=False,
                 choices=options,
-                initial=str(pk) if pk in {quote.id for quote in compiled.quotes} else "",
+                initial=str(pk) if pk in usable else "",
             )
             self._pulls.append((spot, name))
 
