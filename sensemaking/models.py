@@ -374,6 +374,10 @@ class ReportVersion(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class Layout(models.TextChoices):
+        FULL = "full", "Each theme in full: sub-themes, findings and key quotes"
+        COMPACT = "compact", "Compact: one table of theme, sub-themes and one quote"
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
     major = models.PositiveIntegerField(default=1)
     minor = models.PositiveIntegerField(default=0)
@@ -390,6 +394,21 @@ class ReportVersion(models.Model):
         help_text="Peer researchers, partners and anyone else to credit, one per line.",
     )
     value_table = models.JSONField("value for all", default=default_value_table, blank=True)
+    arrangement = models.JSONField(
+        "arrangement",
+        default=dict,
+        blank=True,
+        help_text=(
+            "The editor's order of themes, findings and key quotes, each theme's lead quote and "
+            "the pull quotes, by id; what it does not list comes after, in the workshops' order."
+        ),
+    )
+    layout = models.CharField(
+        "layout of the findings",
+        max_length=20,
+        choices=Layout.choices,
+        default=Layout.FULL,
+    )
     workshops = models.ManyToManyField(
         Workshop,
         related_name="report_versions",

@@ -858,6 +858,8 @@ REPORT_FIELDS = (
     "acknowledgements",
     "co_authors",
     "value_table",
+    "arrangement",
+    "layout",
     "change_note",
 )
 
@@ -943,6 +945,37 @@ def edit_report(
     )
     transaction.on_commit(partial(refresh_outputs, draft))
     return draft
+
+
+@transaction.atomic
+def arrange_report(
+    *, report: Report, based_on: str, by, arrangement: dict, layout: str
+) -> ReportVersion:
+    """Save the editor's order of themes, findings and key quotes, lead and pull quotes, layout.
+
+    Refused with every reason, and nothing saved, if the arrangement names what the report's
+    workshops do not have, names something twice, or picks a quote reports may not use. Saved
+    and audited as any other edit of the draft (edit_report).
+    """
+    from sensemaking.reports import arrangement_errors  # reports reads services; avoid a cycle
+
+    versions = ReportVersion.objects.select_for_update().filter(report=report)
+    latest = (
+        versions.filter(status=ReportVersion.Status.DRAFT).first()
+        or versions.order_by("-major", "-minor").first()
+    )
+    if based_on != f"{latest.pk}:{latest.lock_version}":
+        raise StaleEdit(latest)
+    if errors := arrangement_errors(latest, arrangement):
+        raise ValidationError(errors)
+    return edit_report(
+        report=report,
+        based_on=based_on,
+        by=by,
+        workshops=list(latest.workshops.all()),
+        arrangement=arrangement,
+        layout=layout,
+    )
 
 
 @transaction.atomic
