@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sensemaking', '0012_quote_removed_by_facilitator'),
+        ('sensemaking', '0014_fill_quote_theme_ids'),
     ]
 
     operations = [
