@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, ProhibitNullCharactersValidator
+from django.core.validators import ProhibitNullCharactersValidator
 from taggit.models import Tag
 
 from corpro.forms import PastDateField, PlainErrorsMixin
@@ -331,11 +331,7 @@ class ParagraphChoiceForm(PlainErrorsMixin, forms.Form):
     def __init__(self, *args, total: int, timed: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.total, self.timed = total, timed
-        within = MaxValueValidator(
-            total, f"This transcript has {total:,} paragraphs: enter a number from 1 to {total:,}."
-        )
         for name in ("start", "end"):
-            self.fields[name].validators.append(within)
             self.fields[name].widget.attrs.update({"max": total, "class": "narrow"})
         if not timed:
             del self.fields["at"]
@@ -358,7 +354,14 @@ class ParagraphChoiceForm(PlainErrorsMixin, forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and end:
+        for name, number in (("start", start), ("end", end)):
+            if number and number > self.total:
+                self.add_error(
+                    name,
+                    f"This transcript has {self.total:,} paragraphs: "
+                    f"enter a number from 1 to {self.total:,}.",
+                )
+        if start and end and not self.errors:
             if end < start:
                 self.add_error("end", "The last paragraph must come after the first.")
             elif end - start >= MOST_PARAGRAPHS_AT_ONCE:

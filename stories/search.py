@@ -81,12 +81,16 @@ def _index(transcript: Transcript, chosen) -> None:
     transcript = Transcript.objects.prefetch_related(
         Prefetch("segments", queryset=chosen), "redactions"
     ).get(pk=transcript.pk)
-    segments = []
+    segments, changed = [], []
     for row in transcript.display_segments():
         segment = row["segment"]
-        segment.public_text = "".join(text for text, _redacted in row["parts"])
+        public_text = "".join(text for text, _redacted in row["parts"])
+        if segment.public_text != public_text:
+            segment.public_text = public_text
+            changed.append(segment)
         segments.append(segment)
-    Segment.objects.bulk_update(segments, ["public_text"], batch_size=500)
+    # Writing only what changed: a new version's segments start with their text as public text.
+    Segment.objects.bulk_update(changed, ["public_text"], batch_size=500)
     if uses_postgres():
         chosen.filter(transcript=transcript).update(
             search_vector=SearchVector("public_text", config=_config())

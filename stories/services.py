@@ -397,6 +397,7 @@ def add_transcript(
             end_seconds=segment.end,
             speaker=segment.speaker,
             text=segment.text,
+            public_text=segment.text,  # until redactions carried over are applied
             char_start=start,
             char_end=end,
             word_times=words,
@@ -517,6 +518,7 @@ def edit_transcript_range(
                 end_seconds=segment.end_seconds,
                 speaker=speaker,
                 text=words,
+                public_text=words,
                 char_start=position,
                 char_end=position + len(words),
                 word_times=word_times,

@@ -441,13 +441,12 @@ def transcript_edit(request, pk):
     if request.method == "POST":
         paragraphs = ParagraphRangeForm(request.POST)
         formset = SegmentFormSet(request.POST)
-        if not paragraphs.is_valid():
-            formset._non_form_errors = formset.error_class(
-                paragraphs.non_field_errors()
-                or ["The page was out of date or incomplete: reload it and try again."]
-            )
-        else:
+        if paragraphs.is_valid():
             first, last = paragraphs.cleaned_data["first"] - 1, paragraphs.cleaned_data["last"] - 1
+        elif formset.is_valid() or not formset.non_form_errors():
+            formset._non_form_errors = formset.error_class(
+                ["The page was out of date or incomplete: reload it and try again."]
+            )
         if paragraphs.is_valid() and formset.is_valid():
             try:
                 saved = services.edit_transcript_range(
