@@ -358,8 +358,8 @@ class ParagraphChoiceForm(PlainErrorsMixin, forms.Form):
             if number and number > self.total:
                 self.add_error(
                     name,
-                    f"This transcript has {self.total:,} paragraphs: "
-                    f"enter a number from 1 to {self.total:,}.",
+                    f"Enter a number from 1 to {self.total:,} "
+                    f"(this transcript has {self.total:,} paragraphs).",
                 )
         if start and end and not self.errors:
             if end < start:

@@ -155,7 +155,7 @@ def test_a_chosen_range_or_one_paragraph_can_be_edited(client, team, story):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"start": 7000}, "This transcript has 6,000 paragraphs: enter a number from 1 to 6,000."),
+        ({"start": 7000}, "Enter a number from 1 to 6,000 (this transcript has 6,000 paragraphs)."),
         ({"start": 10, "end": 500}, "Choose at most 100 paragraphs at a time."),
         ({"start": 10, "end": 5}, "The last paragraph must come after the first."),
         ({"at": "1:75:00"}, "Minutes and seconds go up to 59, like 1:05:30."),
