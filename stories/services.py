@@ -45,6 +45,9 @@ from stories.transcripts import ParsedSegment, ParsedTranscript
 STORYTELLER_ACTOR = "Storyteller (private link)"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SEGMENT_SEPARATOR = "\n\n"
+# An editor opened this many versions ago is asked to check rather than followed through them
+# all (each is read whole).
+MOST_VERSIONS_FOLLOWED = 20
 
 
 def audit(
@@ -582,6 +585,8 @@ def _moved_range(
     followed). Each step compares the paragraphs both versions share at their start and end:
     a version that edited one range elsewhere leaves ours in one of the two.
     """
+    if not 0 < current_version - base_version <= MOST_VERSIONS_FOLLOWED:
+        return None
     versions = story.transcripts.filter(version__gte=base_version, version__lte=current_version)
     sequences = [
         list(
