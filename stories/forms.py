@@ -330,7 +330,7 @@ class ParagraphChoiceForm(PlainErrorsMixin, forms.Form):
 
     def __init__(self, *args, total: int, timed: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.total, self.timed = total, timed
+        self.total = total
         for name in ("start", "end"):
             self.fields[name].widget.attrs.update({"max": total, "class": "narrow"})
         if not timed:
