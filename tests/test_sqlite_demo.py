@@ -39,6 +39,7 @@ quote = sensemaking_services.highlight(
 )
 print("WIDE", quote.text)
 from stories.models import Transcript
+from stories.services import SEGMENT_SEPARATOR
 longest = max(Transcript.objects.filter(is_current=True), key=lambda t: t.segments.count())
 edited = story_services.edit_transcript_range(
     story=longest.story,
@@ -49,9 +50,10 @@ edited = story_services.edit_transcript_range(
     by=workshop.created_by,
 )
 segments = list(edited.segments.all())
-print("RANGE", len(segments) == longest.segments.count() - 1 and all(
-    edited.text[s.char_start:s.char_end] == s.text for s in segments
-) and edited.text == "\n\n".join(s.text for s in segments) and segments[1].speaker == "Dee")
+placed = all(edited.text[s.char_start : s.char_end] == s.text for s in segments)
+joined = edited.text == SEGMENT_SEPARATOR.join(s.text for s in segments)
+one_fewer = len(segments) == longest.segments.count() - 1
+print("RANGE", placed and joined and one_fewer and segments[1].speaker == "Dee")
 """
 
 

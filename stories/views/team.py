@@ -435,7 +435,9 @@ def transcript_edit(request, pk):
     story = _editable_story(request, pk)
     transcript = get_object_or_404(Transcript.objects.filter(story=story, is_current=True))
     total = transcript.segments.count()
-    chooser = ParagraphChoiceForm(request.GET or None, total=total, timed=transcript.has_timings)
+    # A save's own range is in its hidden fields: the address's choice counts on GET only.
+    chosen = request.GET if request.method == "GET" and request.GET else None
+    chooser = ParagraphChoiceForm(chosen, total=total, timed=transcript.has_timings)
     first, last = _chosen_range(transcript, chooser, total)
     conflicted = False
     if request.method == "POST":

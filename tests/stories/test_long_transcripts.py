@@ -109,9 +109,9 @@ def test_the_editor_shows_one_page_of_a_long_transcript_with_times_and_play_link
     client, team, story, django_assert_max_num_queries
 ):
     client.force_login(team.interviewer)
-    # Session and user (2), story (1), transcript (1), paragraph count (1), the page's
-    # paragraphs (1), roles for the player (memberships, 1), recordings (none here, 1), the
-    # savepoint-free message storage reads the session already read: 8 at most.
+    # Session and user (2); the story, its current transcript and its paragraph count (3);
+    # the page's 50 paragraphs (1); the roles for the player (memberships, 1) and the
+    # recordings to play (1): 8, and none per paragraph.
     with django_assert_max_num_queries(8):
         response = client.get(edit_url(story))
     html = response.content.decode()
@@ -263,14 +263,15 @@ def test_save_costs_the_same_queries_for_50_and_6000_paragraphs(
     assert counts[short.pk] == counts[story.pk]
     data = form_data(client.get(edit_url(story, start=51)).content.decode())
     data["form-3-text"] = "More corrected words."
-    # Session, user (2); story, under lock and again for the view (2); its current transcript
-    # (1); the range's paragraphs (1), their count (1); the old version no longer current,
-    # the new one saved with its uniqueness checks (≈4); the paragraphs around the range
-    # copied (1), the range's written (1); redactions (1); the changed paragraphs' search
-    # text (≈4) and words (1); the story touched and the audit row (2); what follows a new
-    # transcript (quotes, listeners' copies, reports: ≈8). 40 leaves room for small changes
-    # and none for reading or writing paragraph by paragraph.
-    with django_assert_max_num_queries(40):
+    # Session and user (2); the view's story, transcript and paragraph count (3); in one
+    # savepoint (2): the story locked, its transcript, the range's paragraphs and their count
+    # (4); the old version no longer current (1); the new one's checks: story, creator,
+    # version, one current in its own savepoint (5) and its row (1); the paragraphs around the
+    # range copied (1) and the range's written (1); redactions carried (1); the range's search
+    # text: transcript, paragraphs, redactions, vectors, words (5); the story touched, its
+    # project and the audit row (3). 30, whatever the length. (What follows the commit, such
+    # as moving quotes, never runs here: the test's transaction does not commit.)
+    with django_assert_max_num_queries(30):
         assert client.post(edit_url(story, start=51), data).status_code == 302
 
 
