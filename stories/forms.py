@@ -269,18 +269,106 @@ class SegmentForm(PlainErrorsMixin, forms.Form):
     )
 
 
+# Paragraphs shown at a time in the transcript editor, and the most one save may change: two
+# fields each stay well under DATA_UPLOAD_MAX_NUMBER_FIELDS.
+PARAGRAPHS_PER_PAGE = 50
+MOST_PARAGRAPHS_AT_ONCE = 100
+
+
 class BaseSegmentFormSet(forms.BaseFormSet):
     row_label = "Paragraph"
     default_error_messages = {
         "missing_management_form": "The page was missing something: reload it and try again.",
-        "too_many_forms": "A transcript can have at most %(num)d paragraphs.",
-        "too_few_forms": "A transcript needs at least %(num)d paragraph.",
+        "too_many_forms": "You can change at most %(num)d paragraphs at a time.",
+        "too_few_forms": "The page was missing something: reload it and try again.",
     }
 
 
 SegmentFormSet = forms.formset_factory(
-    SegmentForm, formset=BaseSegmentFormSet, extra=0, max_num=5000
+    SegmentForm,
+    formset=BaseSegmentFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MOST_PARAGRAPHS_AT_ONCE,
+    validate_max=True,
+    absolute_max=MOST_PARAGRAPHS_AT_ONCE,
 )
+
+
+class ParagraphRangeForm(PlainErrorsMixin, forms.Form):
+    """Which paragraphs of which version a save changes (hidden fields of the editor)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    first = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    last = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last and not (0 <= last - first < MOST_PARAGRAPHS_AT_ONCE):
+            raise ValidationError(
+                "The page was out of date or incomplete: reload it and try again."
+            )
+        return data
+
+
+TIME = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})$")
+
+
+class ParagraphChoiceForm(PlainErrorsMixin, forms.Form):
+    """Which paragraphs the editor shows: numbers from and to, or the paragraph said at a time."""
+
+    start = forms.IntegerField(label="From paragraph", min_value=1, required=False)
+    end = forms.IntegerField(label="To paragraph", min_value=1, required=False)
+    at = forms.CharField(
+        label="Or go to the time",
+        required=False,
+        max_length=12,
+        help_text="Hours, minutes and seconds, for example 1:05:30 or 12:00.",
+    )
+
+    def __init__(self, *args, total: int, timed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.total = total
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs.update({"max": total, "class": "narrow"})
+        if not timed:
+            del self.fields["at"]
+
+    def clean_at(self) -> float | None:
+        value = self.cleaned_data["at"].strip()
+        if not value:
+            return None
+        match = TIME.match(value)
+        if not match:
+            raise ValidationError("Enter the time as hours, minutes and seconds, like 1:05:30.")
+        hours, minutes, seconds = (int(part or 0) for part in match.groups())
+        if match.group(2) is None:
+            # One number alone is minutes: "Go to 45" means three quarters of an hour in.
+            hours, minutes, seconds = 0, seconds, 0
+        elif (minutes >= 60 and match.group(1) is not None) or seconds >= 60:
+            raise ValidationError("Minutes and seconds go up to 59, like 1:05:30.")
+        return float(hours * 3600 + minutes * 60 + seconds)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        for name, number in (("start", start), ("end", end)):
+            if number and number > self.total:
+                self.add_error(
+                    name,
+                    f"Enter a number from 1 to {self.total:,} "
+                    f"(this transcript has {self.total:,} paragraphs).",
+                )
+        if start and end and not self.errors:
+            if end < start:
+                self.add_error("end", "The last paragraph must come after the first.")
+            elif end - start >= MOST_PARAGRAPHS_AT_ONCE:
+                self.add_error(
+                    "end", f"Choose at most {MOST_PARAGRAPHS_AT_ONCE} paragraphs at a time."
+                )
+        return data
 
 
 class RedactionForm(PlainErrorsMixin, forms.Form):

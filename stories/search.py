@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import Prefetch, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
@@ -69,16 +69,30 @@ def forget_words(words: set[str]) -> None:
 
 def index_transcript(transcript: Transcript) -> None:
     """Store each segment's public text (redactions applied) and its search vector."""
-    transcript = Transcript.objects.prefetch_related("segments", "redactions").get(pk=transcript.pk)
-    rows = transcript.display_segments()
-    segments = []
-    for row in rows:
+    _index(transcript, Segment.objects.all())
+
+
+def index_segments(transcript: Transcript, indexes: set[int]) -> None:
+    """Store the public text and search vector of these segments of the transcript only."""
+    _index(transcript, Segment.objects.filter(index__in=indexes))
+
+
+def _index(transcript: Transcript, chosen) -> None:
+    transcript = Transcript.objects.prefetch_related(
+        Prefetch("segments", queryset=chosen), "redactions"
+    ).get(pk=transcript.pk)
+    segments, changed = [], []
+    for row in transcript.display_segments():
         segment = row["segment"]
-        segment.public_text = "".join(text for text, _redacted in row["parts"])
+        public_text = "".join(text for text, _redacted in row["parts"])
+        if segment.public_text != public_text:
+            segment.public_text = public_text
+            changed.append(segment)
         segments.append(segment)
-    Segment.objects.bulk_update(segments, ["public_text"], batch_size=500)
+    # Writing only what changed: a new version's segments start with their text as public text.
+    Segment.objects.bulk_update(changed, ["public_text"], batch_size=500)
     if uses_postgres():
-        Segment.objects.filter(transcript=transcript).update(
+        chosen.filter(transcript=transcript).update(
             search_vector=SearchVector("public_text", config=_config())
         )
     _remember_words([segment.public_text for segment in segments])

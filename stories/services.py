@@ -1,13 +1,15 @@
 """State changes for stories: every consent change and publication writes an audit row."""
 
 import hashlib
+import itertools
 import re
 import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from stories import access, choices, search
@@ -43,6 +45,9 @@ from stories.transcripts import ParsedSegment, ParsedTranscript
 STORYTELLER_ACTOR = "Storyteller (private link)"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SEGMENT_SEPARATOR = "\n\n"
+# An editor opened this many versions ago is asked to check rather than followed through them
+# all (each is read whole).
+MOST_VERSIONS_FOLLOWED = 20
 
 
 def audit(
@@ -395,6 +400,7 @@ def add_transcript(
             end_seconds=segment.end,
             speaker=segment.speaker,
             text=segment.text,
+            public_text=segment.text,  # until redactions carried over are applied
             char_start=start,
             char_end=end,
             word_times=words,
@@ -435,6 +441,282 @@ def _kept_word_times(
         words or earlier.get((segment.text, segment.start, segment.end), [])
         for segment, words in zip(segments, word_times, strict=True)
     ]
+
+
+class TranscriptConflict(ValidationError):
+    """Someone saved these paragraphs since the editor opened them; nothing was saved."""
+
+    def __init__(self, current: Transcript):
+        super().__init__(
+            f"Someone else saved changes to these paragraphs (version {current.version}) while "
+            "you were editing. Nothing was saved: your words are below, with theirs beside "
+            "each paragraph. Check them, then save again."
+        )
+        self.current = current
+
+
+@transaction.atomic
+def edit_transcript_range(
+    *,
+    story: Story,
+    base_version: int,
+    first: int,
+    last: int,
+    paragraphs: list[tuple[str, str]],
+    by,
+) -> Transcript:
+    """Save a new version with paragraphs first to last (0-based, of base_version) rewritten.
+
+    paragraphs holds (speaker, text) for each of them; an emptied one is removed. Each keeps
+    its timing, and its word times while its words are unchanged. Only the range is read and
+    written in Python; the other paragraphs are copied by the database, so a save costs the
+    same for 50 or 6,000 paragraphs. If someone saved since base_version, the edit is applied
+    to the same paragraphs of the current version when they did not change them; otherwise
+    TranscriptConflict is raised.
+    """
+    story = _lock(story)
+    current = story.transcripts.get(is_current=True)
+    if not paragraphs or len(paragraphs) != last - first + 1 or first < 0:
+        raise ValidationError("The page was out of date or incomplete: reload it and try again.")
+    if current.version != base_version:
+        moved = _moved_range(story, base_version, current.version, first, last)
+        if moved is None:
+            raise TranscriptConflict(current)
+        first, last = moved
+    old = list(current.segments.filter(index__gte=first, index__lte=last))
+    if len(old) != len(paragraphs):
+        raise ValidationError("The page was out of date or incomplete: reload it and try again.")
+    total = current.segments.count()
+    edited = [
+        (segment, " ".join(text.split()), speaker.strip())
+        for segment, (speaker, text) in zip(old, paragraphs, strict=True)
+    ]
+    edited = [row for row in edited if row[1]]
+    if not edited and len(old) == total:
+        raise ValidationError(
+            "A transcript needs at least one paragraph. To start again, upload a new one."
+        )
+    # The text before the range keeps its offsets; the text after it moves by `shift`.
+    before = current.text[: old[0].char_start]
+    after = current.text[old[-1].char_end :]
+    body = SEGMENT_SEPARATOR.join(text for _segment, text, _speaker in edited)
+    # Removing the whole range removes one of the separators around it too.
+    if body:
+        text = before + body + after
+    elif before and after:
+        text = before + after[len(SEGMENT_SEPARATOR) :]
+    elif before:
+        text = before[: -len(SEGMENT_SEPARATOR)]
+    else:
+        text = after[len(SEGMENT_SEPARATOR) :]
+    shift = len(text) - len(current.text)
+    new_segments, position = [], len(before)
+    for segment, words, speaker in edited:
+        # Word times stay only on unchanged words: the new words' times are not known.
+        word_times = segment.word_times if words == segment.text else []
+        new_segments.append(
+            Segment(
+                index=first + len(new_segments),
+                start_seconds=segment.start_seconds,
+                end_seconds=segment.end_seconds,
+                speaker=speaker,
+                text=words,
+                public_text=words,
+                char_start=position,
+                char_end=position + len(words),
+                word_times=word_times,
+            )
+        )
+        position += len(words) + len(SEGMENT_SEPARATOR)
+    current.is_current = False
+    current.save(update_fields=["is_current"])
+    transcript = Transcript(
+        story=story,
+        version=current.version + 1,
+        text=text,
+        origin=Transcript.Origin.EDITED,
+        source_format=current.source_format,
+        has_timings=current.has_timings,
+        created_by=by,
+    )
+    transcript.full_clean()
+    transcript.save()
+    for segment in new_segments:
+        segment.transcript = transcript
+    _copy_segments_around(
+        current,
+        transcript,
+        first=first,
+        last=last,
+        index_shift=len(new_segments) - len(old),
+        char_shift=shift,
+    )
+    Segment.objects.bulk_create(new_segments)
+    span = (old[0].char_start, old[-1].char_end)
+    moved_redactions = _shift_redactions(current, transcript, span=span, shift=shift)
+    reindex = {segment.index for segment in new_segments}
+    if moved_redactions:
+        reindex |= set(
+            transcript.segments.filter(_touching(moved_redactions)).values_list("index", flat=True)
+        )
+    search.index_segments(transcript, reindex)
+    story.save(update_fields=["updated_at"])
+    announce(Change.TRANSCRIPT, story_id=story.pk)
+    audit(
+        action=AuditEvent.Action.TRANSCRIPT_SAVED,
+        project=story.project,
+        actor=by,
+        story=story,
+        version=transcript.version,
+        origin=Transcript.Origin.EDITED,
+        segments=total - len(old) + len(new_segments),
+        paragraphs=f"{first + 1}-{last + 1}",
+        based_on=base_version,
+    )
+    return transcript
+
+
+def _moved_range(
+    story: Story, base_version: int, current_version: int, first: int, last: int
+) -> tuple[int, int] | None:
+    """Follow paragraphs first to last of base_version through each later version.
+
+    Return where they are now, or None if any later version changed them (or they cannot be
+    followed). Each step compares the paragraphs both versions share at their start and end:
+    a version that edited one range elsewhere leaves ours in one of the two.
+    """
+    if not 0 < current_version - base_version <= MOST_VERSIONS_FOLLOWED:
+        return None
+    versions = story.transcripts.filter(version__gte=base_version, version__lte=current_version)
+    sequences = [
+        list(
+            Segment.objects.filter(transcript=version)
+            .order_by("index")
+            .values_list("speaker", "text", "start_seconds", "end_seconds")
+        )
+        for version in versions.order_by("version")
+    ]
+    if len(sequences) != current_version - base_version + 1:
+        return None
+    for older, newer in itertools.pairwise(sequences):
+        if last >= len(older):
+            return None
+        shortest = min(len(older), len(newer))
+        same_start = next((i for i in range(shortest) if older[i] != newer[i]), shortest)
+        same_end = next(
+            (i for i in range(shortest - same_start) if older[-1 - i] != newer[-1 - i]),
+            shortest - same_start,
+        )
+        if last < same_start:
+            continue
+        if first >= len(older) - same_end:
+            shift = len(newer) - len(older)
+            first, last = first + shift, last + shift
+            continue
+        return None
+    return first, last
+
+
+def _copy_segments_around(
+    source: Transcript,
+    target: Transcript,
+    *,
+    first: int,
+    last: int,
+    index_shift: int,
+    char_shift: int,
+) -> None:
+    """Copy the segments outside first..last, search text and vectors included, in one query.
+
+    Those after the range move by index_shift places and char_shift characters. The ORM has
+    no INSERT … SELECT, and reading thousands of rows into Python to write them back is what
+    made long transcripts slow to save.
+    """
+    name = {f.name: connection.ops.quote_name(f.column) for f in Segment._meta.concrete_fields}
+    kept = ", ".join(
+        name[field]
+        for field in (
+            "start_seconds",
+            "end_seconds",
+            "speaker",
+            "text",
+            "public_text",
+            "word_times",
+            "search_vector",
+        )
+    )
+    moved = ", ".join(
+        f"{name[field]} + CASE WHEN {name['index']} > %(last)s THEN %({shift})s ELSE 0 END"
+        for field, shift in (
+            ("index", "index_shift"),
+            ("char_start", "char_shift"),
+            ("char_end", "char_shift"),
+        )
+    )
+    # Every name comes from the model's own fields, quoted; every value is a parameter.
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Segment._meta.db_table)} "  # noqa: S608
+        f"({name['transcript']}, {name['index']}, {name['char_start']}, {name['char_end']}, "
+        f"{kept}) SELECT %(target)s, {moved}, {kept} "
+        f"FROM {connection.ops.quote_name(Segment._meta.db_table)} "
+        f"WHERE {name['transcript']} = %(source)s "
+        f"AND ({name['index']} < %(first)s OR {name['index']} > %(last)s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "target": target.pk,
+                "source": source.pk,
+                "first": first,
+                "last": last,
+                "index_shift": index_shift,
+                "char_shift": char_shift,
+            },
+        )
+
+
+def _shift_redactions(
+    previous: Transcript, transcript: Transcript, *, span: tuple[int, int], shift: int
+) -> list[Redaction]:
+    """Carry redactions into a version whose text changed only within span.
+
+    Those before it stay, those after it move by shift; those in it are found again on the
+    same words (words gone need no hiding). Return the redactions found again.
+    """
+    carried, found_again = [], []
+    for redaction in previous.redactions.all():
+        start, end = redaction.char_start, redaction.char_end
+        if end <= span[0]:
+            moved = (start, end)
+        elif start >= span[1]:
+            moved = (start + shift, end + shift)
+        else:
+            words = previous.text[start:end]
+            found = nearest_occurrence(transcript.text, words, start)
+            moved = None if found is None else (found, found + len(words))
+        if moved:
+            carried.append(
+                Redaction(
+                    transcript=transcript,
+                    char_start=moved[0],
+                    char_end=moved[1],
+                    reason=redaction.reason,
+                    created_by=redaction.created_by,
+                )
+            )
+            if not (end <= span[0] or start >= span[1]):
+                found_again.append(carried[-1])
+    Redaction.objects.bulk_create(carried)
+    return found_again
+
+
+def _touching(redactions: list[Redaction]) -> Q:
+    """Match the segments any of these redactions covers part of."""
+    condition = Q(pk__in=[])
+    for redaction in redactions:
+        condition |= Q(char_start__lt=redaction.char_end, char_end__gt=redaction.char_start)
+    return condition
 
 
 def _carry_redactions(previous: Transcript, transcript: Transcript) -> None:

@@ -97,6 +97,7 @@ def arguments(cls, world) -> dict:
     table = {
         stories.forms.StoryForm: {"storytellers": Storyteller.objects.filter(project=team.project)},
         stories.forms.ConsentForm: {"storyteller": world["story"].storyteller},
+        stories.forms.ParagraphChoiceForm: {"total": 6000, "timed": True},
         sensemaking.forms.WorkshopForm: {
             "stories": Story.objects.filter(project=team.project),
             "members": User.objects.all(),
@@ -120,6 +121,7 @@ def arguments(cls, world) -> dict:
         stories.forms.TranscriptForm,
         stories.forms.SegmentForm,
         stories.forms.SegmentFormSet,
+        stories.forms.ParagraphRangeForm,
         stories.forms.RedactionForm,
         stories.forms.ReviewNoteForm,
         stories.forms.ScopeChoiceForm,

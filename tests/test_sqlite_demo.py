@@ -38,6 +38,22 @@ quote = sensemaking_services.highlight(
     workshop=workshop, story=story, char_start=start, char_end=start + 15, user=workshop.created_by
 )
 print("WIDE", quote.text)
+from stories.models import Transcript
+from stories.services import SEGMENT_SEPARATOR
+longest = max(Transcript.objects.filter(is_current=True), key=lambda t: t.segments.count())
+edited = story_services.edit_transcript_range(
+    story=longest.story,
+    base_version=longest.version,
+    first=1,
+    last=2,
+    paragraphs=[("Dee", "A corrected second paragraph."), ("", "")],
+    by=workshop.created_by,
+)
+segments = list(edited.segments.all())
+placed = all(edited.text[s.char_start : s.char_end] == s.text for s in segments)
+joined = edited.text == SEGMENT_SEPARATOR.join(s.text for s in segments)
+one_fewer = len(segments) == longest.segments.count() - 1
+print("RANGE", placed and joined and one_fewer and segments[1].speaker == "Dee")
 """
 
 
@@ -77,3 +93,5 @@ def test_demo_loads_and_searches_on_sqlite(tmp_path):
     assert output["ANCHORED"] == "True"
     assert output["REPORT"] == "200"
     assert output["WIDE"] == "Siobhán planted"  # SQLite counts characters, as PostgreSQL does.
+    # The transcript editor's copy of the paragraphs around a range is plain SQL SQLite runs.
+    assert output["RANGE"] == "True"

@@ -20,7 +20,10 @@ from stories import access, media, services
 from stories.access import Surface
 from stories.dashboard import sections_for
 from stories.forms import (
+    PARAGRAPHS_PER_PAGE,
     ConsentForm,
+    ParagraphChoiceForm,
+    ParagraphRangeForm,
     RecordingForm,
     SegmentFormSet,
     StoryForm,
@@ -42,7 +45,6 @@ from stories.models import (
     Membership,
     Project,
     Recording,
-    Segment,
     Story,
     Storyteller,
     StorytellerLink,
@@ -52,8 +54,6 @@ from stories.models import (
 )
 from stories.querysets import current_transcript_prefetch, project_ids_for
 from stories.transcripts import (
-    ParsedSegment,
-    ParsedTranscript,
     TranscriptError,
     parse_plain_text,
     parse_transcript_file,
@@ -428,59 +428,127 @@ def transcript_upload(request, pk):
 
 @login_required
 def transcript_edit(request, pk):
+    """Edit a page of paragraphs (or a chosen range) of the current transcript, beside the audio.
+
+    Only the range is sent and saved back, so a two-hour interview edits like a short one.
+    """
     story = _editable_story(request, pk)
-    transcript = get_object_or_404(
-        Transcript.objects.filter(story=story, is_current=True).prefetch_related("segments")
-    )
-    segments = list(transcript.segments.all())
-    initial = [{"speaker": s.speaker, "text": s.text} for s in segments]
-    formset = SegmentFormSet(request.POST or None, initial=initial)
-    if request.method == "POST" and formset.is_valid():
-        edited = _edited_segments(segments, formset.cleaned_data)
-        if not edited:
+    transcript = get_object_or_404(Transcript.objects.filter(story=story, is_current=True))
+    total = transcript.segments.count()
+    # A save's own range is in its hidden fields: the address's choice counts on GET only.
+    chosen = request.GET if request.method == "GET" and request.GET else None
+    chooser = ParagraphChoiceForm(chosen, total=total, timed=transcript.has_timings)
+    first, last = _chosen_range(transcript, chooser, total)
+    conflicted = False
+    if request.method == "POST":
+        paragraphs = ParagraphRangeForm(request.POST)
+        formset = SegmentFormSet(request.POST)
+        if paragraphs.is_valid():
+            first, last = paragraphs.cleaned_data["first"] - 1, paragraphs.cleaned_data["last"] - 1
+        elif formset.is_valid() or not formset.non_form_errors():
             formset._non_form_errors = formset.error_class(
-                ["A transcript needs at least one paragraph. To start again, upload a new one."]
+                ["The page was out of date or incomplete: reload it and try again."]
             )
-        else:
-            services.add_transcript(
-                story=story,
-                parsed=ParsedTranscript(
-                    segments=edited,
-                    has_timings=transcript.has_timings,
-                    source_format=transcript.source_format,
-                ),
-                by=request.user,
-                origin=Transcript.Origin.EDITED,
-            )
-            messages.success(request, "Transcript saved. The earlier version is kept.")
-            return redirect(story)
+        if paragraphs.is_valid() and formset.is_valid():
+            try:
+                saved = services.edit_transcript_range(
+                    story=story,
+                    base_version=paragraphs.cleaned_data["version"],
+                    first=first,
+                    last=last,
+                    paragraphs=[(row["speaker"], row["text"]) for row in formset.cleaned_data],
+                    by=request.user,
+                )
+            except services.TranscriptConflict as conflict:
+                formset._non_form_errors = formset.error_class(conflict.messages)
+                transcript = conflict.current
+                conflicted = True
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                whole = last - first + 1 == total
+                return _after_saving(request, story, saved, first, last, whole=whole)
+    segments = list(transcript.segments.filter(index__gte=first, index__lte=last))
+    if request.method != "POST":
+        formset = SegmentFormSet(initial=[{"speaker": s.speaker, "text": s.text} for s in segments])
+    paragraphs = ParagraphRangeForm(
+        initial={"version": transcript.version, "first": first + 1, "last": last + 1}
+    )
     return render(
         request,
         "stories/transcript_edit.html",
         {
             "story": story,
             "transcript": transcript,
-            "rows": zip(formset.forms, segments, strict=False),
+            "total": total,
+            "first": first + 1,
+            "last": last + 1,
+            "pages": _neighbouring_pages(first, last, total),
+            "chooser": chooser,
+            "paragraphs": paragraphs,
             "formset": formset,
+            "rows": zip(formset.forms, segments, strict=False),
+            "conflicted": conflicted,
+            "recording": _recording_to_hear(request.user, story),
         },
     )
 
 
-def _edited_segments(segments: list[Segment], rows: list[dict]) -> list[ParsedSegment]:
-    """Keep each paragraph's timing; an emptied paragraph is removed."""
-    edited = []
-    for segment, row in zip(segments, rows, strict=False):
-        text = " ".join(row.get("text", "").split())
-        if text:
-            edited.append(
-                ParsedSegment(
-                    text=text,
-                    speaker=row.get("speaker", "").strip(),
-                    start=segment.start_seconds,
-                    end=segment.end_seconds,
-                )
+def _chosen_range(
+    transcript: Transcript, chooser: ParagraphChoiceForm, total: int
+) -> tuple[int, int]:
+    """Return the 0-based first and last paragraphs to show: chosen, or the first page."""
+    first = 0
+    if chooser.is_bound and chooser.is_valid():
+        data = chooser.cleaned_data
+        if data.get("at") is not None:
+            said_before = transcript.segments.filter(start_seconds__lte=data["at"])
+            first = (
+                said_before.order_by("-start_seconds", "-index")
+                .values_list("index", flat=True)
+                .first()
+                or 0
             )
-    return edited
+            # The paragraph said at that time starts a page of its own.
+            return first, min(first + PARAGRAPHS_PER_PAGE, total) - 1
+        if data.get("start"):
+            first = data["start"] - 1
+            if data.get("end"):
+                return first, data["end"] - 1
+    return first, min(first + PARAGRAPHS_PER_PAGE, total) - 1
+
+
+def _neighbouring_pages(first: int, last: int, total: int) -> dict:
+    """The paragraph numbers (1-based) the earlier and later pages start at, if any."""
+    return {
+        "earlier": max(first - PARAGRAPHS_PER_PAGE, 0) + 1 if first > 0 else None,
+        "later": last + 2 if last + 1 < total else None,
+    }
+
+
+def _recording_to_hear(user, story: Story) -> Recording | None:
+    """The recording the editor plays, if this person may hear one that is ready to play."""
+    parts = access.parts_for(story, surface=Surface.TEAM, roles=access.team_roles(user, story))
+    if not parts.audio:
+        return None
+    ready = story.recordings.filter(state=Recording.State.READY).order_by("created_at")
+    if not parts.original:
+        ready = ready.filter(listener_copy_state=Recording.CopyState.READY)
+    return ready.first()
+
+
+def _after_saving(request, story: Story, saved: Transcript, first: int, last: int, *, whole: bool):
+    """Back to the story after saving the whole transcript; otherwise on to the same place."""
+    if whole:
+        messages.success(request, "Transcript saved. The earlier version is kept.")
+        return redirect(story)
+    messages.success(
+        request,
+        f"Paragraphs {first + 1} to {last + 1} saved as version {saved.version}. "
+        "The earlier version is kept.",
+    )
+    url = reverse("stories:transcript-edit", args=[story.pk])
+    return redirect(f"{url}?start={first + 1}#paragraph-{first + 1}")
 
 
 @login_required

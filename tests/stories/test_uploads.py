@@ -175,6 +175,9 @@ def test_editing_the_transcript_keeps_timings_and_earlier_version(client, team, 
     response = client.post(
         url,
         {
+            "version": str(Transcript.objects.get(story=story, is_current=True).version),
+            "first": "1",
+            "last": "2",
             "form-TOTAL_FORMS": "2",
             "form-INITIAL_FORMS": "2",
             "form-0-speaker": "Interviewer",

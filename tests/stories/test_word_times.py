@@ -259,6 +259,9 @@ def test_an_edited_segment_loses_its_word_times_and_an_untouched_one_keeps_them(
     response = client.post(
         reverse("stories:transcript-edit", args=[story.pk]),
         {
+            "version": str(Transcript.objects.get(story=story, is_current=True).version),
+            "first": "1",
+            "last": "2",
             "form-TOTAL_FORMS": "2",
             "form-INITIAL_FORMS": "2",
             "form-0-speaker": "Dee (storyteller)",  # only the speaker changes
