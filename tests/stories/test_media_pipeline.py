@@ -230,7 +230,7 @@ def test_the_waveform_follows_the_sound_and_is_drawn_under_the_player(
     client.force_login(team.interviewer)
     page = client.get(story.get_absolute_url()).content.decode()
     assert '<svg class="waveform" aria-hidden="true"' in page
-    assert 'type=\'audio/webm; codecs="opus"\'' in page and 'type="audio/mpeg"' in page
+    assert "type='audio/webm; codecs=\"opus\"'" in page and 'type="audio/mpeg"' in page
 
 
 def test_the_players_offer_opus_then_mp3(client, team, media_files):
@@ -249,7 +249,7 @@ def test_progress_is_told_as_the_copies_are_made(tmp_path):
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=40", source)
     told = []
     copies = make_copies(str(source), tmp_path, [], duration=40.0, progress=told.append)
-    assert told == sorted(told) and len(told) >= 3 and 0 < told[0] and told[-1] < 100
+    assert told == sorted(told) and len(told) >= 3 and told[0] > 0 and told[-1] < 100
     assert copies.video is None and copies.mp3.exists() and copies.opus.exists()
 
 
@@ -259,7 +259,7 @@ def test_the_team_page_shows_how_far_the_copies_are(client, team, tagged):
     Recording.objects.filter(pk=recording.pk).update(state="ready", copy_progress=40)
     client.force_login(team.interviewer)
     page = client.get(story.get_absolute_url()).content.decode()
-    assert '<progress id="copy-progress-%d" max="100" value="40">' % recording.pk in page
+    assert f'<progress id="copy-progress-{recording.pk}" max="100" value="40">' in page
     assert "The recording is being prepared. Try again in a minute." in page
 
 
