@@ -439,10 +439,6 @@ class Consent(models.Model):
                 ),
                 name="consent_withdrawn_has_no_scopes",
             ),
-            models.CheckConstraint(
-                condition=Q(publish_video=False) | Q(publish_audio=True),
-                name="consent_video_needs_audio",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -363,8 +363,15 @@ def test_nobody_gets_the_video_without_the_scope_from_any_media_url(
     assert client.get(workshop_url).status_code == 200  # they do hear it
 
 
-def test_the_team_sees_the_video_and_a_withdrawal_stops_it(client, team, video_story, tmp_path):
+def test_the_team_sees_the_video_and_a_withdrawal_stops_it(
+    client, team, video_story, tmp_path, django_capture_on_commit_callbacks
+):
     recording = video_story.recordings.get()
+    made = [
+        Path(getattr(recording, field).path)
+        for field in ("listener_copy", "opus_copy", "video_copy", "waveform")
+    ]
+    assert all(path.exists() for path in made)
     change_consent(video_story, publish_video=False, publish_audio=False)
     url = reverse("stories:recording-form", args=[recording.pk, "video"])
     for member in (team.interviewer, team.facilitator):
@@ -374,7 +381,10 @@ def test_the_team_sees_the_video_and_a_withdrawal_stops_it(client, team, video_s
         assert f'<source src="{url}" type="video/mp4">' in page
     client.force_login(team.interviewer2)  # not this story's interviewer
     assert client.get(url).status_code == 404
-    services.withdraw_consent(story=video_story, reason="")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_consent(story=video_story, reason="")
+    assert not any(path.exists() for path in made)  # every copy is deleted
+    assert Path(recording.file.path).exists()  # the original is kept until erasure
     for member in (team.interviewer, team.facilitator, team.curator):
         client.force_login(member)
         assert client.get(url).status_code == 404

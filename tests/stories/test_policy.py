@@ -46,9 +46,7 @@ NEVER_ON_STORY_PAGE = {Part.CONTACT}
 
 CONSENT_STATES = {
     "none": None,
-    **{scope: {scope} for scope in choices.CONSENT_SCOPES if scope != "publish_video"},
-    # The database refuses consent to the video without its sound (consent_video_needs_audio).
-    "publish_video": {"publish_audio", "publish_video"},
+    **{scope: {scope} for scope in choices.CONSENT_SCOPES},
     "all": set(choices.CONSENT_SCOPES),
     "withdrawn": "withdrawn",
 }
