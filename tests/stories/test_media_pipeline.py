@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from sensemaking import services as sensemaking_services
 from stories import services
+from stories.forms import VIDEO_NEEDS_AUDIO, ScopeChoiceForm
 from stories.media import LOUDNESS_TARGET, WAVEFORM_PEAKS, make_copies
 from stories.models import AuditEvent, Consent, Recording, Story, Transcript
 from stories.transcripts import parse_transcript_file
@@ -510,3 +511,21 @@ def test_a_recording_that_has_not_failed_is_not_retried(client, team, media_file
         response.content.decode()
     )
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.RECORDING_RETRIED).exists()
+
+
+def test_a_storyteller_cannot_keep_the_video_without_its_sound():
+    form = ScopeChoiceForm(data={"publish_video": "on", "publish_transcript": "on"})
+    assert not form.is_valid()
+    assert form.errors["publish_video"] == [VIDEO_NEEDS_AUDIO]
+    assert "faces of everyone filmed" in str(form["publish_video"].help_text)
+
+
+def test_cover_art_is_not_video(client, team, tmp_path):
+    path = tmp_path / "with-cover.mp3"
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=2", "-f", "lavfi", "-i", "color=c=red:s=64x64:d=1",
+           "-map", "0:a", "-map", "1:v", "-frames:v", "1", "-c:v", "mjpeg",
+           "-disposition:v", "attached_pic", "-id3v2_version", "3", path)  # fmt: skip
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES)
+    recording = make_playable(upload(story, path, team.interviewer))
+    assert recording.listener_copy_state == Recording.CopyState.READY
+    assert not recording.is_video and not recording.video_copy
