@@ -247,10 +247,11 @@ def test_the_players_offer_opus_then_mp3(client, team, media_files):
 
 def test_progress_is_told_as_the_copies_are_made(tmp_path):
     source = tmp_path / "long.wav"
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=40", source)
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=300:sample_rate=16000", source)
     told = []
-    copies = make_copies(str(source), tmp_path, [], duration=40.0, progress=told.append)
-    assert told == sorted(told) and len(told) >= 3 and told[0] > 0 and told[-1] < 100
+    copies = make_copies(str(source), tmp_path, [], duration=300.0, progress=told.append)
+    # ffmpeg reports twice a second; five minutes take a few seconds on two cores.
+    assert len(told) >= 2 and told == sorted(set(told)) and told[0] > 0 and told[-1] < 100
     assert copies.video is None and copies.mp3.exists() and copies.opus.exists()
 
 
