@@ -110,3 +110,26 @@ def test_the_public_hears_only_the_sound_without_consent_to_the_video(
     assert page.locator("video").count() == 0
     wait_until(page, "document.getElementById('story-audio').readyState >= 1")
     assert page.evaluate("document.getElementById('story-audio').tagName") == "AUDIO"
+
+
+def test_a_damaged_recording_says_so_and_can_be_tried_again(
+    page, live_server, team, tmp_path, sign_in, assert_accessible
+):
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, transcript=None)
+    damaged = tmp_path / "damaged.mp3"
+    damaged.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 20)
+    with damaged.open("rb") as handle:
+        recording = services.upload_recording(
+            story=story, upload=File(handle, name=damaged.name), by=team.interviewer
+        )
+    make_playable(recording)
+    sign_in(page, team.interviewer, PASSWORD)
+    page.goto(f"{live_server.url}/gather/{story.pk}/")
+    panel = page.locator(f"#recording-{recording.pk}")
+    expect(panel).to_contain_text("Could not be read")
+    expect(panel).to_contain_text("The recording could not be read; it may be damaged.")
+    assert_accessible(page)
+    panel.get_by_role("button", name="Try again").click()
+    expect(page.get_by_text("The recording is queued to be tried again.")).to_be_visible()
+    expect(page.locator(f"#recording-{recording.pk}")).to_contain_text("Waiting to be checked")
+    assert_accessible(page)
