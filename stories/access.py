@@ -39,7 +39,7 @@ class Part(StrEnum):
     TRANSCRIPT = "transcript"
     REDACTED = "redacted"  # the words redacted from the transcript, marked as such
     AUDIO = "audio"  # what the recording says
-    VIDEO = "video"  # the picture of a video recording (the clean copy has none)
+    VIDEO = "video"  # the picture of a video recording (its video copy, or the original)
     ORIGINAL = "original"  # the uploaded recording file itself, with whatever it carries
     FILE_NAMES = "file_names"  # names the uploaded files had, which may name people
     CONSENT = "consent"  # the scopes granted now
@@ -122,11 +122,14 @@ PUBLIC_PARTS: dict[Part, Rule] = {
     Part.SUMMARY: Rule(PUBLISHED, any_of=("publish_transcript", "publish_audio")),
     Part.TRANSCRIPT: Rule(PUBLISHED, all_of=("publish_transcript",)),
     Part.AUDIO: Rule(PUBLISHED, all_of=("publish_audio",)),
+    # A picture shows faces and places: the public sees it only with its own scope.
+    Part.VIDEO: Rule(PUBLISHED, all_of=("publish_audio", "publish_video")),
 }
 WORKSHOP_PARTS: dict[Part, Rule] = {
     Part.SUMMARY: IN_WORKSHOPS,
     Part.TRANSCRIPT: IN_WORKSHOPS,
     Part.AUDIO: IN_WORKSHOPS,
+    Part.VIDEO: IN_WORKSHOPS,
 }
 
 # Surface × role → part → rule. A part missing from a row is never shown there.
@@ -139,6 +142,7 @@ POLICY: dict[tuple[Surface, Role], dict[Part, Rule]] = {
         Part.SUMMARY: ALWAYS,
         Part.TRANSCRIPT: NOT_WITHDRAWN,
         Part.AUDIO: NOT_WITHDRAWN,
+        Part.VIDEO: NOT_WITHDRAWN,
         Part.FILE_NAMES: NOT_WITHDRAWN,
         Part.CONSENT: ALWAYS,
         Part.CONSENT_HISTORY: ALWAYS,
@@ -149,6 +153,7 @@ POLICY: dict[tuple[Surface, Role], dict[Part, Rule]] = {
         Part.SUMMARY: IN_WORKSHOPS,
         Part.TRANSCRIPT: IN_WORKSHOPS,
         Part.AUDIO: IN_WORKSHOPS,
+        Part.VIDEO: IN_WORKSHOPS,
         Part.CONSENT: IN_WORKSHOPS,
     },
     (Surface.TEAM, Role.CURATOR): {
@@ -272,6 +277,7 @@ CONSENT_SCOPES = (
     *QUOTING,
     "publish_transcript",
     "publish_audio",
+    "publish_video",
 )
 USES: dict[Use, Rule] = {
     Use.SENSEMAKING: IN_WORKSHOPS,

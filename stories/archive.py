@@ -38,6 +38,11 @@ def may_be_heard(stories):
     return stories.filter(rule(Surface.PUBLIC, Role.ANYONE, Part.AUDIO).condition())
 
 
+def may_be_seen(stories):
+    """Return the stories whose storytellers agreed to publish their video (faces and places)."""
+    return stories.filter(rule(Surface.PUBLIC, Role.ANYONE, Part.VIDEO).condition())
+
+
 def with_public_audio(stories):
     """Return the stories whose audio may be heard now: consent to publish it and a ready copy."""
     return may_be_heard(stories).filter(pk__in=audible().values("story_id"))

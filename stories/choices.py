@@ -9,6 +9,7 @@ CONSENT_SCOPES = (
     "quote_credited",
     "publish_transcript",
     "publish_audio",
+    "publish_video",
 )
 
 AGE_BANDS = [

@@ -159,6 +159,18 @@ class StoryForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
         return tags
 
 
+VIDEO_NEEDS_AUDIO = (
+    "A video is published with its sound, so publishing the video needs publishing the audio "
+    "too. Tick “Publish the audio”, or untick “Publish the video”."
+)
+
+
+def check_video_has_audio(form: forms.Form, data: dict) -> None:
+    """Refuse consent to publish the video without consent to publish its sound."""
+    if data.get("publish_video") and not data.get("publish_audio"):
+        form.add_error("publish_video", VIDEO_NEEDS_AUDIO)
+
+
 class ConsentForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
     evidence = forms.FileField(
         label="Evidence of consent",
@@ -188,6 +200,7 @@ class ConsentForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
                 "Tick at least one thing the storyteller agreed to. If they agreed to nothing, "
                 "their story can’t be kept."
             )
+        check_video_has_audio(self, data)
         return data
 
     def clean_quote_credited(self):
@@ -418,9 +431,16 @@ class ScopeChoiceForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for scope in choices.CONSENT_SCOPES:
-            label = Consent._meta.get_field(scope).verbose_name
-            self.fields[scope] = forms.BooleanField(label=label, required=False)
+            field = Consent._meta.get_field(scope)
+            self.fields[scope] = forms.BooleanField(
+                label=field.verbose_name, help_text=field.help_text, required=False
+            )
         self.order_fields([*choices.CONSENT_SCOPES, "reason"])
+
+    def clean(self):
+        data = super().clean()
+        check_video_has_audio(self, data)
+        return data
 
     def scopes(self) -> dict[str, bool]:
         return {scope: self.cleaned_data[scope] for scope in choices.CONSENT_SCOPES}

@@ -8,9 +8,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
+from array import array
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 import filetype
 from django.conf import settings
@@ -166,6 +170,8 @@ def probe_media(path: str) -> ProbeResult:
         {"type": stream.get("codec_type", ""), "codec": stream.get("codec_name", "")}
         for stream in info.get("streams", [])
         if stream.get("codec_type") in {"audio", "video"}
+        # Cover art is a still picture, not video.
+        and not stream.get("disposition", {}).get("attached_pic")
     ]
     if not any(stream["type"] == "audio" for stream in streams):
         raise MediaError("The recording has no sound in it.")
@@ -262,15 +268,46 @@ def local_path(field_file):
         yield copy.name
 
 
-# Listeners hear MP3: every browser and old phone plays it, a byte range from anywhere decodes
-# (no index to move to the front, as AAC-in-M4A needs), and QDA tools import it. Mono 64 kbit/s
-# is plenty for speech and light on a weak connection. Changing this changes every copy's key.
-COPY_FORMAT = "mp3-mono-64k-1"
+# Listeners hear Opus in WebM where their browser plays it (speech sounds as clear at half the
+# bytes), and MP3 otherwise: every browser and old phone plays MP3, a byte range from anywhere
+# decodes (no index to move to the front, as AAC-in-M4A needs), and QDA tools import it. Mono is
+# plenty for speech and light on a weak connection. Changing this changes every copy's key.
+COPY_FORMAT = "r128-mono-opus32k-mp3-64k-2"
 COPY_MEDIA_TYPE = "audio/mpeg"
 COPY_EXTENSION = "mp3"
-COPY_TIMEOUT = 60 * 60  # seconds for ffmpeg to make one copy of a long interview
+COPY_TIMEOUT = 60 * 60  # seconds for ffmpeg to make the copies of a long interview
+# EBU R128 loudness, aimed at -16 LUFS (as podcasts are) rather than broadcast's -23, which is
+# too quiet on a phone's speaker; every recording then plays at about the same volume. It is
+# measured first (ffmpeg's ebur128 meter, quick), then one gain is applied and peaks held under
+# -1.5 dBFS. ffmpeg's loudnorm filter does it in one pass, but made all the copies of a
+# 20-minute recording take 53 s rather than 24 s (2 busy cores).
+LOUDNESS_TARGET = -16.0
+PEAK_LIMIT = 0.84  # -1.5 dBFS
+MOST_GAIN = 40.0  # dB either way: a near-silent file is not turned into loud noise
+# Bars drawn under a player: enough to show the shape of a conversation on any screen.
+WAVEFORM_PEAKS = 240
+WAVEFORM_RATE = 8000  # samples a second read for the waveform
 # Caption times are often a little early or late, so silence a little either side.
 SILENCE_MARGIN = 0.25
+
+
+class Form(StrEnum):
+    """The files made for listeners from one recording, as the media URLs name them."""
+
+    MP3 = "mp3"
+    OPUS = "opus"
+    VIDEO = "video"
+    WAVEFORM = "waveform"
+
+
+# Each form: the Recording field holding it, and its media type.
+FORM_FILES = {
+    Form.MP3: ("listener_copy", COPY_MEDIA_TYPE),
+    Form.OPUS: ("opus_copy", "audio/webm"),
+    Form.VIDEO: ("video_copy", "video/mp4"),
+    Form.WAVEFORM: ("waveform", "application/json"),
+}
+COPY_FIELDS = tuple(field for field, _media_type in FORM_FILES.values())
 
 UNPLACEABLE = (
     "Words are redacted in a transcript without timings, so we cannot tell where they are "
@@ -370,19 +407,22 @@ class Heard:
 
 
 def file_to_hear(
-    recording: Recording, *, original: bool = False, transcript=_FETCH
+    recording: Recording, *, original: bool = False, transcript=_FETCH, form: Form = Form.MP3
 ) -> Heard | None:
-    """Return the file a listener may hear, or None while none is ready.
+    """Return the file a listener may hear in this form, or None while none is ready.
 
     `original` is for those whose role lets them hear the file as uploaded (curators, on the
-    team page: stories.access Part.ORIGINAL); everyone else, everywhere, hears the clean copy,
-    and only while it matches the current redactions.
+    team page: stories.access Part.ORIGINAL), in place of the MP3; everyone else, everywhere,
+    gets the clean copies, and only while they match the current redactions. Callers check
+    that the person may see video (Part.VIDEO) before asking for Form.VIDEO.
     """
-    if original:
+    if original and form == Form.MP3:
         return Heard(recording.file, recording.media_type)
     if copy_status(recording, transcript=transcript) != CopyStatus.READY:
         return None
-    return Heard(recording.listener_copy, COPY_MEDIA_TYPE)
+    field, media_type = FORM_FILES[form]
+    made = getattr(recording, field)
+    return Heard(made, media_type) if made else None
 
 
 def not_ready_response(recording: Recording) -> HttpResponse:
@@ -404,26 +444,170 @@ def silence_filter(spans: list[tuple[float, float]]) -> str:
     return f"volume=0:enable='{between}'"
 
 
-def make_clean_copy(source: str, target: str, spans: list[tuple[float, float]]) -> None:
-    """Write the first audio stream as MP3 with no metadata and these spans silenced.
+@dataclass(frozen=True)
+class Copies:
+    """The files made for listeners from one recording, in a temporary folder."""
 
-    Raise MediaError if ffmpeg cannot make it.
+    mp3: Path
+    opus: Path
+    waveform: Path
+    video: Path | None
+
+
+DAMAGED = (
+    "The copies for listeners could not be made from this recording: the file may be damaged "
+    "or only partly uploaded. Upload it again if trying again fails."
+)
+# For every file made: no metadata, chapters, encoder name or version.
+CLEAN = ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact",
+         "-flags:a", "+bitexact"]  # fmt: skip
+
+
+def make_copies(
+    source: str,
+    folder: Path,
+    spans: list[tuple[float, float]],
+    *,
+    video: bool = False,
+    duration: float | None = None,
+    progress: Callable[[int], None] = lambda percent: None,
+) -> Copies:
+    """Make the copies listeners get, in one pass of ffmpeg over the recording.
+
+    The first audio stream, with these spans silenced and its loudness normalised, becomes
+    mono MP3, Opus in WebM and (for a video) the sound of an MP4 of the first video stream;
+    its peaks become the waveform. `progress` is told the percent done now and then.
+    Raise MediaError if ffmpeg cannot make them.
     """
+    gain = loudness_gain(source, spans)
+    outputs = ["mp3", "opus", "peaks", *(["picture_sound"] if video else [])]
+    graph = (
+        f"[0:a:0]{silence_filter(spans)},volume={gain:.2f}dB,"
+        f"alimiter=limit={PEAK_LIMIT}:level=false,aresample=48000,"
+        f"aformat=channel_layouts=mono,asplit={len(outputs)}"
+        + "".join(f"[{name}]" for name in outputs)
+    )
+    if video:  # even sides, as H.264 needs, and no wider than a phone plays smoothly
+        graph += ";[0:v:0]scale=w='trunc(min(854,iw)/2)*2':h=-2,format=yuv420p[picture]"
+    copies = Copies(
+        mp3=folder / "copy.mp3",
+        opus=folder / "copy.webm",
+        waveform=folder / "waveform.json",
+        video=folder / "copy.mp4" if video else None,
+    )
+    pcm = folder / "peaks.pcm"
     command = [
-        settings.FFMPEG_BINARY, "-nostdin", "-v", "error", "-y", "-i", source,
-        "-map", "0:a:0", "-vn", "-sn", "-dn",  # sound only: no picture, cover art or subtitles
-        "-map_metadata", "-1", "-map_chapters", "-1",
-        "-fflags", "+bitexact", "-flags:a", "+bitexact",  # no encoder name or version
-        "-af", silence_filter(spans),
-        "-ac", "1", "-c:a", "libmp3lame", "-b:a", "64k",
-        "-id3v2_version", "0", "-write_id3v1", "0",
-        "-f", "mp3", target,
+        settings.FFMPEG_BINARY, "-nostdin", "-v", "error", "-y", "-nostats",
+        "-progress", "pipe:1", "-i", source, "-filter_complex", graph,
+        "-map", "[mp3]", "-c:a", "libmp3lame", "-b:a", "64k", "-id3v2_version", "0",
+        "-write_id3v1", "0", *CLEAN, "-f", "mp3", str(copies.mp3),
+        "-map", "[opus]", "-c:a", "libopus", "-b:a", "32k", "-application", "voip",
+        *CLEAN, "-f", "webm", str(copies.opus),
+        "-map", "[peaks]", "-c:a", "pcm_s16le", "-ar", str(WAVEFORM_RATE), *CLEAN,
+        "-f", "s16le", str(pcm),
+    ]  # fmt: skip
+    if copies.video:
+        command += [
+            "-map", "[picture]", "-map", "[picture_sound]", "-c:v", "libx264",
+            "-preset", "veryfast", "-crf", "28", "-c:a", "aac", "-b:a", "64k",
+            "-movflags", "+faststart", *CLEAN, "-flags:v", "+bitexact", "-f", "mp4",
+            str(copies.video),
+        ]  # fmt: skip
+    run_with_progress(command, duration=duration, progress=progress)
+    copies.waveform.write_text(json.dumps({"peaks": waveform_peaks(pcm)}))
+    pcm.unlink()
+    return copies
+
+
+def loudness_gain(source: str, spans: list[tuple[float, float]]) -> float:
+    """Return the gain (dB) bringing the first audio stream, these spans silenced, to
+    LOUDNESS_TARGET, as ffmpeg's EBU R128 meter measures its integrated loudness."""
+    command = [
+        settings.FFMPEG_BINARY, "-nostdin", "-nostats", "-v", "info", "-i", source,
+        "-filter_complex", f"[0:a:0]{silence_filter(spans)},ebur128=framelog=verbose[out]",
+        "-map", "[out]", "-f", "null", "-",
     ]  # fmt: skip
     try:
-        subprocess.run(command, capture_output=True, timeout=COPY_TIMEOUT, check=True)
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=COPY_TIMEOUT, check=False
+        )
     except FileNotFoundError as error:
         raise MediaError("ffmpeg is not installed on the server.") from error
     except subprocess.TimeoutExpired as error:
-        raise MediaError("Making the copy for listeners took too long.") from error
-    except subprocess.CalledProcessError as error:
-        raise MediaError("The copy for listeners could not be made from this recording.") from error
+        raise MediaError("Making the copies for listeners took too long.") from error
+    # The meter may print a summary each time ffmpeg sets up its filters: the last one counts.
+    summary = completed.stderr.rpartition("Summary:")[2]
+    measured = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    if completed.returncode != 0 or not measured:
+        raise MediaError(DAMAGED)
+    loudness = float(measured.group(1))
+    if loudness <= -70:  # silence: nothing to bring up
+        return 0.0
+    return max(-MOST_GAIN, min(MOST_GAIN, LOUDNESS_TARGET - loudness))
+
+
+def run_with_progress(command: list[str], *, duration: float | None, progress) -> None:
+    """Run ffmpeg, telling `progress` the percent of the recording done as it goes."""
+    deadline = time.monotonic() + COPY_TIMEOUT
+    told = 0
+    try:
+        with tempfile.TemporaryFile() as errors:
+            with subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=errors, text=True
+            ) as process:
+                for line in process.stdout:
+                    if time.monotonic() > deadline:
+                        process.kill()
+                        raise MediaError("Making the copies for listeners took too long.")
+                    name, _, value = line.strip().partition("=")
+                    if name == "out_time_us" and duration and value.isdecimal():
+                        percent = min(99, int(int(value) / 1e4 / duration))
+                        if percent >= told + 5:
+                            told = percent
+                            progress(percent)
+            if process.returncode != 0:
+                raise MediaError(DAMAGED)
+    except FileNotFoundError as error:
+        raise MediaError("ffmpeg is not installed on the server.") from error
+
+
+def waveform_peaks(pcm: Path) -> list[int]:
+    """Return the loudest sample of each of WAVEFORM_PEAKS stretches of raw 16-bit sound,
+    from 0 to 100, the loudest stretch being 100."""
+    samples = pcm.stat().st_size // 2
+    if samples == 0:
+        return []
+    per_peak = -(-samples // WAVEFORM_PEAKS)  # samples, rounded up
+    peaks = []
+    with pcm.open("rb") as handle:
+        while chunk := handle.read(per_peak * 2):
+            sound = array("h")
+            sound.frombytes(chunk[: len(chunk) // 2 * 2])
+            peaks.append(max(max(sound), -min(sound)) if sound else 0)
+    loudest = max(peaks) or 1
+    return [round(100 * peak / loudest) for peak in peaks]
+
+
+@dataclass(frozen=True)
+class Waveform:
+    """A waveform as an SVG draws it: one bar per peak in a box `width` wide and 40 high."""
+
+    width: int
+    path: str
+
+
+def draw_waveform(recording: Recording) -> Waveform | None:
+    """Return the drawing of a recording's waveform, or None if it has none (yet)."""
+    if not recording.waveform:
+        return None
+    try:
+        with recording.waveform.open("rb") as handle:
+            peaks = json.load(handle)["peaks"]
+    except (OSError, ValueError, KeyError):
+        return None
+    # Silence still shows, as a thin line.
+    halves = [max(0.5, round(peak / 5, 1)) for peak in peaks]
+    path = "".join(
+        f"M{index + 0.5:g} {20 - half:g}V{20 + half:g}" for index, half in enumerate(halves)
+    )
+    return Waveform(width=len(peaks), path=path) if peaks else None

@@ -387,6 +387,15 @@ class Consent(models.Model):
         "Publish the written transcript of my story", default=False
     )
     publish_audio = models.BooleanField("Publish the audio of my story", default=False)
+    publish_video = models.BooleanField(
+        "Publish the video of my story",
+        default=False,
+        help_text=(
+            "People watching will see the faces of everyone filmed, and anything in the picture "
+            "that shows where it was made, such as a street, a room or a sign. Without this, "
+            "only the sound is published. It needs the audio to be published too."
+        ),
+    )
     method = models.CharField("how consent was given", max_length=20, choices=Method.choices)
     obtained_on = models.DateField("date consent was given")
     obtained_by = models.ForeignKey(
@@ -426,6 +435,7 @@ class Consent(models.Model):
                     quote_credited=False,
                     publish_transcript=False,
                     publish_audio=False,
+                    publish_video=False,
                 ),
                 name="consent_withdrawn_has_no_scopes",
             ),
@@ -486,6 +496,30 @@ class Recording(models.Model):
         default=CopyState.PENDING,
     )
     listener_copy_error = models.TextField(blank=True)
+    opus_copy = models.FileField(
+        "Opus copy for listeners",
+        upload_to=private_upload_path,
+        blank=True,
+        max_length=200,
+        help_text="The copy for listeners as Opus in WebM: smaller, for browsers that play it.",
+    )
+    video_copy = models.FileField(
+        "video copy",
+        upload_to=private_upload_path,
+        blank=True,
+        max_length=200,
+        help_text="A video recording's picture with the clean sound, as H.264 and AAC in MP4.",
+    )
+    waveform = models.FileField(
+        "waveform",
+        upload_to=private_upload_path,
+        blank=True,
+        max_length=200,
+        help_text="Peaks of the copy for listeners, as JSON, drawn under the players.",
+    )
+    copy_progress = models.PositiveSmallIntegerField(
+        "copies made (percent)", default=0, help_text="How much of the copies is made."
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -502,6 +536,11 @@ class Recording(models.Model):
 
     def __str__(self) -> str:
         return self.original_filename
+
+    @property
+    def is_video(self) -> bool:
+        """Whether the recording has moving pictures (a still such as cover art is not video)."""
+        return any(codec["type"] == "video" for codec in self.codecs)
 
 
 class Transcript(models.Model):
@@ -729,6 +768,7 @@ class AuditEvent(models.Model):
         QUOTE_EDITED = "quote_edited", "Quote changed"
         QUOTE_REMOVED = "quote_removed", "Quote removed"
         QUOTE_RESTORED = "quote_restored", "Quote restored"
+        RECORDING_RETRIED = "recording_retried", "Recording queued again"
 
     action = models.CharField(max_length=40, choices=Action.choices)
     actor = models.ForeignKey(

@@ -336,6 +336,43 @@ def upload_recording(*, story: Story, upload, by) -> Recording:
     return recording
 
 
+NOTHING_TO_RETRY = "This recording has not failed, so there is nothing to try again."
+
+
+@transaction.atomic
+def retry_recording(*, recording: Recording, by) -> Recording:
+    """Queue a recording that failed to be read, or whose copies failed, to be tried again."""
+    from stories.tasks import make_listener_copy, probe_recording
+
+    locked = Recording.objects.select_for_update().get(pk=recording.pk)
+    if locked.state == Recording.State.FAILED:
+        step, error = "reading", locked.error
+        locked.state, locked.error = Recording.State.PENDING, ""
+        locked.save(update_fields=["state", "error"])
+        transaction.on_commit(lambda: probe_recording.enqueue(locked.pk))
+    elif (
+        locked.state == Recording.State.READY
+        and locked.listener_copy_state == Recording.CopyState.FAILED
+    ):
+        step, error = "copies", locked.listener_copy_error
+        locked.listener_copy_state, locked.listener_copy_error = Recording.CopyState.PENDING, ""
+        locked.copy_progress = 0
+        locked.save(update_fields=["listener_copy_state", "listener_copy_error", "copy_progress"])
+        transaction.on_commit(lambda: make_listener_copy.enqueue(locked.pk))
+    else:
+        raise ValidationError(NOTHING_TO_RETRY)
+    audit(
+        action=AuditEvent.Action.RECORDING_RETRIED,
+        project=recording.story.project,
+        actor=by,
+        story=recording.story,
+        recording=locked.pk,
+        step=step,
+        error=error,
+    )
+    return locked
+
+
 def _join_segments(segments: list[ParsedSegment]) -> tuple[str, list[tuple[int, int]]]:
     """Return the transcript text and each segment's character span within it."""
     spans, position = [], 0

@@ -16,13 +16,15 @@ from corpro.worker import WAITED_FOR, delete_leftovers, store_output
 from stories import erasure, subject_access
 from stories.consequences import Change, announce
 from stories.media import (
+    COPY_FIELDS,
     UNPLACEABLE,
+    Copies,
     MediaError,
     NoRoom,
     copy_key,
     current_transcript,
     local_path,
-    make_clean_copy,
+    make_copies,
     probe_media,
     silenced_spans,
 )
@@ -65,7 +67,8 @@ def probe_recording(recording_id: int) -> str:
 
 @task()
 def make_listener_copy(recording_id: int) -> str:
-    """Make the copy everyone but curators hears: sound only, no metadata, redactions silenced."""
+    """Make the copies everyone but curators gets: no metadata, loudness normalised,
+    redactions silenced; MP3 and Opus, a waveform, and for a video an MP4 of its picture."""
     recording = (
         Recording.objects.filter(pk=recording_id, state=Recording.State.READY)
         .exclude(story__status="withdrawn")
@@ -91,18 +94,31 @@ def make_listener_copy(recording_id: int) -> str:
         listener_copy_key=key,
         listener_copy_state=Recording.CopyState.PENDING,
         listener_copy_error="",
+        copy_progress=0,
     )
+
+    def progress(percent: int) -> None:
+        Recording.objects.filter(pk=recording.pk, listener_copy_key=key).update(
+            copy_progress=percent
+        )
+
     with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "copy.mp3"
         try:
             with local_path(recording.file) as source:
-                make_clean_copy(source, str(target), spans)
+                made = make_copies(
+                    source,
+                    Path(folder),
+                    spans,
+                    video=recording.is_video,
+                    duration=recording.duration_seconds,
+                    progress=progress,
+                )
         except MediaError as error:
             Recording.objects.filter(pk=recording.pk, listener_copy_key=key).update(
                 listener_copy_state=Recording.CopyState.FAILED, listener_copy_error=str(error)
             )
             return "failed"
-        return _store_copy(recording.pk, key, target)
+        return _store_copy(recording.pk, key, made)
 
 
 def copies_folder(recording_id: int) -> str:
@@ -111,7 +127,7 @@ def copies_folder(recording_id: int) -> str:
 
 
 @transaction.atomic
-def _store_copy(recording_id: int, key: str, made: Path) -> str:
+def _store_copy(recording_id: int, key: str, made: Copies) -> str:
     recording = (
         Recording.objects.select_for_update(of=("self",))
         .select_related("story")
@@ -133,22 +149,40 @@ def _store_copy(recording_id: int, key: str, made: Path) -> str:
         and recording.listener_copy
     ):
         return "current"  # another run of this task stored it first
-    old = recording.listener_copy.name
     storage = recording.listener_copy.storage
+    old = {getattr(recording, field).name for field in COPY_FIELDS} - {""}
+    files = {
+        "listener_copy": made.mp3,
+        "opus_copy": made.opus,
+        "waveform": made.waveform,
+        "video_copy": made.video,
+    }
     try:
-        with made.open("rb") as handle:
-            recording.listener_copy.name = store_output(
-                storage, copies_folder(recording.pk), uuid.uuid4().hex, File(handle), keep={old}
-            )
+        for field, path in files.items():
+            stored = ""
+            if path is not None:
+                with path.open("rb") as handle:
+                    stored = store_output(
+                        storage,
+                        copies_folder(recording.pk),
+                        f"{uuid.uuid4().hex}{path.suffix}",
+                        File(handle),
+                        keep=old | {getattr(recording, name).name for name in files},
+                    )
+            getattr(recording, field).name = stored
     except NoRoom:
+        # Nothing of this run is kept; the row still names the copies it had.
+        for name in {getattr(recording, field).name for field in files} - old - {""}:
+            storage.delete(name)
         Recording.objects.filter(pk=recording.pk).update(
             listener_copy_state=Recording.CopyState.FAILED, listener_copy_error=COPY_NO_ROOM
         )
         return "failed"
     recording.listener_copy_state = Recording.CopyState.READY
-    recording.save(update_fields=["listener_copy", "listener_copy_state"])
-    if old:
-        transaction.on_commit(lambda: storage.delete(old))
+    recording.copy_progress = 100
+    recording.save(update_fields=[*files, "listener_copy_state", "copy_progress"])
+    for name in old:
+        transaction.on_commit(lambda name=name: storage.delete(name))
     announce(Change.LISTENER_COPY, story_id=recording.story_id)
     return "made"
 
@@ -165,17 +199,18 @@ def _clear_copy(recording: Recording, *, key: str, state: str, error: str = "") 
     The lock waits for a copy being stored at this moment, so that copy is the one deleted.
     """
     locked = Recording.objects.select_for_update().get(pk=recording.pk)
-    old = locked.listener_copy.name
-    delete_leftovers(locked.listener_copy.storage, copies_folder(locked.pk), keep={old})
+    old = {getattr(locked, field).name for field in COPY_FIELDS} - {""}
+    storage = locked.listener_copy.storage
+    delete_leftovers(storage, copies_folder(locked.pk), keep=old)
     Recording.objects.filter(pk=recording.pk).update(
-        listener_copy="",
+        **dict.fromkeys(COPY_FIELDS, ""),
         listener_copy_key=key,
         listener_copy_state=state,
         listener_copy_error=error,
+        copy_progress=0,
     )
-    if old:
-        storage = locked.listener_copy.storage
-        transaction.on_commit(lambda: storage.delete(old))
+    for name in old:
+        transaction.on_commit(lambda name=name: storage.delete(name))
 
 
 def refresh_listener_copies(*, story_id: int) -> None:

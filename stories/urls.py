@@ -78,6 +78,8 @@ urlpatterns = [
         name="story-request-changes",
     ),
     path("media/recordings/<int:pk>/", team.recording_file, name="recording-file"),
+    path("media/recordings/<int:pk>/<slug:form>/", team.recording_file, name="recording-form"),
+    path("gather/recordings/<int:pk>/retry/", team.recording_retry, name="recording-retry"),
     path("media/evidence/<int:pk>/", curation.consent_evidence, name="consent-evidence"),
     path("stories/", public.story_list, name="story-list"),
     path("stories/<int:pk>/", public.public_story, name="public-story"),
@@ -86,4 +88,9 @@ urlpatterns = [
     path("about/", public.about, name="about"),
     path("easy-read/", public.easy_read_switch, name="easy-read"),
     path("stories/recordings/<int:pk>/", public.public_recording, name="public-recording"),
+    path(
+        "stories/recordings/<int:pk>/<slug:form>/",
+        public.public_recording,
+        name="public-recording-form",
+    ),
 ]

@@ -126,7 +126,12 @@ def samples(team, world) -> dict[str, dict]:
             story,
         ),
         **each(
-            ["stories:recording-file", "stories:public-recording"], {"pk": world["recording"].pk}
+            ["stories:recording-file", "stories:public-recording", "stories:recording-retry"],
+            {"pk": world["recording"].pk},
+        ),
+        **each(
+            ["stories:recording-form", "stories:public-recording-form"],
+            {"pk": world["recording"].pk, "form": "waveform"},
         ),
         "stories:consent-evidence": {"pk": Consent.objects.exclude(evidence="").first().pk},
         "stories:topic": {"tag_slug": "being-heard"},

@@ -32,7 +32,7 @@ from sensemaking import services
 from sensemaking.models import ReportClip, ReportFile, ReportVersion
 from sensemaking.tasks import clip_folder, cut_clip, pdf_folder, render_report_pdf
 from stories import services as story_services
-from stories.media import probe_media
+from stories.media import COPY_FIELDS, probe_media
 from stories.models import Recording, Transcript
 from stories.tasks import copies_folder, make_listener_copy, probe_recording
 from stories.transcripts import parse_transcript_file
@@ -104,6 +104,11 @@ def status(task_id) -> str:
 def only_task() -> DBTaskResult:
     (task,) = DBTaskResult.objects.all()
     return task
+
+
+def copy_names(recording) -> list[str]:
+    """The copies made for listeners of a recording (MP3, Opus, waveform, video)."""
+    return [getattr(recording, field).name for field in COPY_FIELDS if getattr(recording, field)]
 
 
 def stored_files(media_root: Path) -> list[str]:
@@ -311,7 +316,7 @@ def probe_case(team, client, tmp_path, workers) -> Case:
         assert recording.listener_copy_state == Recording.CopyState.READY
         copies = DBTaskResult.objects.filter(task_path=make_listener_copy.module_path)
         assert copies.count() == 1  # the copy was queued once
-        return [recording.file.name, recording.listener_copy.name]
+        return [recording.file.name, *copy_names(recording)]
 
     return Case(only_task().pk, runs_a_program, check)
 
@@ -327,7 +332,7 @@ def transcode_case(team, client, tmp_path, workers) -> Case:
         assert recording.listener_copy_state == Recording.CopyState.READY
         heard = probe_media(recording.listener_copy.path)
         assert heard.duration_seconds == pytest.approx(1200, abs=1)  # all of it, not a part
-        return [recording.file.name, recording.listener_copy.name]
+        return [recording.file.name, *copy_names(recording)]
 
     return Case(only_task().pk, runs_a_program, check)
 
@@ -342,7 +347,7 @@ def clip_case(team, client, tmp_path, workers) -> Case:
     def check() -> list[str]:
         clip.refresh_from_db()
         assert probe_media(clip.file.path).duration_seconds == pytest.approx(8, abs=0.2)
-        return [recording.file.name, recording.listener_copy.name, clip.file.name]
+        return [recording.file.name, *copy_names(recording), clip.file.name]
 
     return Case(only_task().pk, runs_a_program, check)
 
@@ -503,7 +508,7 @@ def test_a_copy_half_written_by_a_killed_run_is_deleted_when_the_copy_is_stored(
     assert make_listener_copy.call(recording.pk) == "made"
     recording.refresh_from_db()
     assert part != recording.listener_copy.name
-    assert stored_files(media_root) == sorted([recording.file.name, recording.listener_copy.name])
+    assert stored_files(media_root) == sorted([recording.file.name, *copy_names(recording)])
     assert probe_media(recording.listener_copy.path).duration_seconds == pytest.approx(2, abs=0.1)
 
 
@@ -516,7 +521,7 @@ def test_an_extract_half_written_by_a_killed_run_is_replaced_by_the_whole_extrac
     clip.refresh_from_db()
     recording = Recording.objects.get()
     assert stored_files(media_root) == sorted(
-        [recording.file.name, recording.listener_copy.name, clip.file.name]
+        [recording.file.name, *copy_names(recording), clip.file.name]
     )
     assert probe_media(clip.file.path).duration_seconds == pytest.approx(8, abs=0.2)
 

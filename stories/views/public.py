@@ -14,7 +14,15 @@ from taggit.models import Tag
 from stories import access, archive, easy_read, search
 from stories.access import Surface
 from stories.forms import StoryFilterForm
-from stories.media import CopyStatus, copy_status, file_to_hear, not_ready_response, stream_file
+from stories.media import (
+    CopyStatus,
+    Form,
+    copy_status,
+    draw_waveform,
+    file_to_hear,
+    not_ready_response,
+    stream_file,
+)
 from stories.models import Recording, Story
 from stories.querysets import current_transcript_prefetch
 from stories.transcripts import ParsedSegment, to_webvtt
@@ -129,6 +137,8 @@ def public_story(request, pk):
             "story": story,
             "segments": transcript.display_segments() if show_text else [],
             "recording": recording,
+            "video": bool(recording and parts.video and recording.video_copy),
+            "wave": draw_waveform(recording) if recording else None,
             "audio_preparing": status == CopyStatus.PREPARING,
             "has_captions": bool(recording and show_text and transcript.has_timings),
             "start_at": request.GET.get("t", "").isdecimal() and request.GET["t"],
@@ -158,16 +168,20 @@ def public_captions(request, pk):
     return response
 
 
-def public_recording(request, pk):
-    """Stream the clean copy of a public story's recording, if its storyteller agreed to it."""
+def public_recording(request, pk, form=Form.MP3):
+    """Stream a clean copy of a public story's recording (or its waveform), if its storyteller
+    agreed to it; the video only if they agreed to publishing the video too."""
+    try:
+        form = Form(form)
+    except ValueError:
+        raise Http404 from None
+    stories = archive.may_be_heard(Story.objects.public())
+    if form == Form.VIDEO:
+        stories = archive.may_be_seen(stories)
     recording = get_object_or_404(
-        Recording.objects.filter(
-            story__in=archive.may_be_heard(Story.objects.public()),
-            state=Recording.State.READY,
-        ),
-        pk=pk,
+        Recording.objects.filter(story__in=stories, state=Recording.State.READY), pk=pk
     )
-    heard = file_to_hear(recording)
+    heard = file_to_hear(recording, form=form)
     if heard is None:
         return not_ready_response(recording)
     return stream_file(request, heard.file, heard.media_type)

@@ -258,6 +258,9 @@ def story_detail(request, pk):
     transcript = (
         story.current_transcripts[0] if parts.transcript and story.current_transcripts else None
     )
+    recordings = list(story.recordings.all()) if parts.audio else []
+    for recording in recordings:
+        recording.wave = media.draw_waveform(recording)
     is_curator = access.Role.CURATOR in roles
     can_edit = Story.objects.editable_by(request.user).filter(pk=story.pk).exists()
     return render(
@@ -276,7 +279,8 @@ def story_detail(request, pk):
             "segments": (
                 transcript.display_segments(reveal_redactions=parts.redacted) if transcript else []
             ),
-            "recordings": story.recordings.all() if parts.audio else [],
+            "recordings": recordings,
+            "can_retry": bool(roles & {access.Role.INTERVIEWER, access.Role.CURATOR}),
             "consents": story.consents.all() if parts.consent_history else [],
             "audit_events": story.audit_events.select_related("actor")[:50] if parts.audit else [],
         },
@@ -566,9 +570,11 @@ def story_submit(request, pk):
 
 
 @login_required
-def recording_file(request, pk):
+def recording_file(request, pk, form=media.Form.MP3):
     """Stream a recording to a team member whose role lets them hear it: the original to
-    curators, the clean copy to everyone else."""
+    curators, the clean copies (and the waveform) to everyone else, the video to those who may
+    see it."""
+    form = _media_form(form)
     recording = get_object_or_404(
         Recording.objects.filter(story__in=Story.objects.visible_to(request.user)).select_related(
             "story__project", "story__current_consent"
@@ -579,9 +585,40 @@ def recording_file(request, pk):
     parts = access.parts_for(
         story, surface=Surface.TEAM, roles=access.team_roles(request.user, story)
     )
-    if not parts.audio:
+    if not parts.audio or (form == media.Form.VIDEO and not parts.video):
         raise Http404
-    heard = media.file_to_hear(recording, original=parts.original)
+    heard = media.file_to_hear(recording, original=parts.original, form=form)
     if heard is None:
         return media.not_ready_response(recording)
     return stream_file(request, heard.file, heard.media_type)
+
+
+def _media_form(form: str) -> media.Form:
+    try:
+        return media.Form(form)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def recording_retry(request, pk):
+    """Queue a failed or corrupt recording again, for those who upload or curate recordings."""
+    recording = get_object_or_404(
+        Recording.objects.filter(story__in=Story.objects.visible_to(request.user)).select_related(
+            "story__project", "story__current_consent"
+        ),
+        pk=pk,
+    )
+    story = recording.story
+    roles = access.team_roles(request.user, story)
+    parts = access.parts_for(story, surface=Surface.TEAM, roles=roles)
+    if not (parts.audio and roles & {access.Role.INTERVIEWER, access.Role.CURATOR}):
+        raise Http404
+    try:
+        services.retry_recording(recording=recording, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "The recording is queued to be tried again.")
+    return redirect(f"{story.get_absolute_url()}#recording-{recording.pk}")

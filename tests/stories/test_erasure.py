@@ -29,6 +29,7 @@ from sensemaking.models import Quote, ReportClip, ReportFile, ReportVersion
 from sensemaking.reports import compile_report
 from sensemaking.tasks import cut_clip, render_report_pdf
 from stories import erasure, services, subject_access
+from stories.media import COPY_FIELDS
 from stories.models import (
     AuditEvent,
     Consent,
@@ -314,7 +315,7 @@ def stored_names() -> set[str]:
     """The name of every file a row still refers to."""
     names = set()
     for recording in Recording.objects.all():
-        names |= {recording.file.name, recording.listener_copy.name}
+        names |= {recording.file.name, *(getattr(recording, f).name for f in COPY_FIELDS)}
     names |= set(Consent.objects.values_list("evidence", flat=True))
     names |= set(ReportClip.objects.values_list("file", flat=True))
     names |= set(ReportFile.objects.values_list("file", flat=True))
