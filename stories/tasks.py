@@ -215,9 +215,12 @@ def _clear_copy(recording: Recording, *, key: str, state: str, error: str = "") 
 
 def refresh_listener_copies(*, story_id: int) -> None:
     """After a redaction or a new transcript, stop the stale copies and queue new ones."""
+    recordings = list(Recording.objects.filter(story_id=story_id, state=Recording.State.READY))
+    if not recordings:
+        return  # Nothing to hear, so no transcript to read (it may have thousands of paragraphs).
     spans = silenced_spans(current_transcript(story_id))
     key = None if spans is None else copy_key(spans)
-    for recording in Recording.objects.filter(story_id=story_id, state=Recording.State.READY):
+    for recording in recordings:
         if key is None:
             discard_listener_copy(recording, error=UNPLACEABLE)
         elif recording.listener_copy_key != key:
