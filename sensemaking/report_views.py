@@ -152,6 +152,7 @@ def report_edit(request, slug):
     base = draft or versions.first()
     form = ReportForm(
         request.POST or None,
+        request.FILES or None,
         instance=base,
         project=report.project,
         initial={"based_on": f"{base.pk}:{base.lock_version}"},
@@ -434,6 +435,14 @@ def report_clip(request, slug, number, clip_pk):
         response["Cache-Control"] = "no-store"
         return response
     return stream_file(request, clip.file, "audio/mpeg")
+
+
+def report_logo(request, slug, number, partner_pk):
+    """Stream a partner's logo to whoever may see its version: a draft's only to its team."""
+    report = _report(request, slug)
+    version = _version(request, report, number)
+    partner = get_object_or_404(version.partners.exclude(logo=""), pk=partner_pk)
+    return stream_file(request, partner.logo, "image/png")
 
 
 @login_required
