@@ -354,7 +354,7 @@ class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
         """Yield each partner's fields, existing partners first, for the template."""
         for number, partner in enumerate(self.partners, start=1):
             prefix = f"partner_{number}"
-            extra = [f"{prefix}_remove_logo"] if partner.logo else []
+            extra = ["remove_logo"] if partner.logo else []
             yield (
                 partner,
                 [self[f"{prefix}_{name}"] for name in ("name", "logo", *extra, "remove")],
