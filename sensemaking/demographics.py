@@ -278,11 +278,9 @@ def rounded(figures: Demographics, base: int = ROUNDING_BASE) -> Demographics:
     tables = []
     for table in figures.tables:
         rows = tuple(shown(row) for row in table.rows)
-        # A band hidden by rounding no longer counts towards the ages the table covers.
-        age_range = _age_range(rows) if table.field == "age_band" else None
         tables.append(
             _with_words(
-                replace(table, total=total, rows=rows, rounded_to=base, age_range=age_range),
+                replace(table, total=total, rows=rows, rounded_to=base),
                 QUESTION_BY_FIELD[table.field],
             )
         )

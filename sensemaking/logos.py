@@ -7,10 +7,11 @@ file can all show.
 
 import io
 import warnings
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 LOGO_MAX_BYTES = 5 * 1024 * 1024
 LOGO_MAX_SIDE = 5000  # pixels, either way, of the uploaded image
@@ -29,7 +30,7 @@ def check_logo(upload) -> ContentFile:
         )
     data = upload.read()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _whole_files_only():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             width, height = image.size
@@ -64,6 +65,21 @@ def check_logo(upload) -> ContentFile:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return ContentFile(buffer.getvalue(), name="logo.png")
+
+
+@contextmanager
+def _whole_files_only():
+    """Refuse a cut-off image while decoding a logo.
+
+    WeasyPrint, once imported, makes Pillow fill in truncated images process-wide; a logo that
+    arrived half-uploaded must be refused instead.
+    """
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _not_an_image(data: bytes) -> str:
