@@ -388,14 +388,18 @@ class ReportVersion(models.Model):
     co_authorship = models.TextField(
         "co-authorship line",
         blank=True,
-        help_text="Shown on the cover. Leave it empty to use the suggested line.",
+        help_text=(
+            "Shown on the cover. It starts as a line worked out from the storytellers counted; "
+            "change it as you like. Left empty, that line is used."
+        ),
     )
     who_shared_words = models.TextField(
-        '"who shared their stories", in your words',
+        "who shared their stories, in your words",
         blank=True,
         help_text=(
-            "Shown before the figures and charts, which stay. Leave it empty to use the "
-            "suggested sentences."
+            "Shown before the figures and charts, which stay. It starts as sentences worked out "
+            "from the figures; change them or write your own. Left empty, those sentences are "
+            "used."
         ),
     )
     value_table = models.JSONField("value for all", default=default_value_table, blank=True)
