@@ -298,7 +298,6 @@ class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
         # stored as blank, so they keep following the figures.
         self.suggested = suggestions(self.instance)
         for name, suggestion in self.suggested.items():
-            self.fields[name].max_length = 5000
             if not getattr(self.instance, name).strip():
                 self.initial[name] = suggestion
         self.partners = list(self.instance.partners.all()) if self.instance.pk else []

@@ -386,7 +386,7 @@ class ReportVersion(models.Model):
         help_text="Peer researchers, partners and anyone else to credit, one per line.",
     )
     co_authorship = models.TextField(
-        "co-authorship line",
+        "who wrote it, on the cover",
         blank=True,
         help_text=(
             "Shown on the cover. It starts as a line worked out from the storytellers counted; "

@@ -36,7 +36,7 @@ def test_an_editor_writes_the_front_matter_and_adds_a_partners_logo(
     facilitator = new_page()
     sign_in_as(sign_in, facilitator, team.facilitator)
     facilitator.goto(edit_url)
-    line = facilitator.get_by_label("Co-authorship line")
+    line = facilitator.get_by_label("Who wrote it, on the cover")
     expect(line).to_have_value(
         "This report was co-authored by about 10 people who shared their stories."
     )
