@@ -477,6 +477,7 @@ def build(profile: dict) -> dict:
         ],
         batch_size=1000,
     )
+    services.record_theme_ids([q.pk for q in quotes])
 
     # Findings: 2 to 4 per top-level theme, on the theme or one of its sub-themes, each
     # supported by 1 to 4 quotes of the same workshop tagged with that theme.

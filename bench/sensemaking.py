@@ -169,6 +169,7 @@ def set_quotes(setup: dict, key: str, count: int, rng: random.Random) -> int:
     """Bulk-write quotes until the workshop has `count`; return its number of theme links."""
     from django.db import connection
 
+    from sensemaking import services
     from sensemaking.models import Quote, QuoteTheme, Theme
     from stories.models import Segment, Transcript
 
@@ -200,6 +201,7 @@ def set_quotes(setup: dict, key: str, count: int, rng: random.Random) -> int:
         for theme in rng.sample(themes, rng.randint(1, 3))
     ]
     QuoteTheme.objects.bulk_create(links, batch_size=1000)
+    services.record_theme_ids([quote.pk for quote in quotes])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     assert Quote.objects.filter(workshop_id=ids["workshop"]).count() == count

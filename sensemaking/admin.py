@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from sensemaking import services
 from sensemaking.models import (
     Finding,
     Memo,
@@ -37,12 +38,27 @@ class ThemeAdmin(ProjectScopedAdmin):
     list_filter = ["project"]
     search_fields = ["name"]
 
+    def delete_queryset(self, request, queryset):
+        # The quotes under these themes keep a copy of their theme ids: write it again.
+        quote_ids = list(
+            Quote.all_objects.filter(theme_links__tag__in=queryset).values_list("pk", flat=True)
+        )
+        super().delete_queryset(request, queryset)
+        services.record_theme_ids(quote_ids)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Theme.objects.filter(pk=obj.pk))
+
 
 @admin.register(Quote)
 class QuoteAdmin(ProjectScopedAdmin):
     project_path = "workshop__project"
     list_display = ["text", "workshop", "story", "is_key", "needs_review"]
     list_filter = ["is_key", "needs_review"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.record_theme_ids([form.instance.pk])
 
 
 @admin.register(Finding)

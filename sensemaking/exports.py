@@ -25,7 +25,15 @@ from openpyxl.utils import get_column_letter
 
 from sensemaking import word
 from sensemaking.demographics import bar_chart_png, format_percent
-from sensemaking.reports import KEY_QUOTES, NO_FINDINGS, CompiledReport, ReportQuote
+from sensemaking.reports import (
+    KEY_QUOTE,
+    KEY_QUOTES,
+    LEAD_QUOTE,
+    NO_FINDINGS,
+    OVERVIEW_HEADINGS,
+    CompiledReport,
+    ReportQuote,
+)
 from stories.text import UNREADABLE, neutralise_formula
 
 SUBJECT = "Community Reporting summary report"
@@ -84,12 +92,25 @@ def report_docx(compiled: CompiledReport, *, extracts=(), base_url: str = "") ->
     for _, heading, text in compiled.opening_sections:
         _add_section(headings, heading, text)
     _add_who(headings, compiled)
+    if "who" in compiled.pull_quotes:
+        _add_quote(document, compiled.pull_quotes["who"])
     _add_findings(headings, compiled)
-    for _, heading, text in compiled.closing_sections:
+    for anchor, heading, text in compiled.closing_sections:
         _add_section(headings, heading, text)
+        if anchor == "challenges" and "challenges" in compiled.pull_quotes:
+            _add_quote(document, compiled.pull_quotes["challenges"])
     if compiled.value_headings and compiled.value_rows:
         headings.add("Value for all", level=1)
-        _add_table(document, compiled.value_headings, compiled.value_rows, caption="Value for all")
+        rows = compiled.value_rows
+        if compiled.has_value_pull_quotes:
+            rows = [*rows, ["" for _ in compiled.value_headings]]
+        table = _add_table(document, compiled.value_headings, rows, caption="Value for all")
+        if compiled.has_value_pull_quotes:  # the quote under each column, as its last row
+            for cell, quote in zip(table.rows[-1].cells, compiled.value_pull_quotes, strict=True):
+                if quote:
+                    _write_quote(cell.paragraphs[0], quote)
+    if "closing" in compiled.pull_quotes:
+        _add_quote(document, compiled.pull_quotes["closing"])
     _add_acknowledgements(headings, compiled)
     if extracts:
         headings.add("Listen to extracts", level=1)
@@ -212,8 +233,13 @@ def _add_findings(headings: word.Headings, compiled: CompiledReport) -> None:
     headings.add("What did we find out?", level=1)
     if not compiled.themes:
         document.add_paragraph(NO_FINDINGS)
+    if compiled.is_compact and compiled.themes:
+        _add_overview(document, compiled)
+        return
     for theme in compiled.themes:
         headings.add(_clean(theme.name), level=2)
+        if theme.lead_quote:
+            _add_quote(document, theme.lead_quote, label=LEAD_QUOTE)
         _add_paragraphs(document, theme.description)
         if theme.sub_themes:
             document.add_paragraph("Sub-themes:")
@@ -222,16 +248,47 @@ def _add_findings(headings: word.Headings, compiled: CompiledReport) -> None:
         for finding in theme.findings:
             document.add_paragraph(_clean(finding.statement))
             for quote in finding.quotes:
-                _add_quote(document, quote)
+                _add_quote(document, quote, label=theme.label_of(quote))
         if theme.other_key_quotes:
             document.add_heading(KEY_QUOTES, level=3)
             for quote in theme.other_key_quotes:
-                _add_quote(document, quote)
+                _add_quote(document, quote, label=KEY_QUOTE)
 
 
-def _add_quote(document, quote: ReportQuote) -> None:
-    paragraph = document.add_paragraph(style="Quote")
-    paragraph.add_run(f"“{_clean(quote.text).strip()}”")
+def _add_overview(document, compiled: CompiledReport) -> None:
+    """The compact layout: one table of each theme, its sub-themes and findings, one quote."""
+    rows = [
+        [
+            theme.name,
+            "\n".join(
+                f"• {point}"
+                for point in [*theme.sub_themes, *(finding.statement for finding in theme.findings)]
+            ),
+            "",
+        ]
+        for theme in compiled.themes
+    ]
+    table = _add_table(document, list(OVERVIEW_HEADINGS), rows, caption="What did we find out?")
+    for row, theme in zip(table.rows[1:], compiled.themes, strict=True):
+        # A theme's row is read whole: it does not break across pages.
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if quote := theme.overview_quote:
+            _write_quote(row.cells[2].paragraphs[0], quote, label=theme.overview_label)
+
+
+def _add_quote(document, quote: ReportQuote, *, label: str = "") -> None:
+    _write_quote(document.add_paragraph(style="Quote"), quote, label=label)
+
+
+def _write_quote(paragraph, quote: ReportQuote, *, label: str = "") -> None:
+    """Write a quote's label (if it has one), words and credit into the paragraph."""
+    if label:
+        # Not italic like the words: it says what the quote is, as the web page and PDF do.
+        run = paragraph.add_run(label)
+        run.bold, run.italic = True, False
+        run.font.color.rgb = word.ACCENT
+        run.add_break()
+    paragraph.add_run(f"“{_clean(quote.text).strip()}”").italic = True  # in a table cell too
     paragraph.add_run().add_break()
     paragraph.add_run(f"— {_clean(quote.credit)}")
 
@@ -260,8 +317,8 @@ def _add_table(
     caption: str,
     description: str = "",
     numeric: set[int] = frozenset(),
-) -> None:
-    """Add a table whose first row Word repeats on every page and reads out as headers.
+):
+    """Add a table whose first row Word repeats on every page and reads out as headers; return it.
 
     A None value merges that cell into the one on its left, as a hidden row's two numbers are.
     """
@@ -286,6 +343,7 @@ def _add_table(
             element.set(qn("w:val"), _clean(value))
             properties.append(element)
     word.align_numbers(table, numeric)
+    return table
 
 
 def _long_date(value: date) -> str:

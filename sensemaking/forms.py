@@ -4,11 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from corpro.forms import DateField, PlainErrorsMixin
+from sensemaking import reports
 from sensemaking.logos import LOGO_FORMATS_TEXT, LOGO_MAX_BYTES, check_logo
 from sensemaking.models import ReportVersion, Theme, Workshop
 from sensemaking.qdpx_import import MAX_QDPX_BYTES
 from sensemaking.refiqda import MAX_CODEBOOK_BYTES
-from sensemaking.reports import suggestions
 from sensemaking.services import PartnerEdit
 from stories.forms import PlainTextMixin, plain_text
 from stories.models import REDACTED, person_name
@@ -296,7 +296,7 @@ class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The suggestions are offered as the words to start from; saved unchanged, they are
         # stored as blank, so they keep following the figures.
-        self.suggested = suggestions(self.instance)
+        self.suggested = reports.suggestions(self.instance)
         for name, suggestion in self.suggested.items():
             if not getattr(self.instance, name).strip():
                 self.initial[name] = suggestion
@@ -529,3 +529,138 @@ class MemoForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
         },
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+PULL_QUOTE_LABELS = {
+    "who": "After “Who shared their stories?”",
+    "challenges": "In “Challenges”",
+    "closing": "To close the report, after “Value for all”",
+}
+
+
+def _excerpt(quote) -> str:
+    words = " ".join(quote.text.split())
+    words = words if len(words) <= 90 else words[:89].rstrip() + "…"
+    return f"“{words}” — {quote.credit}"
+
+
+class ArrangeForm(PlainErrorsMixin, forms.Form):
+    """The report's arrangement: where each theme, finding and key quote goes, the lead quote
+    of each theme, the pull quotes and the layout of the findings.
+
+    Built from the draft as compiled (reports.compile_draft), so it offers only what the report
+    holds and quotes reports may use; the arrange_report service checks it all again.
+    """
+
+    based_on = forms.CharField(widget=forms.HiddenInput)
+    layout = forms.ChoiceField(
+        label="Layout of “What did we find out?”",
+        choices=ReportVersion.Layout.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, compiled, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = compiled.version
+        self.fields["layout"].initial = version.layout
+        chosen = (version.arrangement or {}).get("pull_quotes", {})
+        self._themes = []
+        for place, theme in enumerate(compiled.themes, start=1):
+            position = self._position(f"theme_{theme.id}", place, f"Place of “{theme.name}”")
+            findings = [
+                self._position(
+                    f"finding_{finding.id}", number, f"Place of the finding “{finding.statement}”"
+                )
+                for number, finding in enumerate(theme.findings, start=1)
+                if finding.id is not None
+            ]
+            keys = [
+                self._position(
+                    f"key_{theme.id}_{quote.id}",
+                    number,
+                    f"Place of the key quote {_excerpt(quote)}",
+                )
+                for number, quote in enumerate(theme.key_quotes, start=1)
+            ]
+            lead = f"lead_{theme.id}"
+            self.fields[lead] = forms.ChoiceField(
+                label=f"Lead quote of “{theme.name}”",
+                help_text="Shown first, under the theme’s heading.",
+                required=False,
+                choices=[("", "No lead quote")]
+                + [(str(quote.id), _excerpt(quote)) for quote in theme.key_quotes],
+                initial=str(theme.lead_quote.id) if theme.lead_quote else "",
+            )
+            self._themes.append((theme, position, findings, keys, lead))
+        spots = {**PULL_QUOTE_LABELS}
+        for number, heading in enumerate(compiled.value_headings, start=1):
+            spots[f"value-{number}"] = f"Under the column “{heading}” of “Value for all”"
+        options = [("", "No pull quote here")] + [
+            (str(quote.id), _excerpt(quote)) for quote in compiled.quotes
+        ]
+        usable = {quote.id for quote in compiled.quotes}
+        self._pulls = []
+        for spot in (spot for spot in reports.PULL_QUOTE_SPOTS if spot in spots):
+            name = f"pull_{spot.replace('-', '_')}"
+            pk = chosen.get(spot)
+            self.fields[name] = forms.ChoiceField(
+                label=spots[spot],
+                required=False,
+                choices=options,
+                initial=str(pk) if pk in usable else "",
+            )
+            self._pulls.append((spot, name))
+
+    def _position(self, name: str, place: int, label: str) -> str:
+        self.fields[name] = forms.IntegerField(
+            label=label, min_value=1, initial=place, widget=forms.NumberInput(attrs={"size": 3})
+        )
+        return name
+
+    def groups(self):
+        """Yield each theme's fields for the template: its place, findings, key quotes, lead."""
+        for theme, position, findings, keys, lead in self._themes:
+            yield {
+                "theme": theme,
+                "position": self[position],
+                "findings": [self[name] for name in findings],
+                "key_quotes": [self[name] for name in keys],
+                "lead": self[lead],
+            }
+
+    def pull_fields(self):
+        return [self[name] for _, name in self._pulls]
+
+    def _ordered(self, names: list[str], what: str) -> list[str]:
+        """Return the names by the places typed in; say so if two share a place."""
+        places = {name: self.cleaned_data.get(name) for name in names}
+        if None in places.values():
+            return names
+        seen = {}
+        for name, place in places.items():
+            if place in seen:
+                self.add_error(name, f"Two {what} are at place {place}: give each its own number.")
+            seen[place] = name
+        return sorted(names, key=lambda name: places[name])
+
+    def clean(self):
+        data = super().clean()
+        themes, findings, key_quotes, leads = [], {}, {}, {}
+        for theme, position, finding_names, key_names, lead in self._themes:
+            themes.append(position)
+            findings[str(theme.id)] = [
+                int(name.rsplit("_", 1)[1]) for name in self._ordered(finding_names, "findings")
+            ]
+            key_quotes[str(theme.id)] = [
+                int(name.rsplit("_", 1)[1]) for name in self._ordered(key_names, "key quotes")
+            ]
+            if data.get(lead):
+                leads[str(theme.id)] = int(data[lead])
+        data["arrangement"] = {
+            "themes": [int(name.split("_")[1]) for name in self._ordered(themes, "themes")],
+            "findings": findings,
+            "key_quotes": key_quotes,
+            "lead_quotes": leads,
+            "pull_quotes": {spot: int(data[name]) for spot, name in self._pulls if data.get(name)},
+        }
+        return data

@@ -192,6 +192,10 @@ class Quote(models.Model):
     end_seconds = models.FloatField(null=True, blank=True)
     note = models.TextField("note", blank=True)
     is_key = models.BooleanField("key quote", default=False)
+    # The ids of the quote's themes ("3,7"), a copy of its theme links that
+    # services.record_theme_ids writes whenever they change, so the transcript page paints
+    # thousands of quotes, in their themes' colours, from one plain read of this table.
+    theme_ids = models.TextField(blank=True, default="", db_default="", editable=False)
     needs_review = models.BooleanField(
         default=False, help_text="The transcript changed and the words could not be re-found."
     )
@@ -370,6 +374,10 @@ class ReportVersion(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class Layout(models.TextChoices):
+        FULL = "full", "Each theme in full: sub-themes, findings and key quotes"
+        COMPACT = "compact", "Compact: one table of theme, sub-themes and one quote"
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
     major = models.PositiveIntegerField(default=1)
     minor = models.PositiveIntegerField(default=0)
@@ -403,6 +411,21 @@ class ReportVersion(models.Model):
         ),
     )
     value_table = models.JSONField("value for all", default=default_value_table, blank=True)
+    arrangement = models.JSONField(
+        "arrangement",
+        default=dict,
+        blank=True,
+        help_text=(
+            "The editor's order of themes, findings and key quotes, each theme's lead quote and "
+            "the pull quotes, by id; what it does not list comes after, in the workshops' order."
+        ),
+    )
+    layout = models.CharField(
+        "layout of the findings",
+        max_length=20,
+        choices=Layout.choices,
+        default=Layout.FULL,
+    )
     workshops = models.ManyToManyField(
         Workshop,
         related_name="report_versions",

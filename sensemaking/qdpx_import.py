@@ -28,6 +28,7 @@ from django.db import transaction
 from django.tasks import task
 from lxml import etree
 
+from sensemaking import services
 from sensemaking.models import ProjectImport, Quote, QuoteTheme, Theme, Workshop
 from sensemaking.refiqda import (
     GUID,
@@ -581,6 +582,7 @@ def import_plan(*, project: Project, plan: Plan, archive: Archive, by) -> Import
             themes[theme.pk] = theme
         links.extend(QuoteTheme(tag=theme, content_object=quote) for theme in themes.values())
     QuoteTheme.objects.bulk_create(links)
+    services.record_theme_ids([quote.pk for quote, _codes in quotes])
     audit(
         action=AuditEvent.Action.PROJECT_IMPORTED,
         project=project,

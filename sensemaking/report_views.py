@@ -14,18 +14,26 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sensemaking import codebook_tables, exports, refiqda, services
-from sensemaking.forms import CodebookImportForm, NewReportForm, PublishForm, ReportForm
+from sensemaking.forms import (
+    ArrangeForm,
+    CodebookImportForm,
+    NewReportForm,
+    PublishForm,
+    ReportForm,
+)
 from sensemaking.models import Quote, Report, ReportFile, ReportVersion
 from sensemaking.querysets import RUNNERS
 from sensemaking.reports import (
     CompiledReport,
     chapters_vtt,
+    compile_draft,
     compile_report,
     key_quote_clips,
     playlist,
@@ -147,18 +155,8 @@ def report_detail(request, slug, number=None):
 def report_edit(request, slug):
     """Edit the draft; editing a published report starts its next version."""
     report = _team_report(request, slug)
-    versions = report.versions.order_by("-major", "-minor")
-    draft = versions.filter(status=ReportVersion.Status.DRAFT).first()
-    base = draft or versions.first()
-    form = ReportForm(
-        request.POST or None,
-        request.FILES or None,
-        instance=base,
-        project=report.project,
-        initial={"based_on": f"{base.pk}:{base.lock_version}"},
-    )
-    if draft is None:
-        form.initial["change_note"] = ""
+    draft, base = _draft_and_base(report)
+    form = _report_form(request.POST or None, report, draft, base, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.edit_report(
@@ -181,12 +179,83 @@ def report_edit(request, slug):
         else:
             messages.success(request, f"Draft version {saved.number} saved.")
             return redirect("sensemaking:report-version", slug=report.slug, number=saved.number)
+    return _edit_page(request, report, draft, base, form, _arrange_form(None, base))
+
+
+def _draft_and_base(report: Report) -> tuple[ReportVersion | None, ReportVersion]:
+    """Return the report's draft (None if every version is published) and the latest version."""
+    versions = report.versions.order_by("-major", "-minor")
+    draft = versions.filter(status=ReportVersion.Status.DRAFT).first()
+    return draft, draft or versions.first()
+
+
+def _report_form(data, report: Report, draft, base: ReportVersion, files=None) -> ReportForm:
+    form = ReportForm(
+        data,
+        files,
+        instance=base,
+        project=report.project,
+        initial={"based_on": f"{base.pk}:{base.lock_version}"},
+    )
+    if draft is None:
+        form.initial["change_note"] = ""
+    return form
+
+
+def _arrange_form(data, base: ReportVersion) -> ArrangeForm:
+    return ArrangeForm(
+        data,
+        compiled=compile_draft(base),
+        prefix="arrange",  # the edit form on the same page has a based_on field too
+        initial={"based_on": f"{base.pk}:{base.lock_version}"},
+    )
+
+
+def _edit_page(request, report, draft, base, form, arrange_form):
     number = draft.number if draft else f"{base.major}.{base.minor + 1}"
     return render(
         request,
         "sensemaking/report_form.html",
-        {"form": form, "report": report, "number": number, "starts_new": draft is None},
+        {
+            "form": form,
+            "arrange_form": arrange_form,
+            "report": report,
+            "number": number,
+            "starts_new": draft is None,
+        },
     )
+
+
+@require_POST
+@login_required
+@once_per_key
+def report_arrange(request, slug):
+    """Save the order of themes, findings and key quotes, lead and pull quotes, and the layout."""
+    report = _team_report(request, slug)
+    draft, base = _draft_and_base(report)
+    form = _arrange_form(request.POST, base)
+    if form.is_valid():
+        try:
+            saved = services.arrange_report(
+                report=report,
+                based_on=form.cleaned_data["based_on"],
+                by=request.user,
+                arrangement=form.cleaned_data["arrangement"],
+                layout=form.cleaned_data["layout"],
+            )
+        except services.StaleEdit as stale:
+            messages.error(
+                request,
+                f"Someone else changed this report (now version {stale.current.number}) while "
+                "you were arranging it. Their version is shown below; arrange it again.",
+            )
+            return redirect(reverse("sensemaking:report-edit", args=[report.slug]) + "#arrange")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The arrangement of draft version {saved.number} is saved.")
+            return redirect(reverse("sensemaking:report-edit", args=[report.slug]) + "#arrange")
+    return _edit_page(request, report, draft, base, _report_form(None, report, draft, base), form)
 
 
 @require_POST

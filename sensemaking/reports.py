@@ -11,6 +11,7 @@ figures that differ by fewer than the small number of people.
 """
 
 import base64
+import copy
 import hashlib
 import json
 from collections import defaultdict
@@ -46,6 +47,9 @@ ANONYMOUS = "Anonymous storyteller"
 # Words every rendering (web page, PDF, Word) uses alike.
 NO_FINDINGS = "There are no themes or findings in this report yet."
 KEY_QUOTES = "Key quotes"
+KEY_QUOTE = "Key quote"  # the label of each key quote
+LEAD_QUOTE = "Lead quote"  # the label of the key quote a theme opens with
+OVERVIEW_HEADINGS = ("Theme", "Sub-themes and findings", "Quote")  # the compact layout's table
 # The seed report's order: purpose and method, who shared, the findings, then the other text
 # sections (challenges), the value table and the acknowledgements.
 OPENING_SECTIONS = ("purpose", "method")
@@ -103,6 +107,11 @@ class Partner:
         return "data:image/png;base64," + base64.b64encode(self.logo_png).decode("ascii")
 
 
+# Where the seed report sets a quote of its own: after "who shared", in the challenges, under
+# each "value for all" column (value-1 to value-4), and to close.
+PULL_QUOTE_SPOTS = ("who", "challenges", "value-1", "value-2", "value-3", "value-4", "closing")
+
+
 @dataclass(frozen=True)
 class ReportQuote:
     id: int
@@ -125,6 +134,7 @@ class ReportQuote:
 
 @dataclass
 class ReportFinding:
+    id: int | None  # None in versions published before findings were kept by id
     statement: str
     theme: str
     quotes: list[ReportQuote]
@@ -137,8 +147,9 @@ class ReportTheme:
     description: str
     colour: str
     sub_themes: list[str]
-    findings: list[ReportFinding]
+    findings: list[ReportFinding]  # their quotes leave out the lead quote, shown first
     key_quotes: list[ReportQuote]
+    lead_quote: ReportQuote | None = None
 
     @property
     def finding_quotes(self) -> list[ReportQuote]:
@@ -149,7 +160,32 @@ class ReportTheme:
     def other_key_quotes(self) -> list[ReportQuote]:
         """The key quotes shown under their own heading: those no finding shows already."""
         shown = {quote.id for quote in self.finding_quotes}
+        if self.lead_quote:
+            shown.add(self.lead_quote.id)
         return [quote for quote in self.key_quotes if quote.id not in shown]
+
+    @property
+    def key_ids(self) -> set[int]:
+        """The key quotes' ids, so every rendering labels a finding's quote that is one."""
+        return {quote.id for quote in self.key_quotes}
+
+    @property
+    def overview_quote(self) -> ReportQuote | None:
+        """The one quote the compact layout shows: the lead, else the first key or finding quote."""
+        candidates = [self.lead_quote] if self.lead_quote else []
+        candidates += [*self.key_quotes, *self.finding_quotes]
+        return candidates[0] if candidates else None
+
+    @property
+    def overview_label(self) -> str:
+        quote = self.overview_quote
+        return self.label_of(quote) if quote else ""
+
+    def label_of(self, quote: ReportQuote) -> str:
+        """Say what a quote shown under this theme is: its lead quote, a key quote, or nothing."""
+        if self.lead_quote and quote.id == self.lead_quote.id:
+            return LEAD_QUOTE
+        return KEY_QUOTE if quote.id in self.key_ids else ""
 
 
 @dataclass
@@ -176,9 +212,30 @@ class CompiledReport:
     # were erased
     not_allowed_ids: set[int] = field(default_factory=set)  # every quote consent now keeps out
     who_counted_on: object = None  # the date the "who shared" figures were counted
+    pull_quotes: dict[str, ReportQuote] = field(default_factory=dict)  # by PULL_QUOTE_SPOTS
+    layout: str = ReportVersion.Layout.FULL
     fingerprint: str = field(default="")
     key_quotes_heading: ClassVar[str] = KEY_QUOTES
     no_findings: ClassVar[str] = NO_FINDINGS
+    key_quote_label: ClassVar[str] = KEY_QUOTE
+    lead_quote_label: ClassVar[str] = LEAD_QUOTE
+    overview_headings: ClassVar[tuple[str, ...]] = OVERVIEW_HEADINGS
+
+    @property
+    def is_compact(self) -> bool:
+        return self.layout == ReportVersion.Layout.COMPACT
+
+    @property
+    def value_pull_quotes(self) -> list[ReportQuote | None]:
+        """The pull quote under each "value for all" column, or None, in the columns' order."""
+        return [
+            self.pull_quotes.get(f"value-{number}")
+            for number in range(1, len(self.value_headings) + 1)
+        ]
+
+    @property
+    def has_value_pull_quotes(self) -> bool:
+        return any(self.value_pull_quotes)
 
     draft_notice: ClassVar[str] = DRAFT_NOTICE
     partners_heading: ClassVar[str] = PARTNERS_HEADING
@@ -250,6 +307,9 @@ class CompiledReport:
             for quote in [*theme.finding_quotes, *theme.key_quotes]:
                 if quote.traceable:
                     shown[quote.id] = quote
+        for quote in self.pull_quotes.values():
+            if quote.traceable:
+                shown[quote.id] = quote
         return list(shown.values())
 
     @property
@@ -299,7 +359,10 @@ def build_content(version: ReportVersion) -> dict:
 
     Theme names and finding statements are copied, so later edits in a workshop do not change a
     published version; quotes are kept by id, so consent is applied to them at every compile.
+    Themes, findings and key quotes come in the editor's arrangement, with what it does not list
+    after, in the workshops' order; each theme's lead quote and the pull quotes are kept by id.
     """
+    arrangement = version.arrangement or {}
     workshops = list(version.workshops.all())
     themes = list(Theme.objects.filter(project=version.report.project_id))
     section_of = _sections_of(themes)
@@ -309,6 +372,7 @@ def build_content(version: ReportVersion) -> dict:
     ):
         findings[section_of[finding.theme_id]].append(
             {
+                "id": finding.pk,
                 "statement": finding.statement,
                 "theme": next(t.name for t in themes if t.pk == finding.theme_id),
                 "quotes": sorted(quote.pk for quote in finding.quotes.all()),
@@ -331,6 +395,9 @@ def build_content(version: ReportVersion) -> dict:
             child.name for child in themes if section_of[child.pk] == theme.pk and child != theme
         ]
         if findings[theme.pk] or key_quotes[theme.pk]:
+            key = str(theme.pk)  # JSON keys are strings
+            chosen = _arranged(key_quotes[theme.pk], arrangement.get("key_quotes", {}).get(key))
+            lead = arrangement.get("lead_quotes", {}).get(key)
             sections.append(
                 {
                     "id": theme.pk,
@@ -338,19 +405,51 @@ def build_content(version: ReportVersion) -> dict:
                     "description": theme.description,
                     "colour": theme.colour,
                     "sub_themes": children,
-                    "findings": findings[theme.pk],
-                    "key_quotes": key_quotes[theme.pk],
+                    "findings": _arranged(
+                        findings[theme.pk],
+                        arrangement.get("findings", {}).get(key),
+                        key=lambda finding: finding["id"],
+                    ),
+                    "key_quotes": chosen,
+                    "lead_quote": lead if lead in chosen else None,
                 }
             )
-    quotes = Quote.objects.filter(workshop__in=workshops, needs_review=False)
+    sections = _arranged(sections, arrangement.get("themes"), key=lambda section: section["id"])
+    quotes = sorted(
+        Quote.objects.filter(workshop__in=workshops, needs_review=False).values_list(
+            "pk", flat=True
+        )
+    )
+    in_workshops = set(quotes)
     return {
         "workshops": [workshop.pk for workshop in workshops],
         "themes": sections,
-        "quotes": sorted(quotes.values_list("pk", flat=True)),
+        "pull_quotes": {
+            spot: pk
+            for spot, pk in arrangement.get("pull_quotes", {}).items()
+            if spot in PULL_QUOTE_SPOTS and pk in in_workshops
+        },
+        "quotes": quotes,
         "stories": sorted(
             Story.objects.filter(workshops__in=workshops).values_list("pk", flat=True).distinct()
         ),
     }
+
+
+def _arranged(items: list, order: list | None, key=lambda item: item) -> list:
+    """Put items in the order's place; those it does not list keep their order, after it."""
+    place = {pk: index for index, pk in enumerate(order or [])}
+    return sorted(items, key=lambda item: place.get(key(item), len(place)))
+
+
+def _shown_ids(content: dict) -> set[int]:
+    """Every quote id a version's content shows: key, finding and pull quotes."""
+    return {
+        quote_id
+        for theme in content["themes"]
+        for quote_id in theme["key_quotes"]
+        + [pk for finding in theme["findings"] for pk in finding["quotes"]]
+    } | set(content.get("pull_quotes", {}).values())
 
 
 def _sections_of(themes: list[Theme]) -> dict[int, int]:
@@ -372,12 +471,7 @@ def _sections_of(themes: list[Theme]) -> dict[int, int]:
 def compile_report(version: ReportVersion) -> CompiledReport:
     """Return everything a report version shows, with consent applied as it stands now."""
     content = version.content if version.is_published else build_content(version)
-    shown_ids = {
-        quote_id
-        for theme in content["themes"]
-        for quote_id in theme["key_quotes"]
-        + [pk for finding in theme["findings"] for pk in finding["quotes"]]
-    }
+    shown_ids = _shown_ids(content)
     rows = list(
         Quote.objects.usable_in_reports()
         .filter(pk__in=set(content["quotes"]) | shown_ids)
@@ -396,25 +490,34 @@ def compile_report(version: ReportVersion) -> CompiledReport:
     quotes = _report_quotes(rows, _section_names(version, content))
     by_id = {quote.id: quote for quote in quotes}
 
-    themes = [
-        ReportTheme(
-            id=theme["id"],
-            name=theme["name"],
-            description=theme["description"],
-            colour=theme["colour"],
-            sub_themes=theme["sub_themes"],
-            findings=[
-                ReportFinding(
-                    statement=finding["statement"],
-                    theme=finding["theme"],
-                    quotes=[by_id[pk] for pk in finding["quotes"] if pk in by_id],
-                )
-                for finding in theme["findings"]
-            ],
-            key_quotes=[by_id[pk] for pk in theme["key_quotes"] if pk in by_id],
+    themes = []
+    for theme in content["themes"]:
+        lead = by_id.get(theme.get("lead_quote"))
+        themes.append(
+            ReportTheme(
+                id=theme["id"],
+                name=theme["name"],
+                description=theme["description"],
+                colour=theme["colour"],
+                sub_themes=theme["sub_themes"],
+                findings=[
+                    ReportFinding(
+                        id=finding.get("id"),
+                        statement=finding["statement"],
+                        theme=finding["theme"],
+                        # The lead quote is shown first, under the theme's heading, not again.
+                        quotes=[
+                            by_id[pk]
+                            for pk in finding["quotes"]
+                            if pk in by_id and not (lead and pk == lead.id)
+                        ],
+                    )
+                    for finding in theme["findings"]
+                ],
+                key_quotes=[by_id[pk] for pk in theme["key_quotes"] if pk in by_id],
+                lead_quote=lead,
+            )
         )
-        for theme in content["themes"]
-    ]
     not_allowed = shown_ids - by_id.keys()
     figures = version.who_shared["shown"] if version.who_shared else None
     value_headings, value_rows = _value_table(version.value_table)
@@ -453,6 +556,10 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         removed=_withdrawn(not_allowed) + content.get("erased_quotes", 0),
         not_allowed_ids=not_allowed,
         who_counted_on=date.fromisoformat(figures["counted_on"]) if figures else None,
+        pull_quotes={
+            spot: by_id[pk] for spot, pk in content.get("pull_quotes", {}).items() if pk in by_id
+        },
+        layout=version.layout,
     )
     compiled.fingerprint = _fingerprint(compiled)
     return compiled
@@ -471,6 +578,112 @@ def _partners(version: ReportVersion) -> list[Partner]:
         )
         for partner in version.partners.all()
     ]
+
+
+def compile_draft(version: ReportVersion) -> CompiledReport:
+    """Compile what a draft made from this version shows: its workshops as they are now.
+
+    Editing a published version starts a draft with its workshops, so the choices offered for
+    arranging it are the draft's, not the frozen ones.
+    """
+    if version.is_published:
+        version = copy.copy(version)
+        version.status = ReportVersion.Status.DRAFT
+    return compile_report(version)
+
+
+ARRANGEMENT_PARTS = ("themes", "findings", "key_quotes", "lead_quotes", "pull_quotes")
+
+
+def arrangement_errors(version: ReportVersion, arrangement: dict) -> list[str]:
+    """Say what is wrong with an arrangement of this draft's workshops; [] if nothing is.
+
+    Refused: ids the report does not have where they are given, an id given twice, and
+    quotes reports may not use (Quote.objects.usable_in_reports()).
+    """
+    if not isinstance(arrangement, dict):
+        return ["The arrangement must name its parts: themes, findings, key quotes and so on."]
+    errors = [
+        f"“{part}” is not a part of a report’s arrangement."
+        for part in arrangement
+        if part not in ARRANGEMENT_PARTS
+    ]
+    content = build_content(version)
+    themes = {theme["id"]: theme for theme in content["themes"]}
+    usable = set(
+        Quote.objects.usable_in_reports()
+        .filter(pk__in=content["quotes"])
+        .values_list("pk", flat=True)
+    )
+    not_usable = (
+        "Quote {} may not be used in reports: its storyteller has not agreed to be quoted, "
+        "or has withdrawn."
+    )
+
+    def ids(value, what: str) -> list[int]:
+        if not isinstance(value, list) or not all(_is_id(pk) for pk in value):
+            errors.append(f"The order of {what} must be a list of ids.")
+            return []
+        errors.extend(f"{what.capitalize()}: {pk} is listed twice." for pk in sorted(_twice(value)))
+        return value
+
+    def theme_of(key) -> dict | None:
+        theme = themes.get(int(key)) if str(key).isdecimal() else None
+        if theme is None:
+            errors.append(f"Theme {key} is not in this report (it has no findings or key quotes).")
+        return theme
+
+    for pk in ids(arrangement.get("themes", []), "themes"):
+        if pk not in themes:
+            errors.append(f"Theme {pk} is not in this report (it has no findings or key quotes).")
+    for key, order in _mapping(arrangement, "findings", errors).items():
+        if (theme := theme_of(key)) is not None:
+            known = {finding["id"] for finding in theme["findings"]}
+            for pk in ids(order, f"findings of “{theme['name']}”"):
+                if pk not in known:
+                    errors.append(f"Finding {pk} is not one of the findings of “{theme['name']}”.")
+    for key, order in _mapping(arrangement, "key_quotes", errors).items():
+        if (theme := theme_of(key)) is not None:
+            for pk in ids(order, f"key quotes of “{theme['name']}”"):
+                if pk not in theme["key_quotes"]:
+                    errors.append(f"Quote {pk} is not a key quote of “{theme['name']}”.")
+                elif pk not in usable:
+                    errors.append(not_usable.format(pk))
+    for key, pk in _mapping(arrangement, "lead_quotes", errors).items():
+        if (theme := theme_of(key)) is None:
+            continue
+        if not _is_id(pk) or pk not in theme["key_quotes"]:
+            errors.append(
+                f"The lead quote of “{theme['name']}” must be one of its key quotes ({pk} is not)."
+            )
+        elif pk not in usable:
+            errors.append(not_usable.format(pk))
+    in_workshops = set(content["quotes"])
+    for spot, pk in _mapping(arrangement, "pull_quotes", errors).items():
+        if spot not in PULL_QUOTE_SPOTS:
+            errors.append(f"“{spot}” is not a place for a pull quote.")
+        elif not _is_id(pk) or pk not in in_workshops:
+            errors.append(f"Quote {pk} is not a quote of this report’s workshops.")
+        elif pk not in usable:
+            errors.append(not_usable.format(pk))
+    return errors
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _twice(values: list) -> set:
+    return {value for value in values if values.count(value) > 1}
+
+
+def _mapping(arrangement: dict, part: str, errors: list[str]) -> dict:
+    value = arrangement.get(part, {})
+    if not isinstance(value, dict):
+        by = "place by place" if part == "pull_quotes" else "theme by theme"
+        errors.append(f"The {part.replace('_', ' ')} must be given {by}.")
+        return {}
+    return value
 
 
 def _withdrawn(quote_ids: set[int]) -> int:
@@ -624,6 +837,8 @@ def _fingerprint(compiled: CompiledReport) -> str:
             [[partner.id, partner.name, partner.logo.name] for partner in compiled.partners],
         ],
         "themes": [asdict(theme) for theme in compiled.themes],
+        "pull_quotes": {spot: quote.id for spot, quote in compiled.pull_quotes.items()},
+        "layout": compiled.layout,
         "quotes": [
             [q.id, q.text, q.credit, q.public_url, q.themes, q.story_title] for q in compiled.quotes
         ],
@@ -849,18 +1064,16 @@ def forget_stories(*, story_ids: list[int]) -> None:
 
 def _without(content: dict, story_ids: set[int], quote_ids: set[int]) -> dict:
     """A published version's content without these stories and quotes, the shown ones counted."""
-    shown = {
-        quote_id
-        for theme in content["themes"]
-        for quote_id in theme["key_quotes"]
-        + [pk for finding in theme["findings"] for pk in finding["quotes"]]
-    }
+    shown = _shown_ids(content)
     content = {
         **content,
         "themes": [
             {
                 **theme,
                 "key_quotes": [pk for pk in theme["key_quotes"] if pk not in quote_ids],
+                "lead_quote": None
+                if theme.get("lead_quote") in quote_ids
+                else theme.get("lead_quote"),
                 "findings": [
                     {**finding, "quotes": [pk for pk in finding["quotes"] if pk not in quote_ids]}
                     for finding in theme["findings"]
@@ -868,6 +1081,9 @@ def _without(content: dict, story_ids: set[int], quote_ids: set[int]) -> dict:
             }
             for theme in content["themes"]
         ],
+        "pull_quotes": {
+            spot: pk for spot, pk in content.get("pull_quotes", {}).items() if pk not in quote_ids
+        },
         "quotes": [pk for pk in content["quotes"] if pk not in quote_ids],
         "stories": [pk for pk in content["stories"] if pk not in story_ids],
     }

@@ -13,8 +13,8 @@ from typing import NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
-from django.db.models.functions import Lower, Substr
+from django.db.models import CharField, F, Max, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Lower, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -325,10 +325,11 @@ def highlight(
         exclude=["workshop", "story", "transcript", "created_by", "created_by_guest"],
         validate_constraints=False,
     )
-    quote.save()
     themes = list(themes)
     themes += [t for t in themes_named(workshop.project, theme_names) if t not in themes]
-    _link_themes(quote, themes)
+    quote.theme_ids = ",".join(str(theme.pk) for theme in themes)
+    quote.save()
+    _link_themes(quote, themes, new_quote=True)
     quote.theme_list = themes
     if selection.story_redacted:
         hide_redacted_words([quote])
@@ -337,7 +338,8 @@ def highlight(
     return quote
 
 
-def _link_themes(quote: Quote, themes: list[Theme]) -> None:
+def _link_themes(quote: Quote, themes: list[Theme], *, new_quote: bool = False) -> None:
+    """Add these themes to the quote; a `new_quote` was saved with their ids already."""
     for theme in themes:
         if theme.project_id != quote.workshop.project_id:
             raise ValidationError("A theme from another project can’t be used here.")
@@ -345,6 +347,23 @@ def _link_themes(quote: Quote, themes: list[Theme]) -> None:
         [QuoteTheme(tag=theme, content_object=quote) for theme in themes],
         ignore_conflicts=True,
     )
+    if not new_quote:
+        record_theme_ids([quote.pk])
+
+
+def record_theme_ids(quote_ids) -> None:
+    """Copy these quotes' theme links into `Quote.theme_ids`, after anything changed them.
+
+    Every change of a quote's themes ends here, in one UPDATE whatever the number of quotes.
+    """
+    ids = (
+        QuoteTheme.objects.filter(content_object=OuterRef("pk"))
+        .order_by()
+        .values("content_object")
+        .annotate(ids=StringAgg(Cast("tag_id", CharField()), Value(",")))
+        .values("ids")
+    )
+    Quote.all_objects.filter(pk__in=quote_ids).update(theme_ids=Coalesce(Subquery(ids), Value("")))
 
 
 @transaction.atomic
@@ -377,6 +396,7 @@ def tag_quote(*, quote: Quote, themes: list[Theme]) -> Quote:
 @transaction.atomic
 def untag_quote(*, quote: Quote, theme: Theme) -> Quote:
     QuoteTheme.objects.filter(content_object=quote, tag=theme).delete()
+    record_theme_ids([quote.pk])
     return quote
 
 
@@ -416,6 +436,18 @@ def _locked(quote: Quote, expected_version: int | None, manager=None) -> Quote:
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit(locked)
     return locked
+
+
+EDITABLE_QUOTE_FIELDS = [
+    "transcript",
+    "char_start",
+    "char_end",
+    "text",
+    "start_seconds",
+    "end_seconds",
+    "needs_review",
+    "note",
+]
 
 
 @transaction.atomic
@@ -479,7 +511,8 @@ def edit_quote(
         exclude=["workshop", "story", "transcript", "created_by", "created_by_guest"],
         validate_constraints=False,
     )
-    quote.save()
+    # Not theme_ids: record_theme_ids wrote it, and this instance holds the old value.
+    quote.save(update_fields=[*EDITABLE_QUOTE_FIELDS, "version", "changed_at"])
     # The words themselves stay out of the history: they may be redacted or erased later.
     audit(
         action=AuditEvent.Action.QUOTE_EDITED,
@@ -592,6 +625,9 @@ def merge_themes(*, source: Theme, target: Theme, by) -> Theme:
     if source.project_id != target.project_id or source.pk == target.pk:
         raise ValidationError("Choose two different themes of the same project.")
     moved = 0
+    quote_ids = list(
+        QuoteTheme.objects.filter(tag=source).values_list("content_object_id", flat=True)
+    )
     for link in QuoteTheme.objects.filter(tag=source).select_related("content_object"):
         if not QuoteTheme.objects.filter(tag=target, content_object=link.content_object).exists():
             QuoteTheme.objects.create(tag=target, content_object=link.content_object)
@@ -608,6 +644,7 @@ def merge_themes(*, source: Theme, target: Theme, by) -> Theme:
         quotes_moved=moved,
     )
     source.delete()
+    record_theme_ids(quote_ids)
     Theme.objects.filter(pk=target.pk).update(version=F("version") + 1)
     target.refresh_from_db()
     return target
@@ -624,6 +661,7 @@ def split_theme(*, theme: Theme, new_name: str, quotes: list[Quote], by) -> Them
     new_theme.save(update_fields=["parent"])
     ids = [quote.pk for quote in quotes]
     QuoteTheme.objects.filter(tag=theme, content_object_id__in=ids).update(tag=new_theme)
+    record_theme_ids(ids)
     audit(
         action=AuditEvent.Action.THEME_SPLIT,
         project=theme.project,
@@ -825,6 +863,8 @@ REPORT_FIELDS = (
     "co_authorship",
     "who_shared_words",
     "value_table",
+    "arrangement",
+    "layout",
     "change_note",
 )
 
@@ -966,6 +1006,37 @@ def edit_report(
 
 
 @transaction.atomic
+def arrange_report(
+    *, report: Report, based_on: str, by, arrangement: dict, layout: str
+) -> ReportVersion:
+    """Save the editor's order of themes, findings and key quotes, lead and pull quotes, layout.
+
+    Refused with every reason, and nothing saved, if the arrangement names what the report's
+    workshops do not have, names something twice, or picks a quote reports may not use. Saved
+    and audited as any other edit of the draft (edit_report).
+    """
+    from sensemaking.reports import arrangement_errors  # reports reads services; avoid a cycle
+
+    versions = ReportVersion.objects.select_for_update().filter(report=report)
+    latest = (
+        versions.filter(status=ReportVersion.Status.DRAFT).first()
+        or versions.order_by("-major", "-minor").first()
+    )
+    if based_on != f"{latest.pk}:{latest.lock_version}":
+        raise StaleEdit(latest)
+    if errors := arrangement_errors(latest, arrangement):
+        raise ValidationError(errors)
+    return edit_report(
+        report=report,
+        based_on=based_on,
+        by=by,
+        workshops=list(latest.workshops.all()),
+        arrangement=arrangement,
+        layout=layout,
+    )
+
+
+@transaction.atomic
 def publish_report(*, version: ReportVersion, by) -> ReportVersion:
     """Freeze a draft's themes, findings and quotes and publish it; consent still applies later."""
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
@@ -1046,6 +1117,7 @@ def move_quote(
         links.filter(tag=from_theme).delete()
     else:
         links.filter(tag=from_theme).update(tag=to_theme)
+    record_theme_ids([quote.pk])
     # Moved on as by an edit, so pages that poll (workshop_updates) show the quote's new themes.
     Quote.objects.filter(pk=quote.pk).update(changed_at=timezone.now(), version=F("version") + 1)
     audit(

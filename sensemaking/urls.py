@@ -69,6 +69,7 @@ urlpatterns = [
     ),
     path("reports/<slug:slug>/", report_views.report_detail, name="report"),
     path("reports/<slug:slug>/edit/", report_views.report_edit, name="report-edit"),
+    path("reports/<slug:slug>/arrange/", report_views.report_arrange, name="report-arrange"),
     path("reports/<slug:slug>/publish/", report_views.report_publish, name="report-publish"),
     path(
         "reports/<slug:slug>/v<str:number>/",

@@ -177,7 +177,12 @@ def samples(team, world) -> dict[str, dict]:
             project,
         ),
         **each(
-            ["sensemaking:report", "sensemaking:report-edit", "sensemaking:report-publish"],
+            [
+                "sensemaking:report",
+                "sensemaking:report-edit",
+                "sensemaking:report-arrange",
+                "sensemaking:report-publish",
+            ],
             {"slug": report.slug},
         ),
         **each(

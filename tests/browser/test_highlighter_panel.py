@@ -27,7 +27,10 @@ PANEL = "[data-highlight-form-panel]"
 DIALOG_BOX = "document.querySelector('.quote-details').getBoundingClientRect()"
 
 # Select words as a phone's selection handles do: no mouse button, only selection changes.
-TOUCH_SELECT = """(phrase) => {
+# Waits for timers already queued first (a click's mouseup handler reads the selection in one),
+# so that a selection made here is not taken for the mouse's.
+TOUCH_SELECT = """async (phrase) => {
+  await new Promise((done) => setTimeout(done, 0));
   for (const part of document.querySelectorAll('.workshop-transcript .part')) {
     const at = part.textContent.indexOf(phrase);
     if (at !== -1) {

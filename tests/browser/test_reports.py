@@ -107,8 +107,9 @@ def open_menu_link(page, live_server, name):
 
 
 def type_into(page, label: str, text: str) -> None:
-    """Type as a person does, into the field that has the focus; then Tab on."""
-    expect(page.get_by_label(label)).to_be_focused()
+    """Type as a person does, into the text box that has the focus; then Tab on."""
+    # A text box: the arrange part of the edit page has pull-quote lists named after sections.
+    expect(page.get_by_role("textbox", name=label)).to_be_focused()
     page.keyboard.type(text)
     page.keyboard.press("Tab")
 
@@ -189,7 +190,7 @@ def test_a_facilitator_writes_a_report_a_curator_publishes_it_and_anyone_reads_i
     )
     assert_accessible(facilitator)
     summary.get_by_role("link").click()
-    challenges = facilitator.get_by_label("Challenges")
+    challenges = facilitator.get_by_role("textbox", name="Challenges")
     expect(challenges).to_be_focused()
     facilitator.keyboard.press("ControlOrMeta+a")
     facilitator.keyboard.type("Rooms with step-free access.")

@@ -214,7 +214,8 @@ def test_word_document_quotes_each_finding_with_its_credit(full):
     found = paragraphs(open_docx(compile_report(full.version)))
 
     heard = found.index(("Normal", "People felt heard."))
-    assert found[heard + 1] == ("Quote", f"“{VOICE}”\n— River")
+    # A finding's quote that is a key quote of its theme says so.
+    assert found[heard + 1] == ("Quote", f"Key quote\n“{VOICE}”\n— River")
     forms = found.index(("Normal", "Forms get in the way."))
     assert found[forms + 1] == ("Quote", f"“{FUNDING}”\n— Anonymous storyteller")
     # The key quote already supports a finding of its theme, so it is not printed twice.
@@ -404,7 +405,10 @@ def test_spreadsheet_files_never_run_a_quote_as_a_formula(full):
     # The Word document is not a spreadsheet: it quotes the words as they were said.
     found = paragraphs(open_docx(compiled))
     key_quotes = found.index(("Heading 3", "Key quotes"))
-    assert found[key_quotes + 1] == ("Quote", f"“{INJECTION}”\n— Anonymous storyteller")
+    assert found[key_quotes + 1] == (
+        "Quote",
+        f"Key quote\n“{INJECTION}”\n— Anonymous storyteller",
+    )
 
 
 def test_outputs_read_nothing_from_the_database(full, django_assert_num_queries):

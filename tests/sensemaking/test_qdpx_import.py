@@ -286,6 +286,8 @@ def test_a_qualcoder_project_imports_with_hierarchy_notes_recording_and_times(te
     assert set(quotes) == {"housing and rent", "In a hostel"}
     assert quotes["housing and rent"].note == "Strong point"
     assert [theme.name for theme in quotes["In a hostel"].themes.all()] == ["Hostels"]
+    hostels = Theme.objects.get(project=team.project, name="Hostels")
+    assert quotes["In a hostel"].theme_ids == str(hostels.pk)  # What the transcript page paints.
     sam = Story.objects.get(title="Sam interview.mp3")
     assert Recording.objects.filter(story=sam).count() == 1
     assert quotes["In a hostel"].start_seconds == 5.0

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sensemaking', '0012_quote_removed_by_facilitator'),
+        ('sensemaking', '0015_report_arrangement'),
     ]
 
     operations = [
