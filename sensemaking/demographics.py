@@ -553,14 +553,44 @@ def _with_words(table: Table, question: Question) -> Table:
         verb = "is" if len(hidden) == 1 else "are"
         sentences.append(f"{names} {verb} not shown, to protect people's privacy.")
     if table.age_range:
-        bands_hidden = any(row.suppressed and _is_age_band(row.value) for row in table.rows)
-        if bands_hidden:
-            sentences.append(f"The age bands shown cover ages {table.age_range}.")
-        else:
-            sentences.append(f"Storytellers were aged {table.age_range}.")
+        sentences.append(age_sentence(table))
     if table.multi:
         sentences.append("People could choose more than one answer.")
     return replace(table, notes=tuple(notes), text_alternative=" ".join(sentences))
+
+
+def age_sentence(table: Table) -> str:
+    """State the ages the shown bands cover; with a band hidden, say only what is shown."""
+    if not table.age_range:
+        return ""
+    if any(row.suppressed and _is_age_band(row.value) for row in table.rows):
+        return f"The age bands shown cover ages {table.age_range}."
+    return f"Storytellers were aged {table.age_range}."
+
+
+def suggested_words(figures: Demographics) -> str:
+    """Offer the "who shared" words an editor starts from: the total, then a line per question.
+
+    Built only from the shown tables, so it says nothing the figures hide.
+    """
+    if not figures.tables:
+        return ""
+    lines = []
+    for table in figures.tables:
+        if table.hidden:
+            continue
+        question = QUESTION_BY_FIELD[table.field]
+        if table.field == "age_band":
+            line = age_sentence(table)
+        elif question.yes_phrase:
+            line = _lead_sentence(table, question)
+        else:
+            lead = _lead_sentence(table, question)
+            line = f"{table.heading}: {lead[:1].lower()}{lead[1:]}" if lead else ""
+        if line:
+            lines.append(line)
+    total = f"{figures.total_display} shared their stories."
+    return "\n\n".join(part for part in (total, "\n".join(lines)) if part)
 
 
 def _lead_sentence(table: Table, question: Question) -> str:

@@ -82,10 +82,9 @@ def report_docx(compiled: CompiledReport, *, extracts=(), base_url: str = "") ->
     headings = word.Headings(document)
     _describe_document(document, compiled)
     document.add_heading(_clean(compiled.title), level=0)
-    draft = "" if compiled.version.is_published else " (draft, not published)"
-    document.add_paragraph(
-        f"Version {compiled.number}{draft}, {_long_date(compiled.date)}", style="Subtitle"
-    )
+    draft = "" if compiled.version.is_published else f" · {compiled.draft_notice}"
+    document.add_paragraph(f"{compiled.version_line}{draft}", style="Subtitle")
+    _add_front(document, compiled)
     if compiled.removed:
         document.add_paragraph(compiled.removed_notice)
     contents = document.add_paragraph("Contents", style="TOC Heading")
@@ -154,6 +153,22 @@ def _describe_document(document, compiled: CompiledReport) -> None:
     lang.set(qn("w:val"), language)
 
 
+def _add_front(document, compiled: CompiledReport) -> None:
+    """The co-authorship line and the partners, under the title as on the other covers."""
+    document.add_paragraph(_clean(compiled.co_authorship))
+    if not compiled.partners:
+        return
+    document.add_paragraph(f"{compiled.partners_heading}:")
+    row = document.add_paragraph()
+    for number, partner in enumerate(compiled.partners):
+        if number:
+            row.add_run("    ")
+        if partner.logo_path:
+            word.add_logo(row, partner.logo_png, description=_clean(partner.name))
+        else:
+            row.add_run(_clean(partner.name))
+
+
 def _add_section(headings: word.Headings, heading: str, text: str) -> None:
     headings.add(_clean(heading), level=1)
     _add_paragraphs(headings.document, text)
@@ -178,8 +193,9 @@ def _add_who(headings: word.Headings, compiled: CompiledReport) -> None:
         document.add_paragraph(
             f"{who.total_display} shared their stories, so no figures about them are shown."
         )
+        _add_paragraphs(document, compiled.who_words)
         return
-    document.add_paragraph(f"{who.total_display} shared their stories.")
+    _add_paragraphs(document, compiled.who_words)
     document.add_paragraph(note)
     for shared in compiled.shared_notes:
         document.add_paragraph(shared)

@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 
 from corpro.forms import DateField, PlainErrorsMixin
 from sensemaking import reports
+from sensemaking.logos import LOGO_FORMATS_TEXT, LOGO_MAX_BYTES, check_logo
 from sensemaking.models import ReportVersion, Theme, Workshop
 from sensemaking.qdpx_import import MAX_QDPX_BYTES
 from sensemaking.refiqda import MAX_CODEBOOK_BYTES
+from sensemaking.services import PartnerEdit
 from stories.forms import PlainTextMixin, plain_text
 from stories.models import REDACTED, person_name
 from stories.text import normalise_name, normalise_names
@@ -259,6 +261,8 @@ class FindingForm(PlainErrorsMixin, PlainTextMixin, forms.Form):
 
 
 VALUE_COLUMNS = 4
+NEW_PARTNERS = 2  # empty partner rows on the form; save to get more
+LOGO_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
 
 
 class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
@@ -277,13 +281,37 @@ class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
             "challenges",
             "acknowledgements",
             "co_authors",
+            "co_authorship",
+            "who_shared_words",
             "change_note",
         ]
         field_classes = {"report_date": DateField}
-        widgets = {"workshops": forms.CheckboxSelectMultiple}
+        widgets = {
+            "workshops": forms.CheckboxSelectMultiple,
+            "co_authorship": forms.Textarea(attrs={"rows": 3}),
+            "who_shared_words": forms.Textarea(attrs={"rows": 10}),
+        }
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        # The suggestions are offered as the words to start from; saved unchanged, they are
+        # stored as blank, so they keep following the figures.
+        self.suggested = reports.suggestions(self.instance)
+        for name, suggestion in self.suggested.items():
+            if not getattr(self.instance, name).strip():
+                self.initial[name] = suggestion
+        self.partners = list(self.instance.partners.all()) if self.instance.pk else []
+        for number, partner in enumerate(self.partners, start=1):
+            self._partner_fields(f"partner_{number}", f"Partner {number}", partner.name)
+            if partner.logo:
+                self.fields[f"partner_{number}_remove_logo"] = forms.BooleanField(
+                    label=f"Take off partner {number}’s logo", required=False
+                )
+            self.fields[f"partner_{number}_remove"] = forms.BooleanField(
+                label=f"Take partner {number} off the report", required=False
+            )
+        for number in range(1, NEW_PARTNERS + 1):
+            self._partner_fields(f"new_partner_{number}", f"New partner {number}", "")
         self.fields["workshops"].queryset = project.workshops.order_by("-held_on", "title")
         self.fields["workshops"].required = True
         self.fields["workshops"].error_messages["required"] = (
@@ -309,6 +337,59 @@ class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
             plain_text(self.fields[f"value_heading_{number}"])
             plain_text(self.fields[f"value_items_{number}"])
 
+    def _partner_fields(self, prefix: str, label: str, name: str) -> None:
+        self.fields[f"{prefix}_name"] = forms.CharField(
+            label=f"{label}: name", max_length=200, required=False, initial=name
+        )
+        plain_text(self.fields[f"{prefix}_name"])
+        self.fields[f"{prefix}_logo"] = forms.FileField(
+            label=f"{label}: {'a new logo' if name else 'logo'}",
+            required=False,
+            help_text=f"{LOGO_FORMATS_TEXT}, at most {LOGO_MAX_BYTES // 1024**2} MB.",
+            widget=forms.ClearableFileInput(attrs={"accept": LOGO_ACCEPT}),
+        )
+
+    def partner_fields(self):
+        """Yield each partner's fields, existing partners first, for the template."""
+        for number, partner in enumerate(self.partners, start=1):
+            prefix = f"partner_{number}"
+            extra = ["remove_logo"] if partner.logo else []
+            yield (
+                partner,
+                [self[f"{prefix}_{name}"] for name in ("name", "logo", *extra, "remove")],
+            )
+        for number in range(1, NEW_PARTNERS + 1):
+            yield None, [self[f"new_partner_{number}_{name}"] for name in ("name", "logo")]
+
+    def _clean_partners(self, data: dict) -> list[PartnerEdit]:
+        rows = [(f"partner_{n}", partner) for n, partner in enumerate(self.partners, start=1)]
+        rows += [(f"new_partner_{n}", None) for n in range(1, NEW_PARTNERS + 1)]
+        edits = []
+        for prefix, partner in rows:
+            name = (data.get(f"{prefix}_name") or "").strip()
+            upload = data.get(f"{prefix}_logo")
+            if partner is not None and data.get(f"{prefix}_remove"):
+                continue
+            if not name:
+                if upload or partner is not None:
+                    self.add_error(f"{prefix}_name", "Enter the partner’s name.")
+                continue
+            logo = None
+            if upload:
+                try:
+                    logo = check_logo(upload)
+                except ValidationError as error:
+                    self.add_error(f"{prefix}_logo", error)
+            edits.append(
+                PartnerEdit(
+                    name=name,
+                    current=partner,
+                    logo=logo,
+                    remove_logo=bool(data.get(f"{prefix}_remove_logo")),
+                )
+            )
+        return edits
+
     def value_fields(self):
         """Yield (heading field, impacts field) for each column, for the template."""
         for number in range(1, VALUE_COLUMNS + 1):
@@ -326,6 +407,10 @@ class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
             if heading:
                 columns.append({"heading": heading, "items": items})
         data["value_table"] = {"columns": columns}
+        for name, suggestion in self.suggested.items():
+            if " ".join((data.get(name) or "").split()) == " ".join(suggestion.split()):
+                data[name] = ""
+        data["partners"] = self._clean_partners(data)
         return data
 
     def report_fields(self) -> dict:
@@ -333,6 +418,7 @@ class ReportForm(PlainErrorsMixin, PlainTextMixin, forms.ModelForm):
         data = self.cleaned_data
         fields = {name: data[name] for name in self.Meta.fields if name != "workshops"}
         fields["value_table"] = data["value_table"]
+        fields["partners"] = data["partners"]
         return fields
 
 

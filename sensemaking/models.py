@@ -17,7 +17,7 @@ from sensemaking.querysets import (
     ReportVersionQuerySet,
     WorkshopQuerySet,
 )
-from stories.models import Project, Story, Transcript, person_name
+from stories.models import Project, Story, Transcript, person_name, private_upload_path
 from stories.querysets import project_ids_for
 from stories.text import normalise_name
 
@@ -393,6 +393,23 @@ class ReportVersion(models.Model):
         blank=True,
         help_text="Peer researchers, partners and anyone else to credit, one per line.",
     )
+    co_authorship = models.TextField(
+        "who wrote it, on the cover",
+        blank=True,
+        help_text=(
+            "Shown on the cover. It starts as a line worked out from the storytellers counted; "
+            "change it as you like. Left empty, that line is used."
+        ),
+    )
+    who_shared_words = models.TextField(
+        "who shared their stories, in your words",
+        blank=True,
+        help_text=(
+            "Shown before the figures and charts, which stay. It starts as sentences worked out "
+            "from the figures; change them or write your own. Left empty, those sentences are "
+            "used."
+        ),
+    )
     value_table = models.JSONField("value for all", default=default_value_table, blank=True)
     arrangement = models.JSONField(
         "arrangement",
@@ -473,6 +490,27 @@ class ReportVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class ReportPartner(models.Model):
+    """An organisation a report version names as a partner, with its logo if it has one.
+
+    Each version has its own rows and logo files, so editing a draft never changes a published
+    version. Logos are stored privately and served by a view that checks who may see the version.
+    """
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField("partner's name", max_length=200)
+    logo = models.FileField(
+        "logo", upload_to=private_upload_path, blank=True, max_length=200, editable=False
+    )
+    position = models.PositiveIntegerField("order", default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ReportFile(models.Model):

@@ -156,7 +156,7 @@ def report_edit(request, slug):
     """Edit the draft; editing a published report starts its next version."""
     report = _team_report(request, slug)
     draft, base = _draft_and_base(report)
-    form = _report_form(request.POST or None, report, draft, base)
+    form = _report_form(request.POST or None, report, draft, base, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.edit_report(
@@ -189,9 +189,10 @@ def _draft_and_base(report: Report) -> tuple[ReportVersion | None, ReportVersion
     return draft, draft or versions.first()
 
 
-def _report_form(data, report: Report, draft, base: ReportVersion) -> ReportForm:
+def _report_form(data, report: Report, draft, base: ReportVersion, files=None) -> ReportForm:
     form = ReportForm(
         data,
+        files,
         instance=base,
         project=report.project,
         initial={"based_on": f"{base.pk}:{base.lock_version}"},
@@ -503,6 +504,14 @@ def report_clip(request, slug, number, clip_pk):
         response["Cache-Control"] = "no-store"
         return response
     return stream_file(request, clip.file, "audio/mpeg")
+
+
+def report_logo(request, slug, number, partner_pk):
+    """Stream a partner's logo to whoever may see its version: a draft's only to its team."""
+    report = _report(request, slug)
+    version = _version(request, report, number)
+    partner = get_object_or_404(version.partners.exclude(logo=""), pk=partner_pk)
+    return stream_file(request, partner.logo, "image/png")
 
 
 @login_required

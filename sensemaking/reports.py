@@ -10,6 +10,7 @@ saved (`fix_figures`) and only read here, so that no visit, withdrawal or new ve
 figures that differ by fewer than the small number of people.
 """
 
+import base64
 import copy
 import hashlib
 import json
@@ -54,6 +55,58 @@ OVERVIEW_HEADINGS = ("Theme", "Sub-themes and findings", "Quote")  # the compact
 OPENING_SECTIONS = ("purpose", "method")
 ACKNOWLEDGEMENTS = "acknowledgements"
 UNNAMED_STORYTELLERS = "And the storytellers who chose not to be named."
+DRAFT_NOTICE = "Draft, not public"
+PARTNERS_HEADING = "In partnership with"
+
+
+def suggested_co_authorship(who: demographics.Demographics) -> str:
+    """The cover's co-authorship line when the editor has not written one.
+
+    It counts storytellers only as the "who shared" figures do: rounded, and never fewer than
+    the small number.
+    """
+    if not who.total:
+        return "This report was co-authored by the people who shared their stories."
+    people = f"about {who.total}" if who.rounded_to else f"the {who.total}"
+    return f"This report was co-authored by {people} people who shared their stories."
+
+
+def shown_figures(version: ReportVersion) -> demographics.Demographics:
+    """The "who shared" figures stored with the version (none before it is first saved)."""
+    if not version.who_shared:
+        return demographics.Demographics(total=0, threshold=settings.REPORT_SMALL_NUMBER, tables=())
+    return demographics.Demographics.from_json(version.who_shared["shown"]["figures"])
+
+
+def suggestions(version: ReportVersion) -> dict[str, str]:
+    """The words offered to an editor who has not written their own, by field name."""
+    who = shown_figures(version)
+    return {
+        "co_authorship": suggested_co_authorship(who),
+        "who_shared_words": demographics.suggested_words(who),
+    }
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner named on the cover, with its logo (a PNG) when it has one."""
+
+    id: int
+    name: str
+    logo: object  # the stored file (FieldFile), falsy when there is none
+    logo_path: str  # the logo's address, which checks who may see the version
+
+    @property
+    def logo_png(self) -> bytes:
+        with self.logo.open("rb") as handle:
+            return handle.read()
+
+    @property
+    def logo_data_uri(self) -> str:
+        """The logo inside the PDF itself, so rendering it fetches nothing."""
+        return "data:image/png;base64," + base64.b64encode(self.logo_png).decode("ascii")
+
+
 # Where the seed report sets a quote of its own: after "who shared", in the challenges, under
 # each "value for all" column (value-1 to value-4), and to close.
 PULL_QUOTE_SPOTS = ("who", "challenges", "value-1", "value-2", "value-3", "value-4", "closing")
@@ -152,6 +205,9 @@ class CompiledReport:
     interviewers: list[str]
     facilitators: list[str]
     co_authors: list[str]
+    co_authorship: str  # the cover's line: the editor's, or the suggestion
+    who_words: str  # "who shared" in the editor's words, or the suggested sentences
+    partners: list[Partner]
     removed: int  # quotes this version had whose storytellers have since stopped quoting, or
     # were erased
     not_allowed_ids: set[int] = field(default_factory=set)  # every quote consent now keeps out
@@ -180,6 +236,14 @@ class CompiledReport:
     @property
     def has_value_pull_quotes(self) -> bool:
         return any(self.value_pull_quotes)
+
+    draft_notice: ClassVar[str] = DRAFT_NOTICE
+    partners_heading: ClassVar[str] = PARTNERS_HEADING
+
+    @property
+    def version_line(self) -> str:
+        """The version and date, as the cover of every rendering shows them."""
+        return f"Version {self.number} · {dateformat.format(self.date, 'j F Y')}"
 
     @property
     def charts(self) -> list[tuple[demographics.Table, str, tuple[str, ...]]]:
@@ -457,6 +521,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
     not_allowed = shown_ids - by_id.keys()
     figures = version.who_shared["shown"] if version.who_shared else None
     value_headings, value_rows = _value_table(version.value_table)
+    who = shown_figures(version)
     compiled = CompiledReport(
         version=version,
         title=version.title,
@@ -469,9 +534,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         ],
         value_headings=value_headings,
         value_rows=value_rows,
-        who=demographics.Demographics.from_json(figures["figures"])
-        if figures
-        else demographics.Demographics(total=0, threshold=settings.REPORT_SMALL_NUMBER, tables=()),
+        who=who,
         themes=themes,
         quotes=quotes,
         quote_objects=rows,
@@ -487,6 +550,9 @@ def compile_report(version: ReportVersion) -> CompiledReport:
             )
         ),
         co_authors=[line.strip() for line in version.co_authors.splitlines() if line.strip()],
+        co_authorship=version.co_authorship.strip() or suggested_co_authorship(who),
+        who_words=version.who_shared_words.strip() or demographics.suggested_words(who),
+        partners=_partners(version),
         removed=_withdrawn(not_allowed) + content.get("erased_quotes", 0),
         not_allowed_ids=not_allowed,
         who_counted_on=date.fromisoformat(figures["counted_on"]) if figures else None,
@@ -497,6 +563,21 @@ def compile_report(version: ReportVersion) -> CompiledReport:
     )
     compiled.fingerprint = _fingerprint(compiled)
     return compiled
+
+
+def _partners(version: ReportVersion) -> list[Partner]:
+    slug, number = version.report.slug, version.number
+    return [
+        Partner(
+            id=partner.pk,
+            name=partner.name,
+            logo=partner.logo,
+            logo_path=reverse("sensemaking:report-logo", args=[slug, number, partner.pk])
+            if partner.logo
+            else "",
+        )
+        for partner in version.partners.all()
+    ]
 
 
 def compile_draft(version: ReportVersion) -> CompiledReport:
@@ -750,6 +831,11 @@ def _fingerprint(compiled: CompiledReport) -> str:
     data = {
         "version": [compiled.version.pk, compiled.version.updated_at.isoformat()],
         "sections": [compiled.sections, compiled.value_headings, compiled.value_rows],
+        "front": [
+            compiled.co_authorship,
+            compiled.who_words,
+            [[partner.id, partner.name, partner.logo.name] for partner in compiled.partners],
+        ],
         "themes": [asdict(theme) for theme in compiled.themes],
         "pull_quotes": {spot: quote.id for spot, quote in compiled.pull_quotes.items()},
         "layout": compiled.layout,

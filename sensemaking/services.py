@@ -11,6 +11,7 @@ from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, F, Max, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Lower, Substr
@@ -24,12 +25,14 @@ from sensemaking.models import (
     Quote,
     QuoteTheme,
     Report,
+    ReportPartner,
     ReportVersion,
     Theme,
     Workshop,
     WorkshopGuest,
     palette_colour,
 )
+from stories.erasure import delete_files_on_commit
 from stories.models import REDACTED, AuditEvent, Project, Redaction, Story, Transcript
 from stories.services import audit, hash_token, nearest_occurrence
 from stories.text import normalise_name
@@ -857,11 +860,53 @@ REPORT_FIELDS = (
     "challenges",
     "acknowledgements",
     "co_authors",
+    "co_authorship",
+    "who_shared_words",
     "value_table",
     "arrangement",
     "layout",
     "change_note",
 )
+
+
+class PartnerEdit(NamedTuple):
+    """One partner as the report's editor left it, in the order they are shown."""
+
+    name: str
+    current: ReportPartner | None = None  # the partner edited, of the version the form showed
+    logo: File | None = None  # a new logo, already checked and redrawn (logos.check_logo)
+    remove_logo: bool = False
+
+
+def _set_partners(draft: ReportVersion, partners: list[PartnerEdit]) -> list[str]:
+    """Make the draft's partners these, copying any kept from a published version; their names.
+
+    A published version keeps its own rows and files: a partner carried into a new draft gets
+    its own copy of the logo, so nothing done to the draft reaches the published version.
+    """
+    kept, gone = set(), []
+    for position, edit in enumerate(partners):
+        current = edit.current
+        if current is not None and current.version_id == draft.pk:
+            partner = current
+        else:
+            partner = ReportPartner(version=draft)
+            if current is not None and current.logo and not (edit.logo or edit.remove_logo):
+                with current.logo.open("rb") as handle:
+                    partner.logo.save("logo.png", File(handle), save=False)
+        partner.name, partner.position = edit.name.strip(), position
+        if (edit.logo or edit.remove_logo) and partner.logo:
+            gone.append(partner.logo)
+            partner.logo = ""
+        if edit.logo:
+            partner.logo.save("logo.png", edit.logo, save=False)
+        partner.full_clean()
+        partner.save()
+        kept.add(partner.pk)
+    dropped = list(draft.partners.exclude(pk__in=kept))
+    delete_files_on_commit([*gone, *(partner.logo for partner in dropped)])
+    ReportPartner.objects.filter(pk__in=[partner.pk for partner in dropped]).delete()
+    return [edit.name.strip() for edit in partners]
 
 
 def _report_slug(title: str) -> str:
@@ -904,12 +949,19 @@ def create_report(*, project: Project, title: str, by) -> ReportVersion:
 
 @transaction.atomic
 def edit_report(
-    *, report: Report, based_on: str, by, workshops: list[Workshop], **fields
+    *,
+    report: Report,
+    based_on: str,
+    by,
+    workshops: list[Workshop],
+    partners: list[PartnerEdit] | None = None,
+    **fields,
 ) -> ReportVersion:
     """Save changes to the report's draft, starting the next version if the latest is published.
 
     `based_on` is the "<version id>:<lock_version>" the editor saw; if someone saved or published
-    since, the edit is refused with the newer version.
+    since, the edit is refused with the newer version. `partners` replaces the draft's partners
+    (None keeps them, or carries the published version's into a new draft).
     """
     versions = ReportVersion.objects.select_for_update().filter(report=report)
     draft = versions.filter(status=ReportVersion.Status.DRAFT).first()
@@ -935,6 +987,11 @@ def edit_report(
     draft.full_clean()
     draft.save()
     draft.workshops.set(workshops)
+    if partners is None:
+        partners = [
+            PartnerEdit(name=partner.name, current=partner) for partner in latest.partners.all()
+        ]
+    partner_names = _set_partners(draft, partners)
     audit(
         action=AuditEvent.Action.REPORT_EDITED,
         project=report.project,
@@ -942,6 +999,7 @@ def edit_report(
         report=report.slug,
         version=draft.number,
         figures_changed=changed,
+        partners=partner_names,
     )
     transaction.on_commit(partial(refresh_outputs, draft))
     return draft

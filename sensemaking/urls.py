@@ -100,6 +100,11 @@ urlpatterns = [
         name="report-chapters",
     ),
     path(
+        "reports/<slug:slug>/v<str:number>/partners/<int:partner_pk>/logo.png",
+        report_views.report_logo,
+        name="report-logo",
+    ),
+    path(
         "reports/<slug:slug>/v<str:number>/clips/<int:clip_pk>.mp3",
         report_views.report_clip,
         name="report-clip",

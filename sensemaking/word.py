@@ -193,6 +193,25 @@ def add_picture(document, png: bytes, *, width_points: int, title: str, descript
     properties.set("descr", description)
 
 
+LOGO_HEIGHT = Mm(18)
+LOGO_WIDEST = Mm(50)
+
+
+def add_logo(paragraph, png: bytes, *, description: str) -> None:
+    """Add a logo to a row of logos: all as tall, none wider than the others' room."""
+    from PIL import Image  # only logos need their size read
+
+    width, height = Image.open(io.BytesIO(png)).size
+    run = paragraph.add_run()
+    if LOGO_HEIGHT * width / height > LOGO_WIDEST:
+        run.add_picture(io.BytesIO(png), width=LOGO_WIDEST)
+    else:
+        run.add_picture(io.BytesIO(png), height=LOGO_HEIGHT)
+    properties = run._r.xpath(".//wp:docPr")[0]
+    properties.set("title", description)
+    properties.set("descr", description)
+
+
 def align_numbers(table, columns: set[int]) -> None:
     """Right-align the given columns of a table, heading included, as figures are read."""
     table.alignment = WD_TABLE_ALIGNMENT.LEFT

@@ -206,6 +206,7 @@ def samples(team, world) -> dict[str, dict]:
             "pk": ProjectImport.objects.filter(project=team.project).first().pk,
         },
         "sensemaking:report-clip": {**version, "clip_pk": clip.pk},
+        "sensemaking:report-logo": {**version, "partner_pk": world["version"].partners.get().pk},
     }
 
 

@@ -157,3 +157,34 @@ def redact_words(story, words: str, *, by):
     return services.redact_transcript(
         transcript=transcript, char_start=start, char_end=start + len(words), reason="", by=by
     )
+
+
+def image_bytes(width: int = 120, height: int = 60, image_format: str = "PNG") -> bytes:
+    """A real image, drawn with Pillow, as an uploaded logo would be."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "#1d70b8").save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def add_partner(version, name: str, *, logo: bytes | None = None, by):
+    """Add a partner (with a logo, checked as an upload is) to the report's draft."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sensemaking import services
+    from sensemaking.logos import check_logo
+
+    report = version.report
+    latest = report.versions.order_by("-major", "-minor").first()
+    kept = [services.PartnerEdit(name=p.name, current=p) for p in latest.partners.all()]
+    upload = check_logo(SimpleUploadedFile("logo.png", logo)) if logo else None
+    return services.edit_report(
+        report=report,
+        based_on=f"{latest.pk}:{latest.lock_version}",
+        by=by,
+        workshops=list(latest.workshops.all()),
+        partners=[*kept, services.PartnerEdit(name=name, logo=upload)],
+    )

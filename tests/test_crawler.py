@@ -20,7 +20,9 @@ from stories.transcripts import parse_transcript_file
 from tests.factories import (
     ALL_SCOPES,
     NO_SCOPES,
+    add_partner,
     highlight_phrase,
+    image_bytes,
     make_playable,
     make_story,
     make_storyteller,
@@ -143,6 +145,7 @@ def world(team, media_files, django_capture_on_commit_callbacks):
     version = sensemaking_services.create_report(
         project=team.project, title="Voices", by=team.facilitator
     )
+    version = add_partner(version, "Partner Org", logo=image_bytes(), by=team.facilitator)
     with django_capture_on_commit_callbacks(execute=True):
         version = sensemaking_services.publish_report(version=version, by=team.curator)
     for clip in ReportClip.objects.all():
@@ -211,6 +214,8 @@ def urls(team, world) -> list[str]:
         found.append(reverse("sensemaking:media", args=[workshop.pk, story.pk]))
     for clip in ReportClip.objects.exclude(file=""):
         found.append(reverse("sensemaking:report-clip", args=[report.slug, number, clip.pk]))
+    for partner in world["version"].partners.all():
+        found.append(reverse("sensemaking:report-logo", args=[report.slug, number, partner.pk]))
     found += [reverse("storyteller:home")]
     return found
 

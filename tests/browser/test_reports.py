@@ -160,6 +160,9 @@ def test_a_facilitator_writes_a_report_a_curator_publishes_it_and_anyone_reads_i
     tab_to(facilitator, "What was the purpose of this research?")
     type_into(facilitator, "What was the purpose of this research?", "To understand the value.")
     type_into(facilitator, "What did we do?", "We listened to ten stories.")
+    # "Who shared", in the editor's words, starts as the sentences worked out from the figures.
+    expect(facilitator.get_by_label("Who shared their stories, in your words")).to_be_focused()
+    facilitator.keyboard.press("Tab")
     type_into(facilitator, "Challenges", "Rooms with <b>step-free</b> access.")
     # Tabbing into a field selects what is in it, so typing replaces the usual heading.
     expect(facilitator.get_by_label("Column 1: heading")).to_have_value("Impacts on individuals")

@@ -182,7 +182,7 @@ def test_word_document_has_the_reports_structure_in_real_heading_styles(full):
     assert found[0] == ("Title", "Value of co-production")
     # The fixture is a draft, and the document says so wherever it goes.
     assert found[1][0] == "Subtitle"
-    assert found[1][1].startswith("Version 1.0 (draft, not published), ")
+    assert found[1][1].startswith("Version 1.0 · ") and found[1][1].endswith(" · Draft, not public")
     assert [text for style, text in found if style == "Heading 1"] == [
         "What was the purpose of this research?",
         "What did we do?",

@@ -549,11 +549,12 @@ def test_the_edit_page_with_its_arrange_part_reads_a_fixed_number_of_queries(
     client.force_login(team.facilitator)
     url = reverse("sensemaking:report-edit", args=[arranged.report.slug])
     client.get(url)
-    # Session, user, report, its draft; the edit form's chosen workshops; building the draft's
-    # content: workshops, themes, findings, their quotes, key quotes, quotes, stories (7);
-    # compiling it: quotes, their stories, redactions, section names, quote themes, public
-    # stories, credits, interviewers, facilitators (9); the workshops to choose from.
-    with django_assert_num_queries(22):
+    # Session, user, report, its draft; the edit form's chosen workshops and partners; building
+    # the draft's content: workshops, themes, findings, their quotes, key quotes, quotes,
+    # stories (7); compiling it: quotes, their stories, redactions, section names, quote themes,
+    # public stories, credits, interviewers, facilitators, partners (10); the workshops to choose
+    # from.
+    with django_assert_num_queries(24):
         response = client.get(url)
     assert "Arrange the report" in response.content.decode()
 

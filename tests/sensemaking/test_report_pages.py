@@ -19,7 +19,14 @@ from sensemaking.exports import report_docx
 from sensemaking.models import ReportFile, ReportVersion
 from sensemaking.reports import compile_report
 from sensemaking.tasks import render_report_pdf
-from tests.factories import ALL_SCOPES, highlight_phrase, make_story, make_storyteller
+from tests.factories import (
+    ALL_SCOPES,
+    add_partner,
+    highlight_phrase,
+    image_bytes,
+    make_story,
+    make_storyteller,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +123,9 @@ def seed_report(team, workshop) -> str:
             ]
         },
     )
+    # The seed's cover names its partners by their logos.
+    for name, size in (("People's Voice Media", (600, 200)), ("Curators of Change", (300, 300))):
+        add_partner(draft, name, logo=image_bytes(*size), by=team.facilitator)
     return reverse("sensemaking:report-pdf", args=[draft.report.slug, "1.0"])
 
 
