@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from sensemaking import demographics
+from sensemaking.anonymity import quote_credit, traceable_story_ids
 from sensemaking.models import (
     Finding,
     Quote,
@@ -41,7 +42,6 @@ from stories.access import USES, Use
 from stories.erasure import Item, delete_files_on_commit
 from stories.models import REDACTED, Consent, Recording, Story, Storyteller
 
-ANONYMOUS = "Anonymous storyteller"
 # Words every rendering (web page, PDF, Word) uses alike.
 NO_FINDINGS = "There are no themes or findings in this report yet."
 KEY_QUOTES = "Key quotes"
@@ -466,14 +466,14 @@ def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[Rep
         .values_list("pk", flat=True)
     )
     urls = {story_id: reverse("stories:public-story", args=[story_id]) for story_id in public}
+    traceable_ids = traceable_story_ids(list({quote.story_id: quote.story for quote in rows}.values()))
     result = []
     for quote in rows:
         story = quote.story
         url = ""
-        credit = quote_credit(story)
-        # A quote told anonymously never links to a story page that names its storyteller.
-        named_elsewhere = story.storyteller.credit_preference != "anonymous"
-        traceable = story.pk in public and credit == ANONYMOUS and named_elsewhere
+        # A quote told anonymously never links to, or names, a story page that names its
+        # storyteller.
+        traceable = story.pk in traceable_ids
         if story.pk in public and not traceable:
             url = urls[story.pk]
             if quote.start_seconds is not None:
@@ -482,9 +482,9 @@ def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[Rep
             ReportQuote(
                 id=quote.pk,
                 text=quote.display_text,
-                credit=credit,
+                credit=quote_credit(story),
                 story_id=story.pk,
-                story_title=story.title,
+                story_title="" if traceable else story.title,
                 storyteller_code=story.storyteller.code,
                 start_seconds=quote.start_seconds,
                 end_seconds=quote.end_seconds,
@@ -501,14 +501,6 @@ def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[Rep
             )
         )
     return result
-
-
-def quote_credit(story: Story) -> str:
-    """Credit a quote as its storyteller chose, and only by name if consent allows credit."""
-    storyteller = story.storyteller
-    if USES[Use.CREDIT].allows_story(story) and storyteller.credit_preference != "anonymous":
-        return storyteller.credit_name
-    return ANONYMOUS
 
 
 def _storyteller_credits(story_ids: list[int]) -> list[str]:

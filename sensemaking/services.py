@@ -821,6 +821,7 @@ REPORT_FIELDS = (
     "co_authors",
     "value_table",
     "change_note",
+    "extracts",
 )
 
 
