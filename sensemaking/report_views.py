@@ -14,20 +14,28 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sensemaking import codebook_tables, exports, refiqda, services
-from sensemaking.forms import CodebookImportForm, NewReportForm, PublishForm, ReportForm
+from sensemaking.forms import (
+    CodebookImportForm,
+    ExtractsForm,
+    NewReportForm,
+    PublishForm,
+    ReportForm,
+)
 from sensemaking.models import Quote, Report, ReportFile, ReportVersion
 from sensemaking.querysets import RUNNERS
 from sensemaking.reports import (
     CompiledReport,
     chapters_vtt,
     compile_report,
-    key_quote_clips,
+    extract_choices,
+    extract_clips,
     playlist,
 )
 from sensemaking.tasks import make_playlist, render_report_pdf
@@ -180,12 +188,80 @@ def report_edit(request, slug):
         else:
             messages.success(request, f"Draft version {saved.number} saved.")
             return redirect("sensemaking:report-version", slug=report.slug, number=saved.number)
+    return _edit_page(request, report, form, draft, base)
+
+
+def _edit_page(request, report, form, draft, base, extracts_form=None, traceable=False):
+    """The report's edit page: its words in one form, its playlist of extracts in another."""
     number = draft.number if draft else f"{base.major}.{base.minor + 1}"
+    base.report = report
+    compiled = compile_report(base)
+    choices = extract_choices(compiled)
+    if extracts_form is None:
+        extracts_form = ExtractsForm(
+            initial={"based_on": f"{base.pk}:{base.lock_version}"}, choices=choices
+        )
+    with_clips = {clip.quote_id for clip in extract_clips(compiled) if not clip.error}
     return render(
         request,
         "sensemaking/report_form.html",
-        {"form": form, "report": report, "number": number, "starts_new": draft is None},
+        {
+            "form": form,
+            "report": report,
+            "number": number,
+            "starts_new": draft is None,
+            "extracts_form": extracts_form,
+            "extracts": [(quote, quote.id in with_clips) for quote in compiled.extract_quotes],
+            "extracts_chosen": compiled.chosen_extracts is not None,
+            "traceable": traceable,
+        },
     )
+
+
+@require_POST
+@login_required
+@once_per_key
+def report_extracts(request, slug):
+    """Add a quote to the report's playlist of extracts, remove one, move one, or start again."""
+    report = _team_report(request, slug)
+    versions = report.versions.order_by("-major", "-minor")
+    draft = versions.filter(status=ReportVersion.Status.DRAFT).first()
+    base = draft or versions.first()
+    base.report = report
+    compiled = compile_report(base)
+    form = ExtractsForm(request.POST, choices=extract_choices(compiled))
+    traceable = False
+    if form.is_valid():
+        try:
+            playing = form.new_playlist([quote.id for quote in compiled.extract_quotes])
+            saved = services.set_report_extracts(
+                report=report,
+                based_on=form.cleaned_data["based_on"],
+                quote_ids=playing,
+                by=request.user,
+                use_anyway=form.cleaned_data["use_anyway"],
+            )
+        except services.StaleEdit as stale:
+            messages.error(
+                request,
+                f"Someone else changed this report (now version {stale.current.number}) while "
+                "you were editing. Its playlist is shown below; make your change again.",
+            )
+            return redirect(f"{reverse('sensemaking:report-edit', args=[report.slug])}#extracts")
+        except ValidationError as error:
+            traceable = error.code == "traceable"
+            form.add_error("quote" if form.cleaned_data["action"] == "add" else None, error)
+        else:
+            messages.success(request, f"Playlist of draft version {saved.number} saved.")
+            return redirect(f"{reverse('sensemaking:report-edit', args=[report.slug])}#extracts")
+    report_form = ReportForm(
+        instance=base,
+        project=report.project,
+        initial={"based_on": f"{base.pk}:{base.lock_version}"},
+    )
+    if draft is None:
+        report_form.initial["change_note"] = ""
+    return _edit_page(request, report, report_form, draft, base, form, traceable)
 
 
 @require_POST
@@ -417,10 +493,10 @@ def report_data(request, slug, number, kind):
 
 
 def report_clip(request, slug, number, clip_pk):
-    """Stream a key quote's audio extract while its storyteller's consent allows it."""
+    """Stream a quote's audio extract while its storyteller's consent allows it."""
     report = _report(request, slug)
     compiled = compile_report(_version(request, report, number))
-    clip = next((clip for clip in key_quote_clips(compiled) if clip.pk == int(clip_pk)), None)
+    clip = next((clip for clip in extract_clips(compiled) if clip.pk == int(clip_pk)), None)
     if clip is None or clip.error:
         raise Http404
     if not clip.file:

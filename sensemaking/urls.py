@@ -70,6 +70,7 @@ urlpatterns = [
     path("reports/<slug:slug>/", report_views.report_detail, name="report"),
     path("reports/<slug:slug>/edit/", report_views.report_edit, name="report-edit"),
     path("reports/<slug:slug>/publish/", report_views.report_publish, name="report-publish"),
+    path("reports/<slug:slug>/extracts/", report_views.report_extracts, name="report-extracts"),
     path(
         "reports/<slug:slug>/v<str:number>/",
         report_views.report_detail,

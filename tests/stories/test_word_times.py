@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from sensemaking import services as sensemaking_services
 from sensemaking.models import ReportClip
-from sensemaking.reports import compile_report, key_quote_clips
+from sensemaking.reports import compile_report, extract_clips
 from sensemaking.tasks import cut_clip
 from stories import services
 from stories.models import Segment, Story, Transcript
@@ -184,7 +184,7 @@ def test_a_changed_quote_is_timed_by_its_new_words(team):
 @pytest.mark.django_db(transaction=True)
 def test_the_report_extract_is_cut_around_the_quoted_words_only(team, tone):
     quote, version = story_with_report_extract(team, tone, "lived by the")
-    (clip,) = key_quote_clips(compile_report(version))
+    (clip,) = extract_clips(compile_report(version))
     assert (clip.start_seconds, clip.end_seconds) == (10.0, 16.0)
     assert cut_clip.call(clip.pk) == "cut"
     clip.refresh_from_db()
@@ -199,7 +199,7 @@ def test_an_extract_near_a_redacted_word_stays_silent_however_narrow(team, tone)
     # "sea" is redacted: the listeners' copy silences its whole cue, so an extract of other
     # words of that cue, cut from that copy by their own times, holds no sound at all.
     _quote, version = story_with_report_extract(team, tone, "lived by the", redact="sea")
-    (clip,) = key_quote_clips(compile_report(version))
+    (clip,) = extract_clips(compile_report(version))
     assert (clip.start_seconds, clip.end_seconds) == (10.0, 16.0)
     assert cut_clip.call(clip.pk) == "cut"
     clip.refresh_from_db()
