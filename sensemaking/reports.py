@@ -319,7 +319,9 @@ def compile_report(version: ReportVersion) -> CompiledReport:
     content = version.content if version.is_published else build_content(version)
     # The extracts the editor chose, of quotes the report has (a workshop may have left since).
     in_report = set(content["quotes"])
-    chosen = None if version.extracts is None else [pk for pk in version.extracts if pk in in_report]
+    chosen = (
+        None if version.extracts is None else [pk for pk in version.extracts if pk in in_report]
+    )
     shown_ids = {
         quote_id
         for theme in content["themes"]
@@ -477,7 +479,9 @@ def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[Rep
         .values_list("pk", flat=True)
     )
     urls = {story_id: reverse("stories:public-story", args=[story_id]) for story_id in public}
-    traceable_ids = traceable_story_ids(list({quote.story_id: quote.story for quote in rows}.values()))
+    traceable_ids = traceable_story_ids(
+        list({quote.story_id: quote.story for quote in rows}.values())
+    )
     result = []
     for quote in rows:
         story = quote.story

@@ -17,6 +17,7 @@ from django.db.models.functions import Lower, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sensemaking.anonymity import TRACEABLE_WARNING, traceable_story_ids
 from sensemaking.models import (
     Finding,
     Memo,
@@ -30,7 +31,6 @@ from sensemaking.models import (
     WorkshopGuest,
     palette_colour,
 )
-from sensemaking.anonymity import TRACEABLE_WARNING, traceable_story_ids
 from stories.models import REDACTED, AuditEvent, Project, Redaction, Story, Transcript
 from stories.services import audit, hash_token, nearest_occurrence
 from stories.text import normalise_name
