@@ -470,6 +470,7 @@ class ExtractsForm(PlainErrorsMixin, forms.Form):
     use_anyway = forms.BooleanField(label=USE_ANYWAY, required=False)
     action = forms.RegexField(
         regex=r"^(add|reset|(remove|up|down)-[0-9]{1,19})$",
+        widget=forms.HiddenInput,  # sent by the button pressed, never rendered as a field
         error_messages={
             "required": "Press one of the playlist’s buttons.",
             "invalid": "Press one of the playlist’s buttons.",
