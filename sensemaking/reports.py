@@ -190,6 +190,9 @@ class CompiledReport:
             for quote in [*theme.finding_quotes, *theme.key_quotes]:
                 if quote.traceable:
                     shown[quote.id] = quote
+        for quote in self.extract_quotes:
+            if quote.traceable:
+                shown[quote.id] = quote
         return list(shown.values())
 
     @property

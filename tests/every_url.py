@@ -177,7 +177,12 @@ def samples(team, world) -> dict[str, dict]:
             project,
         ),
         **each(
-            ["sensemaking:report", "sensemaking:report-edit", "sensemaking:report-publish"],
+            [
+                "sensemaking:report",
+                "sensemaking:report-edit",
+                "sensemaking:report-publish",
+                "sensemaking:report-extracts",
+            ],
             {"slug": report.slug},
         ),
         **each(
