@@ -105,6 +105,7 @@ def arguments(cls, world) -> dict:
         sensemaking.forms.MergeForm: {"theme": world["theme"]},
         sensemaking.forms.ReportForm: {"project": team.project, "instance": world["report"]},
         sensemaking.forms.QuotesDownloadForm: {"project": team.project},
+        sensemaking.forms.ExtractsForm: {"choices": []},
         sensemaking.forms.MoveQuoteForm: {
             "quote": world["quote"],
             "themes": Theme.objects.filter(project=team.project),
