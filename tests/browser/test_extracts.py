@@ -1,5 +1,6 @@
 """Choosing a report's extracts, and being asked about a quote that could name its storyteller,
-in a real browser without JavaScript, checked with axe."""
+in a real browser, checked with axe (the Django client tests try the same forms without
+JavaScript; axe itself needs it)."""
 
 import subprocess
 
@@ -41,12 +42,12 @@ def traceable(team, tone):
 
 
 def signed_in(new_page, sign_in, user):
-    page = new_page(java_script_enabled=False)
+    page = new_page()
     sign_in(page, user, PASSWORD)
     return page
 
 
-def test_without_javascript_a_facilitator_adds_an_extract_after_being_asked(
+def test_a_facilitator_adds_an_extract_after_being_asked(
     new_page, live_server, sign_in, team, traceable, assert_accessible
 ):
     _workshop, _key, other, report = traceable
@@ -66,7 +67,7 @@ def test_without_javascript_a_facilitator_adds_an_extract_after_being_asked(
     assert_accessible(page)
 
 
-def test_without_javascript_marking_such_a_key_quote_asks_first(
+def test_marking_such_a_key_quote_asks_first(
     new_page, live_server, sign_in, team, traceable, assert_accessible
 ):
     workshop, _key, _other, _report = traceable
