@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from corpro.forms import DateField, PlainErrorsMixin
 from sensemaking import reports
+from sensemaking.anonymity import USE_ANYWAY
 from sensemaking.logos import LOGO_FORMATS_TEXT, LOGO_MAX_BYTES, check_logo
 from sensemaking.models import ReportVersion, Theme, Workshop
 from sensemaking.qdpx_import import MAX_QDPX_BYTES
@@ -664,3 +665,76 @@ class ArrangeForm(PlainErrorsMixin, forms.Form):
             "pull_quotes": {spot: int(data[name]) for spot, name in self._pulls if data.get(name)},
         }
         return data
+
+
+class ExtractsForm(PlainErrorsMixin, forms.Form):
+    """The report's playlist of extracts: add any quote it may play, remove one, move one.
+
+    Every button sends `action`: "add", "reset" (back to the key quotes), or "remove-<id>",
+    "up-<id>" and "down-<id>" for a quote already in the playlist.
+    """
+
+    based_on = forms.CharField(widget=forms.HiddenInput)
+    quote = forms.IntegerField(
+        label="Quote to add",
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=forms.Select,
+        help_text="Quotes the report may print whose storytellers agreed to their recording "
+        "being heard.",
+        error_messages={
+            "invalid": "Choose a quote from the list.",
+            "min_value": "Choose a quote from the list.",
+            "max_value": "Choose a quote from the list.",
+        },
+    )
+    use_anyway = forms.BooleanField(label=USE_ANYWAY, required=False)
+    action = forms.RegexField(
+        regex=r"^(add|reset|(remove|up|down)-[0-9]{1,19})$",
+        widget=forms.HiddenInput,  # sent by the button pressed, never rendered as a field
+        error_messages={
+            "required": "Press one of the playlist’s buttons.",
+            "invalid": "Press one of the playlist’s buttons.",
+        },
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].widget.choices = [("", "Choose a quote")] + [
+            (quote.id, _extract_label(quote)) for quote in choices
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "add" and data.get("quote") is None and "quote" not in self.errors:
+            self.add_error("quote", "Choose a quote to add to the playlist.")
+        return data
+
+    def new_playlist(self, playing: list[int]) -> list[int] | None:
+        """The playlist after this button, from the one playing now; None: the key quotes."""
+        action = self.cleaned_data["action"]
+        if action == "reset":
+            return None
+        if action == "add":
+            return [*playing, self.cleaned_data["quote"]]
+        verb, _, number = action.partition("-")
+        quote_id = int(number)
+        if quote_id not in playing:
+            raise ValidationError("That quote is no longer in the playlist.", code="not_playing")
+        result = list(playing)
+        if verb == "remove":
+            result.remove(quote_id)
+            return result
+        index = result.index(quote_id)
+        other = index - 1 if verb == "up" else index + 1
+        if 0 <= other < len(result):
+            result[index], result[other] = result[other], result[index]
+        return result
+
+
+def _extract_label(quote) -> str:
+    words = " ".join(quote.text.split())
+    words = words if len(words) <= 90 else words[:89].rstrip() + "…"
+    label = f"“{words}” — {quote.credit}"
+    return f"{label} (could name its storyteller)" if quote.traceable else label

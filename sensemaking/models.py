@@ -441,6 +441,16 @@ class ReportVersion(models.Model):
         editable=False,
         help_text="Themes, findings and quote ids, frozen when the version is published.",
     )
+    extracts = models.JSONField(
+        "extracts",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "The ids of the quotes the playlist of audio extracts plays, in order, as the editor "
+            "chose them; empty until they choose, when the key quotes are the playlist."
+        ),
+    )
     who_shared = models.JSONField(
         null=True,
         blank=True,
@@ -555,7 +565,7 @@ class ReportFile(models.Model):
 
 
 class ReportClip(models.Model):
-    """A short audio extract of a key quote, cut with ffmpeg at the quote's times."""
+    """A short audio extract of a quote, cut with ffmpeg at the quote's times."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="clips")
     start_seconds = models.FloatField()

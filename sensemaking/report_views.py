@@ -24,6 +24,7 @@ from sensemaking import codebook_tables, exports, refiqda, services
 from sensemaking.forms import (
     ArrangeForm,
     CodebookImportForm,
+    ExtractsForm,
     NewReportForm,
     PublishForm,
     ReportForm,
@@ -35,7 +36,8 @@ from sensemaking.reports import (
     chapters_vtt,
     compile_draft,
     compile_report,
-    key_quote_clips,
+    extract_choices,
+    extract_clips,
     playlist,
 )
 from sensemaking.tasks import make_playlist, render_report_pdf
@@ -179,14 +181,16 @@ def report_edit(request, slug):
         else:
             messages.success(request, f"Draft version {saved.number} saved.")
             return redirect("sensemaking:report-version", slug=report.slug, number=saved.number)
-    return _edit_page(request, report, draft, base, form, _arrange_form(None, base))
+    return _edit_page(request, report, draft, base, form)
 
 
 def _draft_and_base(report: Report) -> tuple[ReportVersion | None, ReportVersion]:
     """Return the report's draft (None if every version is published) and the latest version."""
     versions = report.versions.order_by("-major", "-minor")
     draft = versions.filter(status=ReportVersion.Status.DRAFT).first()
-    return draft, draft or versions.first()
+    base = draft or versions.first()
+    base.report = report
+    return draft, base
 
 
 def _report_form(data, report: Report, draft, base: ReportVersion, files=None) -> ReportForm:
@@ -202,17 +206,43 @@ def _report_form(data, report: Report, draft, base: ReportVersion, files=None) -
     return form
 
 
-def _arrange_form(data, base: ReportVersion) -> ArrangeForm:
+def _arrange_form(data, compiled: CompiledReport) -> ArrangeForm:
+    base = compiled.version
     return ArrangeForm(
         data,
-        compiled=compile_draft(base),
+        compiled=compiled,
         prefix="arrange",  # the edit form on the same page has a based_on field too
         initial={"based_on": f"{base.pk}:{base.lock_version}"},
     )
 
 
-def _edit_page(request, report, draft, base, form, arrange_form):
+def _edit_page(
+    request,
+    report,
+    draft,
+    base,
+    form,
+    *,
+    compiled: CompiledReport | None = None,
+    arrange_form: ArrangeForm | None = None,
+    extracts_form: ExtractsForm | None = None,
+    traceable: bool = False,
+):
+    """The report's edit page: its words in one form, its arrangement and its playlist in others.
+
+    `compiled` is the draft as compile_draft makes it, read once for every form on the page.
+    """
     number = draft.number if draft else f"{base.major}.{base.minor + 1}"
+    if compiled is None:
+        compiled = compile_draft(base)
+    if arrange_form is None:
+        arrange_form = _arrange_form(None, compiled)
+    if extracts_form is None:
+        extracts_form = ExtractsForm(
+            initial={"based_on": f"{base.pk}:{base.lock_version}"},
+            choices=extract_choices(compiled),
+        )
+    with_clips = {clip.quote_id for clip in extract_clips(compiled) if not clip.error}
     return render(
         request,
         "sensemaking/report_form.html",
@@ -222,6 +252,10 @@ def _edit_page(request, report, draft, base, form, arrange_form):
             "report": report,
             "number": number,
             "starts_new": draft is None,
+            "extracts_form": extracts_form,
+            "extracts": [(quote, quote.id in with_clips) for quote in compiled.extract_quotes],
+            "extracts_chosen": compiled.chosen_extracts is not None,
+            "traceable": traceable,
         },
     )
 
@@ -233,7 +267,8 @@ def report_arrange(request, slug):
     """Save the order of themes, findings and key quotes, lead and pull quotes, and the layout."""
     report = _team_report(request, slug)
     draft, base = _draft_and_base(report)
-    form = _arrange_form(request.POST, base)
+    compiled = compile_draft(base)
+    form = _arrange_form(request.POST, compiled)
     if form.is_valid():
         try:
             saved = services.arrange_report(
@@ -255,7 +290,60 @@ def report_arrange(request, slug):
         else:
             messages.success(request, f"The arrangement of draft version {saved.number} is saved.")
             return redirect(reverse("sensemaking:report-edit", args=[report.slug]) + "#arrange")
-    return _edit_page(request, report, draft, base, _report_form(None, report, draft, base), form)
+    return _edit_page(
+        request,
+        report,
+        draft,
+        base,
+        _report_form(None, report, draft, base),
+        compiled=compiled,
+        arrange_form=form,
+    )
+
+
+@require_POST
+@login_required
+@once_per_key
+def report_extracts(request, slug):
+    """Add a quote to the report's playlist of extracts, remove one, move one, or start again."""
+    report = _team_report(request, slug)
+    draft, base = _draft_and_base(report)
+    compiled = compile_draft(base)
+    form = ExtractsForm(request.POST, choices=extract_choices(compiled))
+    traceable = False
+    if form.is_valid():
+        try:
+            playing = form.new_playlist([quote.id for quote in compiled.extract_quotes])
+            saved = services.set_report_extracts(
+                report=report,
+                based_on=form.cleaned_data["based_on"],
+                quote_ids=playing,
+                by=request.user,
+                use_anyway=form.cleaned_data["use_anyway"],
+            )
+        except services.StaleEdit as stale:
+            messages.error(
+                request,
+                f"Someone else changed this report (now version {stale.current.number}) while "
+                "you were editing. Its playlist is shown below; make your change again.",
+            )
+            return redirect(f"{reverse('sensemaking:report-edit', args=[report.slug])}#extracts")
+        except ValidationError as error:
+            traceable = error.code == "traceable"
+            form.add_error("quote" if form.cleaned_data["action"] == "add" else None, error)
+        else:
+            messages.success(request, f"Playlist of draft version {saved.number} saved.")
+            return redirect(f"{reverse('sensemaking:report-edit', args=[report.slug])}#extracts")
+    return _edit_page(
+        request,
+        report,
+        draft,
+        base,
+        _report_form(None, report, draft, base),
+        compiled=compiled,
+        extracts_form=form,
+        traceable=traceable,
+    )
 
 
 @require_POST
@@ -487,10 +575,10 @@ def report_data(request, slug, number, kind):
 
 
 def report_clip(request, slug, number, clip_pk):
-    """Stream a key quote's audio extract while its storyteller's consent allows it."""
+    """Stream a quote's audio extract while its storyteller's consent allows it."""
     report = _report(request, slug)
     compiled = compile_report(_version(request, report, number))
-    clip = next((clip for clip in key_quote_clips(compiled) if clip.pk == int(clip_pk)), None)
+    clip = next((clip for clip in extract_clips(compiled) if clip.pk == int(clip_pk)), None)
     if clip is None or clip.error:
         raise Http404
     if not clip.file:

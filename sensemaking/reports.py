@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from sensemaking import demographics
+from sensemaking.anonymity import quote_credit, traceable_story_ids
 from sensemaking.models import (
     Finding,
     Quote,
@@ -43,7 +44,6 @@ from stories.access import USES, Use
 from stories.erasure import Item, delete_files_on_commit
 from stories.models import REDACTED, Consent, Recording, Story, Storyteller
 
-ANONYMOUS = "Anonymous storyteller"
 # Words every rendering (web page, PDF, Word) uses alike.
 NO_FINDINGS = "There are no themes or findings in this report yet."
 KEY_QUOTES = "Key quotes"
@@ -211,6 +211,8 @@ class CompiledReport:
     removed: int  # quotes this version had whose storytellers have since stopped quoting, or
     # were erased
     not_allowed_ids: set[int] = field(default_factory=set)  # every quote consent now keeps out
+    # The quotes the editor chose as extracts, in their order; None until they choose.
+    chosen_extracts: list[ReportQuote] | None = None
     who_counted_on: object = None  # the date the "who shared" figures were counted
     pull_quotes: dict[str, ReportQuote] = field(default_factory=dict)  # by PULL_QUOTE_SPOTS
     layout: str = ReportVersion.Layout.FULL
@@ -307,7 +309,7 @@ class CompiledReport:
             for quote in [*theme.finding_quotes, *theme.key_quotes]:
                 if quote.traceable:
                     shown[quote.id] = quote
-        for quote in self.pull_quotes.values():
+        for quote in [*self.pull_quotes.values(), *self.extract_quotes]:
             if quote.traceable:
                 shown[quote.id] = quote
         return list(shown.values())
@@ -342,6 +344,11 @@ class CompiledReport:
             "would let them be worked out."
         )
         return " ".join(sentences)
+
+    @property
+    def extract_quotes(self) -> list[ReportQuote]:
+        """The quotes the playlist plays, in order: the editor's choice, or else the key quotes."""
+        return self.key_quotes if self.chosen_extracts is None else self.chosen_extracts
 
     @property
     def key_quotes(self) -> list[ReportQuote]:
@@ -471,7 +478,12 @@ def _sections_of(themes: list[Theme]) -> dict[int, int]:
 def compile_report(version: ReportVersion) -> CompiledReport:
     """Return everything a report version shows, with consent applied as it stands now."""
     content = version.content if version.is_published else build_content(version)
-    shown_ids = _shown_ids(content)
+    # The extracts the editor chose, of quotes the report has (a workshop may have left since).
+    in_report = set(content["quotes"])
+    chosen = (
+        None if version.extracts is None else [pk for pk in version.extracts if pk in in_report]
+    )
+    shown_ids = _shown_ids(content) | set(chosen or ())
     rows = list(
         Quote.objects.usable_in_reports()
         .filter(pk__in=set(content["quotes"]) | shown_ids)
@@ -555,6 +567,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         partners=_partners(version),
         removed=_withdrawn(not_allowed) + content.get("erased_quotes", 0),
         not_allowed_ids=not_allowed,
+        chosen_extracts=None if chosen is None else [by_id[pk] for pk in chosen if pk in by_id],
         who_counted_on=date.fromisoformat(figures["counted_on"]) if figures else None,
         pull_quotes={
             spot: by_id[pk] for spot, pk in content.get("pull_quotes", {}).items() if pk in by_id
@@ -758,14 +771,16 @@ def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[Rep
         .values_list("pk", flat=True)
     )
     urls = {story_id: reverse("stories:public-story", args=[story_id]) for story_id in public}
+    traceable_ids = traceable_story_ids(
+        list({quote.story_id: quote.story for quote in rows}.values())
+    )
     result = []
     for quote in rows:
         story = quote.story
         url = ""
-        credit = quote_credit(story)
-        # A quote told anonymously never links to a story page that names its storyteller.
-        named_elsewhere = story.storyteller.credit_preference != "anonymous"
-        traceable = story.pk in public and credit == ANONYMOUS and named_elsewhere
+        # A quote told anonymously never links to, or names, a story page that names its
+        # storyteller.
+        traceable = story.pk in traceable_ids
         if story.pk in public and not traceable:
             url = urls[story.pk]
             if quote.start_seconds is not None:
@@ -774,9 +789,9 @@ def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[Rep
             ReportQuote(
                 id=quote.pk,
                 text=quote.display_text,
-                credit=credit,
+                credit=quote_credit(story),
                 story_id=story.pk,
-                story_title=story.title,
+                story_title="" if traceable else story.title,
                 storyteller_code=story.storyteller.code,
                 start_seconds=quote.start_seconds,
                 end_seconds=quote.end_seconds,
@@ -793,14 +808,6 @@ def _report_quotes(rows: list[Quote], section_names: dict[int, str]) -> list[Rep
             )
         )
     return result
-
-
-def quote_credit(story: Story) -> str:
-    """Credit a quote as its storyteller chose, and only by name if consent allows credit."""
-    storyteller = story.storyteller
-    if USES[Use.CREDIT].allows_story(story) and storyteller.credit_preference != "anonymous":
-        return storyteller.credit_name
-    return ANONYMOUS
 
 
 def _storyteller_credits(story_ids: list[int]) -> list[str]:
@@ -843,6 +850,7 @@ def _fingerprint(compiled: CompiledReport) -> str:
             [q.id, q.text, q.credit, q.public_url, q.themes, q.story_title] for q in compiled.quotes
         ],
         "removed": compiled.removed,
+        "extracts": [quote.id for quote in compiled.extract_quotes],
         "credits": compiled.storyteller_credits,
         "names": [compiled.interviewers, compiled.facilitators],
         "who": repr(compiled.who),
@@ -853,14 +861,52 @@ def _fingerprint(compiled: CompiledReport) -> str:
 CLIP_LONGEST = 90.0  # seconds; an extract, not the story
 
 
-def _wanted_clips(compiled: CompiledReport) -> dict[tuple, ReportQuote]:
-    """The extracts this report may play: (quote id, start, end) of each allowed key quote."""
-    quotes = [quote for quote in compiled.key_quotes if quote.audio_allowed]
-    with_audio = set(
+def _with_recordings(quotes: list[ReportQuote]) -> set[int]:
+    """The stories of these quotes that have a recording to cut extracts from."""
+    return set(
         Recording.objects.filter(
             story__in={quote.story_id for quote in quotes}, state=Recording.State.READY
         ).values_list("story_id", flat=True)
     )
+
+
+def extract_choices(compiled: CompiledReport) -> list[ReportQuote]:
+    """The report's quotes that could be added to its playlist: audio allowed, recording ready."""
+    playing = {quote.id for quote in compiled.extract_quotes}
+    quotes = [q for q in compiled.quotes if q.audio_allowed and q.id not in playing]
+    with_audio = _with_recordings(quotes)
+    return [quote for quote in quotes if quote.story_id in with_audio]
+
+
+def extract_problem(compiled: CompiledReport, quote_id: int) -> str | None:
+    """Say why this quote cannot be one of the report's extracts, or None if it can."""
+    quote = next((quote for quote in compiled.quotes if quote.id == quote_id), None)
+    if quote is None:
+        row = Quote.objects.filter(pk=quote_id, workshop__in=compiled.version.workshops.all())
+        row = row.only("needs_review").first()
+        if row is None:
+            return "There is no such quote in this report’s workshops."
+        if row.needs_review:
+            return "That quote needs checking first: the transcript changed under it."
+        return "That quote can’t be used in reports: its storyteller has not agreed to be quoted."
+    if quote.start_seconds is None:
+        return "That quote has no time in the recording, so no extract can be cut from it."
+    if REDACTED in quote.text:
+        return "Some of that quote’s words were redacted, so it can’t be heard as an extract."
+    if not quote.audio_allowed:
+        return (
+            "The storyteller has not agreed to their recording being published, or their story "
+            "is not public, so that quote can’t be an extract."
+        )
+    if not _with_recordings([quote]):
+        return "That quote’s story has no recording to cut an extract from."
+    return None
+
+
+def _wanted_clips(compiled: CompiledReport) -> dict[tuple, ReportQuote]:
+    """The extracts this report may play: (quote id, start, end) of each allowed extract quote."""
+    quotes = [quote for quote in compiled.extract_quotes if quote.audio_allowed]
+    with_audio = _with_recordings(quotes)
     wanted = {}
     for quote in quotes:
         if quote.story_id not in with_audio:
@@ -871,8 +917,8 @@ def _wanted_clips(compiled: CompiledReport) -> dict[tuple, ReportQuote]:
     return wanted
 
 
-def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
-    """Return the audio extracts made so far of key quotes that may be played now.
+def extract_clips(compiled: CompiledReport) -> list[ReportClip]:
+    """Return the audio extracts made so far of the playlist's quotes that may be played now.
 
     Reads only: the extracts are made, and those no longer allowed deleted, by
     `refresh_outputs` when a report or a story changes.
@@ -892,7 +938,7 @@ def key_quote_clips(compiled: CompiledReport) -> list[ReportClip]:
 
 @dataclass(frozen=True)
 class Extract:
-    """One entry of a report's playlist: a key quote's extract, cut or being cut."""
+    """One entry of a report's playlist: a quote's extract, cut or being cut."""
 
     clip_id: int
     text: str
@@ -950,7 +996,7 @@ def playlist(compiled: CompiledReport) -> list[Extract]:
             ready=bool(clip.file),
             seconds=clip.end_seconds - clip.start_seconds,
         )
-        for clip in key_quote_clips(compiled)
+        for clip in extract_clips(compiled)
         if not clip.error
     ]
 
@@ -973,7 +1019,7 @@ def refresh_outputs(version: ReportVersion) -> None:
     wanted = _wanted_clips(compiled)
     allowed = {quote.id for quote in wanted.values()}
     not_allowed = compiled.not_allowed_ids | {
-        quote.id for quote in compiled.key_quotes if quote.id not in allowed
+        quote.id for quote in compiled.extract_quotes if quote.id not in allowed
     }
     for clip in ReportClip.objects.filter(quote_id__in=not_allowed):
         clip.file.delete(save=False)
@@ -982,7 +1028,7 @@ def refresh_outputs(version: ReportVersion) -> None:
         [ReportClip(quote_id=key[0], start_seconds=key[1], end_seconds=key[2]) for key in wanted],
         ignore_conflicts=True,
     )
-    for clip in key_quote_clips(compiled):
+    for clip in extract_clips(compiled):
         if not clip.file and not clip.error:
             transaction.on_commit(partial(cut_clip.enqueue, clip.pk))
 

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Coalesce, Lower, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sensemaking.anonymity import TRACEABLE_WARNING, traceable_story_ids
 from sensemaking.models import (
     Finding,
     Memo,
@@ -367,10 +368,29 @@ def record_theme_ids(quote_ids) -> None:
 
 
 @transaction.atomic
-def mark_key_quote(*, quote: Quote, is_key: bool) -> Quote:
-    """Mark a quote as key to its themes, or not; saying the same twice changes nothing."""
+def mark_key_quote(*, quote: Quote, is_key: bool, by=None, use_anyway: bool = False) -> Quote:
+    """Mark a quote as key to its themes, or not; saying the same twice changes nothing.
+
+    A quote credited anonymously whose public story names its storyteller becomes key only with
+    `use_anyway` (the facilitator confirmed they asked), which is audited.
+    """
+    story = Story.objects.select_related("storyteller", "current_consent").get(pk=quote.story_id)
+    traceable = is_key and not quote.is_key and bool(traceable_story_ids([story]))
+    if traceable and not use_anyway:
+        raise ValidationError(TRACEABLE_WARNING, code="traceable")
     Quote.objects.filter(pk=quote.pk).update(is_key=is_key)
     quote.is_key = is_key
+    if traceable:
+        audit(
+            action=AuditEvent.Action.QUOTE_EDITED,
+            project=quote.workshop.project,
+            actor=by,
+            story=story,
+            workshop=quote.workshop_id,
+            quote=quote.pk,
+            key_quote=True,
+            could_name_storyteller=True,
+        )
     # Drafts presenting this workshop now have other key quotes, so other extracts.
     for version in ReportVersion.objects.filter(
         status=ReportVersion.Status.DRAFT, workshops=quote.workshop_id
@@ -866,6 +886,7 @@ REPORT_FIELDS = (
     "arrangement",
     "layout",
     "change_note",
+    "extracts",
 )
 
 
@@ -947,21 +968,11 @@ def create_report(*, project: Project, title: str, by) -> ReportVersion:
     return version
 
 
-@transaction.atomic
-def edit_report(
-    *,
-    report: Report,
-    based_on: str,
-    by,
-    workshops: list[Workshop],
-    partners: list[PartnerEdit] | None = None,
-    **fields,
-) -> ReportVersion:
-    """Save changes to the report's draft, starting the next version if the latest is published.
+def _draft_to_change(report: Report, based_on: str, by) -> tuple[ReportVersion, ReportVersion]:
+    """Lock the report's versions; return its draft (or a new one after the latest) and the latest.
 
     `based_on` is the "<version id>:<lock_version>" the editor saw; if someone saved or published
-    since, the edit is refused with the newer version. `partners` replaces the draft's partners
-    (None keeps them, or carries the published version's into a new draft).
+    since, the change is refused with the newer version.
     """
     versions = ReportVersion.objects.select_for_update().filter(report=report)
     draft = versions.filter(status=ReportVersion.Status.DRAFT).first()
@@ -978,6 +989,26 @@ def edit_report(
         )
         draft.change_note = ""
         draft.who_shared = latest.who_shared
+    return draft, latest
+
+
+@transaction.atomic
+def edit_report(
+    *,
+    report: Report,
+    based_on: str,
+    by,
+    workshops: list[Workshop],
+    partners: list[PartnerEdit] | None = None,
+    **fields,
+) -> ReportVersion:
+    """Save changes to the report's draft, starting the next version if the latest is published.
+
+    `based_on` is the "<version id>:<lock_version>" the editor saw; if someone saved or published
+    since, the edit is refused with the newer version. `partners` replaces the draft's partners
+    (None keeps them, or carries the published version's into a new draft).
+    """
+    draft, latest = _draft_to_change(report, based_on, by)
     for name, value in fields.items():
         if name not in REPORT_FIELDS:
             raise TypeError(f"{name} is not a report field")
@@ -1034,6 +1065,50 @@ def arrange_report(
         arrangement=arrangement,
         layout=layout,
     )
+
+
+@transaction.atomic
+def set_report_extracts(
+    *, report: Report, based_on: str, quote_ids: list[int] | None, by, use_anyway: bool = False
+) -> ReportVersion:
+    """Choose the quotes the report's playlist plays, in order; None goes back to the key quotes.
+
+    Each quote added must be one the report may print and whose recording may be heard; one
+    credited anonymously whose public story names its storyteller needs `use_anyway`. A refusal
+    raises ValidationError and changes nothing.
+    """
+    from sensemaking import reports  # reports reads services; avoid a cycle
+
+    draft, latest = _draft_to_change(report, based_on, by)
+    if quote_ids is not None and len(set(quote_ids)) != len(quote_ids):
+        raise ValidationError("That quote is already in the playlist.", code="duplicate")
+    if draft.pk is None:  # Start the next draft as any edit does: figures, partners and all.
+        draft = edit_report(
+            report=report, based_on=based_on, by=by, workshops=list(latest.workshops.all())
+        )
+    compiled = reports.compile_report(draft)
+    playing = [quote.id for quote in compiled.extract_quotes]
+    added = [pk for pk in quote_ids or () if pk not in playing]
+    for pk in added:
+        if problem := reports.extract_problem(compiled, pk):
+            raise ValidationError(problem, code="not_allowed")
+    traceable = [quote.id for quote in compiled.quotes if quote.id in added and quote.traceable]
+    if traceable and not use_anyway:
+        raise ValidationError(TRACEABLE_WARNING, code="traceable")
+    draft.extracts = None if quote_ids is None else list(quote_ids)
+    draft.lock_version += 1
+    draft.save(update_fields=["extracts", "lock_version", "updated_at"])
+    audit(
+        action=AuditEvent.Action.REPORT_EDITED,
+        project=report.project,
+        actor=by,
+        report=report.slug,
+        version=draft.number,
+        extracts=draft.extracts,
+        could_name_storyteller=traceable,
+    )
+    transaction.on_commit(partial(refresh_outputs, draft))
+    return draft
 
 
 @transaction.atomic

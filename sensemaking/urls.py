@@ -71,6 +71,7 @@ urlpatterns = [
     path("reports/<slug:slug>/edit/", report_views.report_edit, name="report-edit"),
     path("reports/<slug:slug>/arrange/", report_views.report_arrange, name="report-arrange"),
     path("reports/<slug:slug>/publish/", report_views.report_publish, name="report-publish"),
+    path("reports/<slug:slug>/extracts/", report_views.report_extracts, name="report-extracts"),
     path(
         "reports/<slug:slug>/v<str:number>/",
         report_views.report_detail,

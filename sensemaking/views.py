@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import SignInNeeded
 from sensemaking import agreement, services
+from sensemaking.anonymity import USE_ANYWAY
 from sensemaking.forms import (
     FindingForm,
     GuestForm,
@@ -984,9 +985,30 @@ def quote_key(request, pk):
     is_key = "key" in request.POST
     quote_pk = _whole_number(request.POST.get("key" if is_key else "unkey"))
     quote = get_object_or_404(_quotes_for(workshop), pk=quote_pk or 0)
-    services.mark_key_quote(quote=quote, is_key=is_key)
-    # Back to the quote in the theme whose button was pressed (a quote is under each of its themes).
     theme_pk = _whole_number(request.POST.get("theme"))
+    from_quote_page = request.POST.get("back") == "quote"
+    try:
+        services.mark_key_quote(
+            quote=quote, is_key=is_key, by=request.user, use_anyway="use_anyway" in request.POST
+        )
+    except ValidationError as error:
+        # Credited anonymously, but its public story names the storyteller: ask first.
+        return render(
+            request,
+            "sensemaking/quote_key_confirm.html",
+            {
+                "workshop": workshop,
+                "quote": services.hide_redacted_words([quote])[0],
+                "warning": " ".join(error.messages),
+                "theme_pk": theme_pk,
+                "back": "quote" if from_quote_page else "",
+                "not_ticked": "confirming" in request.POST,
+                "use_anyway": USE_ANYWAY,
+            },
+        )
+    if from_quote_page:
+        return redirect("sensemaking:quote", pk=workshop.pk, quote_pk=quote.pk)
+    # Back to the quote in the theme whose button was pressed (a quote is under each of its themes).
     where = f"#theme-{theme_pk}-quote-{quote.pk}" if theme_pk else ""
     return redirect(f"{reverse('sensemaking:board', args=[workshop.pk])}{where}")
 

@@ -23,9 +23,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from sensemaking import word as word_styles
+from sensemaking.anonymity import quote_credit
 from sensemaking.exports import _cell, _clean, _csv_value, _seconds, _styled, hms
 from sensemaking.models import Quote, QuoteTheme, Theme, Workshop
-from sensemaking.reports import quote_credit
 from sensemaking.services import hide_redacted_words
 from stories.access import Use
 

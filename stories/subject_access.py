@@ -359,6 +359,7 @@ def _transcript_entries(subject: Subject, story: Story, folder: tuple[str, ...])
                     speaker=segment.speaker,
                     start=segment.start_seconds,
                     end=segment.end_seconds,
+                    word_times=tuple(map(tuple, segment.word_times)),
                 )
                 for segment in transcript.segments.all()
             ]

@@ -491,18 +491,36 @@ def _vtt_time(seconds: float) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
+def _timed_words(cue: ParsedSegment, end: float) -> str:
+    """The cue's text, escaped, with an inline timestamp before each word that has a time."""
+    pieces, position, previous = [], 0, cue.start
+    for char_start, char_end, seconds, _word_end in cue.word_times:
+        # Times a cue cannot hold (outside it, or going back) are left out, not written wrong.
+        if not (position <= char_start < char_end <= len(cue.text) and previous <= seconds <= end):
+            continue
+        pieces += [_vtt_escape(cue.text[position:char_start]), f"<{_vtt_time(seconds)}>"]
+        pieces.append(_vtt_escape(cue.text[char_start:char_end]))
+        position, previous = char_end, seconds
+    pieces.append(_vtt_escape(cue.text[position:]))
+    return "".join(pieces)
+
+
 def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_webvtt(cues: list[ParsedSegment]) -> str:
-    """Write timed segments as a WebVTT captions file, with speakers as voice tags."""
+    """Write timed segments as a WebVTT captions file, with speakers as voice tags.
+
+    Words with their own times are written after inline timestamps ("<00:00:01.500>word"), as
+    the parser reads them back.
+    """
     blocks = ["WEBVTT"]
     for cue in cues:
         if cue.start is None:
             continue
         end = cue.end if cue.end is not None and cue.end > cue.start else cue.start + 2
-        text = " ".join(_vtt_escape(cue.text).split())
+        text = " ".join(_timed_words(cue, end).split())
         speaker = _vtt_escape(cue.speaker).replace(">", "")
         payload = f"<v {speaker}>{text}" if speaker else text
         blocks.append(f"{_vtt_time(cue.start)} --> {_vtt_time(end)}\n{payload}")

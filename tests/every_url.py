@@ -187,6 +187,7 @@ def samples(team, world) -> dict[str, dict]:
                 "sensemaking:report-edit",
                 "sensemaking:report-arrange",
                 "sensemaking:report-publish",
+                "sensemaking:report-extracts",
             ],
             {"slug": report.slug},
         ),

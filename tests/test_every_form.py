@@ -20,7 +20,7 @@ import corpro.forms
 import sensemaking.forms
 import stories.forms
 from corpro.forms import DateField, summary_items
-from sensemaking import services
+from sensemaking import reports, services
 from sensemaking.models import Theme
 from stories.models import Story, Storyteller
 from tests.factories import ALL_SCOPES, highlight_phrase, make_story
@@ -106,6 +106,8 @@ def arguments(cls, world) -> dict:
         sensemaking.forms.MergeForm: {"theme": world["theme"]},
         sensemaking.forms.ReportForm: {"project": team.project, "instance": world["report"]},
         sensemaking.forms.QuotesDownloadForm: {"project": team.project},
+        sensemaking.forms.ExtractsForm: {"choices": []},
+        sensemaking.forms.ArrangeForm: {"compiled": reports.compile_draft(world["report"])},
         sensemaking.forms.MoveQuoteForm: {
             "quote": world["quote"],
             "themes": Theme.objects.filter(project=team.project),

@@ -179,6 +179,13 @@ def cases(team, world) -> dict[str, Case]:
             ReportVersion.objects.count,
             {"arrange-layout": "compact"},
         ),
+        "report playlist": Case(
+            "facilitator",
+            f"/reports/{world.published.slug}/edit/",
+            f"/reports/{world.published.slug}/extracts/",
+            ReportVersion.objects.count,
+            {"action": "reset"},
+        ),
         "published version": Case(
             "curator",
             f"/reports/{world.draft.slug}/",
@@ -257,6 +264,7 @@ def send(client, case: Case, values: dict):
         "report",
         "report version",
         "arranged version",
+        "report playlist",
         "published version",
         "storyteller's own copy",
         "copy for a storyteller",
@@ -281,7 +289,7 @@ def test_a_create_form_sent_twice_makes_one_thing_and_leads_to_it(client, team, 
 
 def test_every_view_taking_a_form_key_is_tried_above(team, world):
     get_resolver().url_patterns  # noqa: B018 (imports every view, and so KEYED is complete)
-    assert len(KEYED) == len(cases(team, world)) == 18
+    assert len(KEYED) == len(cases(team, world)) == 19
 
 
 def test_a_refused_form_keeps_nothing_so_it_can_be_corrected_and_sent(client, team, world):

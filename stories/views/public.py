@@ -160,6 +160,10 @@ def public_captions(request, pk):
             speaker=row["segment"].speaker,
             start=row["segment"].start_seconds,
             end=row["segment"].end_seconds,
+            # A redaction changes the text the words' offsets point into: those cues go untimed.
+            word_times=()
+            if any(redacted for _text, redacted in row["parts"])
+            else tuple(map(tuple, row["segment"].word_times)),
         )
         for row in transcript.display_segments()
     ]

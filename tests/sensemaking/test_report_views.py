@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from sensemaking import services
 from sensemaking.models import ReportClip, ReportFile
-from sensemaking.reports import compile_report, key_quote_clips
+from sensemaking.reports import compile_report, extract_clips
 from sensemaking.tasks import cut_clip, make_playlist, render_report_pdf
 from stories import services as story_services
 from stories.models import Membership, Story, Transcript
@@ -312,7 +312,7 @@ def test_withdrawal_removes_quotes_from_every_output(client, spoken, team):
         assert QUOTE not in text, kind
     assert "removed at the storyteller" in after["html"]
     assert "removed" in after["docx"]
-    assert key_quote_clips(compile_report(spoken.version)) == []
+    assert extract_clips(compile_report(spoken.version)) == []
 
 
 def test_data_files_and_the_codebook_are_for_the_project_team_only(client, published, team):

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sensemaking import services
+from sensemaking.anonymity import ANONYMOUS
 from sensemaking.models import ReportVersion
-from sensemaking.reports import ANONYMOUS, compile_report
+from sensemaking.reports import compile_report
 from stories import services as story_services
 from tests.factories import ALL_SCOPES
 

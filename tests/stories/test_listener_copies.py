@@ -19,7 +19,7 @@ from django.urls import reverse
 from sensemaking import refiqda
 from sensemaking import services as sensemaking_services
 from sensemaking.models import Quote
-from sensemaking.reports import compile_report, key_quote_clips
+from sensemaking.reports import compile_report, extract_clips
 from sensemaking.tasks import cut_clip
 from stories import services
 from stories.media import UNPLACEABLE
@@ -177,7 +177,7 @@ def test_every_surface_but_curators_hears_a_copy_without_metadata(
     workshop_audio = body(client.get(reverse("sensemaking:media", args=[workshop.pk, story.pk])))
     assert workshop_audio == public
 
-    (clip,) = key_quote_clips(compile_report(version))
+    (clip,) = extract_clips(compile_report(version))
     assert cut_clip.call(clip.pk) == "cut"
     clip.refresh_from_db()
     assert_clean(clip.file.read(), tmp_path)

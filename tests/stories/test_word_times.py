@@ -13,13 +13,13 @@ from django.urls import reverse
 
 from sensemaking import services as sensemaking_services
 from sensemaking.models import ReportClip
-from sensemaking.reports import compile_report, key_quote_clips
+from sensemaking.reports import compile_report, extract_clips
 from sensemaking.tasks import cut_clip
 from stories import services
 from stories.models import Segment, Story, Transcript
 from stories.services import SEGMENT_SEPARATOR
 from stories.timing import TimedSegment, span_times
-from stories.transcripts import ParsedSegment, ParsedTranscript, parse_transcript_file
+from stories.transcripts import ParsedSegment, ParsedTranscript, parse_transcript_file, to_webvtt
 from tests.factories import ALL_SCOPES, highlight_phrase, make_playable, make_story, redact_words
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_a_changed_quote_is_timed_by_its_new_words(team):
 @pytest.mark.django_db(transaction=True)
 def test_the_report_extract_is_cut_around_the_quoted_words_only(team, tone):
     quote, version = story_with_report_extract(team, tone, "lived by the")
-    (clip,) = key_quote_clips(compile_report(version))
+    (clip,) = extract_clips(compile_report(version))
     assert (clip.start_seconds, clip.end_seconds) == (10.0, 16.0)
     assert cut_clip.call(clip.pk) == "cut"
     clip.refresh_from_db()
@@ -199,7 +199,7 @@ def test_an_extract_near_a_redacted_word_stays_silent_however_narrow(team, tone)
     # "sea" is redacted: the listeners' copy silences its whole cue, so an extract of other
     # words of that cue, cut from that copy by their own times, holds no sound at all.
     _quote, version = story_with_report_extract(team, tone, "lived by the", redact="sea")
-    (clip,) = key_quote_clips(compile_report(version))
+    (clip,) = extract_clips(compile_report(version))
     assert (clip.start_seconds, clip.end_seconds) == (10.0, 16.0)
     assert cut_clip.call(clip.pk) == "cut"
     clip.refresh_from_db()
@@ -343,3 +343,41 @@ def test_span_times_without_word_times_are_the_touched_segments_times():
     assert span_times(segments, 6, 19) == (0.0, 9.0)
     assert span_times(segments, 13, 19) == (5.0, 9.0)
     assert span_times([timed(0, "No times.", None, None)], 0, 2) is None
+
+
+def test_webvtt_written_from_word_times_reads_back_with_the_same_times():
+    parsed = parse_transcript_file(WORDS_VTT, "talk.vtt")
+    assert parsed.segments[0].word_times  # the first cue's words are timed
+    written = to_webvtt(parsed.segments)
+    assert "<00:00:10.000>lived <00:00:12.000>by" in written
+    again = parse_transcript_file(written.encode(), "talk.vtt")
+    assert [(s.text, s.speaker, s.start, s.end, s.word_times) for s in again.segments] == [
+        (s.text, s.speaker, s.start, s.end, s.word_times) for s in parsed.segments
+    ]
+
+
+def test_webvtt_keeps_markup_in_timed_words_escaped():
+    cue = ParsedSegment(
+        text="Fish & <chips> then", start=1.0, end=3.0, word_times=((7, 14, 2.0, None),)
+    )
+    written = to_webvtt([cue])
+    assert "Fish &amp; <00:00:02.000>&lt;chips&gt; then" in written
+    (again,) = parse_transcript_file(written.encode(), "talk.vtt").segments
+    assert again.text == cue.text and again.word_times[-1][2] == 2.0
+
+
+def test_public_captions_carry_the_word_times_except_in_a_redacted_cue(client, team):
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    save_vtt(story, team.interviewer)
+    services.publish_story(story=story, by=team.curator)
+    url = reverse("stories:public-captions", args=[story.pk])
+    captions = client.get(url).content
+    first, _second = parse_transcript_file(captions, "captions.vtt").segments
+    stored = Segment.objects.filter(transcript__story=story, transcript__is_current=True)
+    stored = stored.order_by("index").first()
+    assert [list(word) for word in first.word_times] == stored.word_times
+    assert first.word_times[5][2] == 10.0  # "lived", said at 10 s
+
+    redact_words(story, "sea", by=team.curator)
+    captions = client.get(url).content.decode()
+    assert "<00:00:" not in captions and "sea" not in captions
