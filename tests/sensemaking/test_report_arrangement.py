@@ -568,7 +568,8 @@ def test_the_team_is_told_when_a_pull_quote_could_name_its_storyteller(client, a
     client.force_login(team.facilitator)
     page = client.get(reverse("sensemaking:report", args=[arranged.report.slug]))
     (panel,) = lxml.html.fromstring(page.content).xpath("//*[@aria-labelledby='traceable-heading']")
-    assert f"“{LEARNT}” (Working together)" in words(panel.text_content())
+    code = arranged.other.storyteller.code
+    assert f"“{LEARNT}” (storyteller {code})" in words(panel.text_content())
     closing = lxml.html.fromstring(page.content).xpath("//aside[@aria-label='A closing quote']")
     assert "Anonymous storyteller" in closing[0].text_content()
     assert not closing[0].xpath(".//a")  # never linked to the story that names them
