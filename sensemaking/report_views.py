@@ -221,7 +221,7 @@ def _edit_page(
     report,
     draft,
     base,
-    form,
+    form: ReportForm | None = None,
     *,
     compiled: CompiledReport | None = None,
     arrange_form: ArrangeForm | None = None,
@@ -232,6 +232,8 @@ def _edit_page(
 
     `compiled` is the draft as compile_draft makes it, read once for every form on the page.
     """
+    if form is None:
+        form = _report_form(None, report, draft, base)
     number = draft.number if draft else f"{base.major}.{base.minor + 1}"
     if compiled is None:
         compiled = compile_draft(base)
@@ -290,15 +292,7 @@ def report_arrange(request, slug):
         else:
             messages.success(request, f"The arrangement of draft version {saved.number} is saved.")
             return redirect(reverse("sensemaking:report-edit", args=[report.slug]) + "#arrange")
-    return _edit_page(
-        request,
-        report,
-        draft,
-        base,
-        _report_form(None, report, draft, base),
-        compiled=compiled,
-        arrange_form=form,
-    )
+    return _edit_page(request, report, draft, base, compiled=compiled, arrange_form=form)
 
 
 @require_POST
@@ -335,14 +329,7 @@ def report_extracts(request, slug):
             messages.success(request, f"Playlist of draft version {saved.number} saved.")
             return redirect(f"{reverse('sensemaking:report-edit', args=[report.slug])}#extracts")
     return _edit_page(
-        request,
-        report,
-        draft,
-        base,
-        _report_form(None, report, draft, base),
-        compiled=compiled,
-        extracts_form=form,
-        traceable=traceable,
+        request, report, draft, base, compiled=compiled, extracts_form=form, traceable=traceable
     )
 
 
