@@ -30,6 +30,11 @@ urlpatterns = [
         name="quote-create",
     ),
     path("workshops/<int:pk>/stories/<int:story_pk>/audio/", views.workshop_media, name="media"),
+    path(
+        "workshops/<int:pk>/stories/<int:story_pk>/audio/<slug:form>/",
+        views.workshop_media,
+        name="media-form",
+    ),
     path("workshops/<int:pk>/quotes/key/", views.quote_key, name="quote-key"),
     path("workshops/<int:pk>/quotes/move/", views.quote_move, name="quote-move"),
     path("workshops/<int:pk>/quotes/<int:quote_pk>/", views.quote_detail, name="quote"),

@@ -40,7 +40,15 @@ from sensemaking.querysets import RUNNERS
 from stories import choices
 from stories.access import USES, Use
 from stories.idempotency import once_per_key
-from stories.media import copy_status, file_to_hear, not_ready_response, stream_file
+from stories.media import (
+    CopyStatus,
+    copy_status,
+    draw_waveform,
+    file_to_hear,
+    not_ready_response,
+    stream_file,
+)
+from stories.media import Form as MediaForm
 from stories.models import Project, Recording, Segment, Story, Transcript, person_name
 
 GUEST_SESSION_KEY = "workshop_guest_id"
@@ -344,6 +352,8 @@ def workshop_story(request, pk, story_pk):
         if quote:
             messages.success(request, "Quote saved.")
             return redirect(request.path)
+    # Participants hear the clean copy only; while it is being made, the page says so.
+    listening = copy_status(recording, transcript=transcript) if recording else None
     themes = list(Theme.objects.filter(project=workshop.project))
     story_quotes = _quotes_for(workshop).filter(story=story)
     # The list shows the latest quotes (the board has them all); every quote is painted on the
@@ -370,8 +380,8 @@ def workshop_story(request, pk, story_pk):
             if transcript
             else [],
             "recording": recording,
-            # Participants hear the clean copy only; while it is being made, the page says so.
-            "listening": copy_status(recording, transcript=transcript) if recording else None,
+            "listening": listening,
+            "wave": draw_waveform(recording) if listening == CopyStatus.READY else None,
             "quotes": sorted(latest, key=lambda quote: (quote.char_start, quote.pk)),
             "quote_total": len(painted),
             # Compact, as there may be thousands: [id, start, end, theme ids] per quote, and the
@@ -745,14 +755,23 @@ def _changed_quotes(request, workshop: Workshop, themes: list[Theme]) -> list[di
     return [_quote_json(quote) for quote in kept] + removed
 
 
-def workshop_media(request, pk, story_pk):
-    """Stream the clean copy of a workshop story's recording to the people taking part."""
+# The forms of a recording a workshop plays: never the original, and the waveform is drawn
+# into the page.
+WORKSHOP_FORMS = {form.value: form for form in (MediaForm.MP3, MediaForm.OPUS, MediaForm.VIDEO)}
+
+
+def workshop_media(request, pk, story_pk, form=MediaForm.MP3.value):
+    """Stream a clean copy of a workshop story's recording (sound, or the video's picture and
+    sound) to the people taking part: the workshop surface lets them see a video wherever it
+    lets them hear it (stories.access)."""
+    if form not in WORKSHOP_FORMS:
+        raise Http404
     workshop, _visitor = _workshop(request, pk)
     story = _story_in(workshop, story_pk)
     recording = get_object_or_404(
         Recording.objects.filter(story=story, state=Recording.State.READY).order_by("pk")[:1]
     )
-    heard = file_to_hear(recording)
+    heard = file_to_hear(recording, form=WORKSHOP_FORMS[form])
     if heard is None:
         return not_ready_response(recording)
     return stream_file(request, heard.file, heard.media_type)

@@ -153,6 +153,7 @@ def samples(team, world) -> dict[str, dict]:
         "sensemaking:join": {"token": world["token"]},
         "sensemaking:guest-stop": {"pk": workshop.pk, "guest_pk": WorkshopGuest.objects.first().pk},
         **each(["sensemaking:story", "sensemaking:quote-create", "sensemaking:media"], in_workshop),
+        "sensemaking:media-form": {**in_workshop, "form": "opus"},
         **each(
             ["sensemaking:quote", "sensemaking:quote-remove", "sensemaking:quote-restore"],
             {"pk": workshop.pk, "quote_pk": Quote.objects.filter(workshop=workshop).first().pk},

@@ -530,3 +530,51 @@ def test_cover_art_is_not_video(client, team, tmp_path):
     recording = make_playable(upload(story, path, team.interviewer))
     assert recording.listener_copy_state == Recording.CopyState.READY
     assert not recording.is_video and not recording.video_copy
+
+
+def test_a_workshop_plays_a_video_as_video_with_its_waveform(client, team, video_story, tmp_path):
+    workshop = sensemaking_services.create_workshop(
+        project=team.project, title="Watching", by=team.facilitator, stories=[video_story]
+    )
+    _guest, token = sensemaking_services.invite_guest(
+        workshop=workshop, display_name="Dee", by=team.facilitator
+    )
+    video = reverse("sensemaking:media-form", args=[workshop.pk, video_story.pk, "video"])
+    page_url = reverse("sensemaking:story", args=[workshop.pk, video_story.pk])
+    client.get(reverse("sensemaking:join", args=[token]))  # a workshop guest, as at a session
+    page = client.get(page_url).content.decode()
+    assert '<video id="story-audio" controls preload="metadata" playsinline>' in page
+    assert f'<source src="{video}" type="video/mp4">' in page
+    assert '<svg class="waveform" aria-hidden="true"' in page
+    streams = {
+        s["codec_type"]: s["codec_name"]
+        for s in probe(body(client.get(video)), tmp_path)["streams"]
+    }
+    assert streams == {"video": "h264", "audio": "aac"}
+    for form in ("original", "waveform", "nonsense"):  # never the upload; the page draws the wave
+        url = reverse("sensemaking:media-form", args=[workshop.pk, video_story.pk, form])
+        assert client.get(url).status_code == 404
+    client.logout()
+    client.force_login(team.outsider)  # someone with no part in the workshop
+    assert client.get(video).status_code == 404
+    client.force_login(team.facilitator)
+    assert client.get(video).status_code == 200
+    services.withdraw_consent(story=video_story, reason="")
+    assert client.get(video).status_code == 404
+
+
+def test_a_workshop_offers_opus_then_mp3_for_sound(client, team, media_files):
+    story = make_story(team.project, team.interviewer, scopes=ALL_SCOPES, status="submitted")
+    make_playable(upload(story, media_files["mp3"], team.interviewer))
+    workshop = sensemaking_services.create_workshop(
+        project=team.project, title="Listening", by=team.facilitator, stories=[story]
+    )
+    client.force_login(team.facilitator)
+    page = client.get(reverse("sensemaking:story", args=[workshop.pk, story.pk])).content.decode()
+    opus = reverse("sensemaking:media-form", args=[workshop.pk, story.pk, "opus"])
+    mp3 = reverse("sensemaking:media", args=[workshop.pk, story.pk])
+    assert page.index(f'<source src="{opus}" type=\'audio/webm; codecs="opus"\'>') < page.index(
+        f'<source src="{mp3}" type="audio/mpeg">'
+    )
+    assert "<video" not in page
+    assert client.get(opus)["Content-Type"] == "audio/webm"
