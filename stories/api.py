@@ -16,7 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from taggit.models import Tag
 
 from stories import access, archive, search
-from stories.media import COPY_MEDIA_TYPE, CopyStatus, copy_status
+from stories.media import COPY_MEDIA_TYPE, CopyStatus, Form, copy_status
 from stories.models import Recording, Story, Transcript
 from stories.querysets import current_transcript_prefetch
 
@@ -90,9 +90,19 @@ class SegmentOut(Schema):
 
 
 class AudioOut(Schema):
-    url: str
+    url: str = Field(description="The sound as MP3 (media_type), which every player plays.")
     media_type: str
     duration_seconds: float | None
+    opus_url: str | None = Field(
+        None, description="The same sound as Opus in WebM (audio/webm), smaller; null if not made."
+    )
+    video_url: str | None = Field(
+        None,
+        description=(
+            "The video (video/mp4) of a video recording; null unless the storyteller agreed to "
+            "publish it."
+        ),
+    )
 
 
 class StoryDetailOut(StoryOut):
@@ -121,15 +131,26 @@ class StoryDetailOut(StoryOut):
 
     @staticmethod
     def resolve_audio(story: Story, context) -> list[dict]:
-        if not public_parts(story).audio:
+        parts = public_parts(story)
+        if not parts.audio:
             return []
+        request = context["request"]
         transcript = story.current_transcripts[0] if story.current_transcripts else None
-        # Listeners hear the clean copy, and only once it matches the current redactions.
+
+        def form_url(recording: Recording, form: Form) -> str:
+            address = reverse("stories:public-recording-form", args=[recording.pk, form.value])
+            return request.build_absolute_uri(address)
+
+        # Listeners hear the clean copies, and only once they match the current redactions.
         return [
             {
-                "url": _absolute(context["request"], "stories:public-recording", recording.pk),
+                "url": _absolute(request, "stories:public-recording", recording.pk),
                 "media_type": COPY_MEDIA_TYPE,
                 "duration_seconds": recording.duration_seconds,
+                "opus_url": form_url(recording, Form.OPUS) if recording.opus_copy else None,
+                "video_url": form_url(recording, Form.VIDEO)
+                if parts.video and recording.video_copy
+                else None,
             }
             for recording in story.ready_recordings
             if copy_status(recording, transcript=transcript) == CopyStatus.READY

@@ -328,8 +328,18 @@ def test_detail_lists_ready_recordings_at_their_public_address(client, team, med
         )  # still being checked, so not listed
     detail = get_json(client, f"/api/v1/stories/{story.pk}")
     url = f"http://testserver{reverse('stories:public-recording', args=[ready.pk])}"
-    assert detail["audio"] == [{"url": url, "media_type": "audio/mpeg", "duration_seconds": 1.0}]
+    opus = f"http://testserver{reverse('stories:public-recording-form', args=[ready.pk, 'opus'])}"
+    assert detail["audio"] == [
+        {
+            "url": url,
+            "media_type": "audio/mpeg",
+            "duration_seconds": 1.0,
+            "opus_url": opus,
+            "video_url": None,  # a sound recording
+        }
+    ]
     assert client.get(url).status_code == 200
+    assert client.get(opus)["Content-Type"] == "audio/webm"
 
 
 def test_a_recording_still_being_checked_does_not_count_as_audio(client, team, media_files):

@@ -298,11 +298,15 @@ def test_the_public_sees_the_video_only_with_consent_to_publish_it(client, video
         "video",
         "audio",
     ]
+    api = f"/api/v1/stories/{video_story.pk}"
+    assert client.get(api).json()["audio"][0]["video_url"] == f"http://testserver{video_url}"
 
     change_consent(video_story, publish_video=False)
     assert client.get(video_url).status_code == 404
     page = client.get(reverse("stories:public-story", args=[video_story.pk])).content.decode()
     assert "<video" not in page and video_url not in page
+    (audio,) = client.get(api).json()["audio"]
+    assert audio["video_url"] is None and audio["opus_url"]
     assert "<audio" in page
     # The sound is still published: audio only, no picture.
     for form in ("mp3", "opus"):
