@@ -220,7 +220,16 @@ def align_numbers(table, columns: set[int]) -> None:
 
 
 # What may follow w:cantSplit in a row's properties (ECMA-376 CT_TrPr), in order.
-AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+AFTER_CANT_SPLIT = (
+    "w:trHeight",
+    "w:tblHeader",
+    "w:tblCellSpacing",
+    "w:jc",
+    "w:hidden",
+    "w:ins",
+    "w:del",
+    "w:trPrChange",
+)
 
 
 def keep_rows_whole(table, *, with_next: bool = True) -> None:
