@@ -268,10 +268,11 @@ def _add_overview(document, compiled: CompiledReport) -> None:
         ]
         for theme in compiled.themes
     ]
-    table = _add_table(document, list(OVERVIEW_HEADINGS), rows, caption="What did we find out?")
+    # Six themes with their quotes run past a page: the table breaks, between themes.
+    table = _add_table(
+        document, list(OVERVIEW_HEADINGS), rows, caption="What did we find out?", together=False
+    )
     for row, theme in zip(table.rows[1:], compiled.themes, strict=True):
-        # A theme's row is read whole: it does not break across pages.
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         if quote := theme.overview_quote:
             _write_quote(row.cells[2].paragraphs[0], quote, label=theme.overview_label)
 
@@ -317,9 +318,11 @@ def _add_table(
     caption: str,
     description: str = "",
     numeric: set[int] = frozenset(),
+    together: bool = True,
 ):
     """Add a table whose first row Word repeats on every page and reads out as headers; return it.
 
+    No row breaks across pages, and `together` keeps the table on one page if it fits one.
     A None value merges that cell into the one on its left, as a hidden row's two numbers are.
     """
     table = document.add_table(rows=1, cols=len(headings))
@@ -343,6 +346,7 @@ def _add_table(
             element.set(qn("w:val"), _clean(value))
             properties.append(element)
     word.align_numbers(table, numeric)
+    word.keep_rows_whole(table, with_next=together)
     return table
 
 

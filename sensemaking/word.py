@@ -2,10 +2,11 @@
 
 python-docx starts from a US Letter template whose styles take Calibri and Cambria from its theme;
 a charity printing the report on A4 would have to fix each. Here every style names its font,
-size and colour itself (the theme no longer decides), headings stay with what follows them, and
-the footer numbers the pages. The contents is a real Word field listing the headings as links;
-Word fills in its page numbers when the file is opened (it asks to update the document's fields),
-LibreOffice with Tools > Update > Update All.
+size and colour itself (the theme no longer decides), headings stay with what follows them, tables
+keep their rows whole, and the footer numbers the pages. The contents is a real Word field whose
+result, one line linked to each heading, is written in, so it reads the same in Word and
+LibreOffice without updating fields (Word would ask as the file opens); updating it (Word's
+Update Field, LibreOffice's Tools > Update > Update All) adds page numbers for the layout then.
 """
 
 import copy
@@ -14,7 +15,7 @@ import io
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -156,29 +157,25 @@ class Headings:
         return heading
 
     def contents_after(self, anchor) -> None:
-        """Write the contents field after the paragraph `anchor`, one linked line per heading."""
+        """Write the contents field after the paragraph `anchor`, one linked line per heading.
+
+        No page numbers: only a layout knows them, and a line waiting for one shows a dotted
+        leader to nothing.
+        """
         if not self.listed:
             return
         lines = []
         for index, (level, text, bookmark) in enumerate(self.listed):
             line = self.document.add_paragraph(style=f"TOC {level}")
-            line.paragraph_format.tab_stops.add_tab_stop(
-                text_width(self.document), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
-            )
             if index == 0:
                 _field_start(line, f'TOC \\o "1-{CONTENTS_LEVELS}" \\h \\z \\u')
             link = _element("w:hyperlink", {"w:anchor": bookmark, "w:history": "1"})
-            run = line.add_run(f"{text}\t")
-            link.append(run._r)
+            link.append(line.add_run(text)._r)
             line._p.append(link)
-            _field(line, f"PAGEREF {bookmark} \\h")
             lines.append(line)
         _field_end(lines[-1])
         for line in reversed(lines):
             anchor._p.addnext(line._p)
-        # Word updates the contents' page numbers as it opens the file.
-        settings = self.document.settings.element
-        settings.append(_element("w:updateFields", {"w:val": "true"}))
 
 
 def add_picture(document, png: bytes, *, width_points: int, title: str, description: str) -> None:
@@ -220,6 +217,36 @@ def align_numbers(table, columns: set[int]) -> None:
             if index in columns:
                 for paragraph in cell.paragraphs:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+# What may follow w:cantSplit in a row's properties (ECMA-376 CT_TrPr), in order.
+AFTER_CANT_SPLIT = (
+    "w:trHeight",
+    "w:tblHeader",
+    "w:tblCellSpacing",
+    "w:jc",
+    "w:hidden",
+    "w:ins",
+    "w:del",
+    "w:trPrChange",
+)
+
+
+def keep_rows_whole(table, *, with_next: bool = True) -> None:
+    """Keep each row of the table on one page and, `with_next`, each with the row after it.
+
+    So a table shorter than a page is not broken; a longer one breaks between rows. The first
+    row, the headings, always stays with the row after it.
+    """
+    rows = table.rows
+    for number, row in enumerate(rows):
+        properties = row._tr.get_or_add_trPr()
+        if properties.find(qn("w:cantSplit")) is None:
+            properties.insert_element_before(OxmlElement("w:cantSplit"), *AFTER_CANT_SPLIT)
+        if number < len(rows) - 1 and (with_next or number == 0):
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def add_link(paragraph, url: str, text: str) -> None:

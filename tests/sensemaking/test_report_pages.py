@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from docx import Document
 from pypdf import PdfReader
 
 from sensemaking import services
@@ -157,6 +158,7 @@ def test_the_seed_sized_word_document_fits_eight_a4_pages_numbered_with_its_char
     seed_report(team, workshop)
     source = tmp_path / "report.docx"
     source.write_bytes(report_docx(compile_report(ReportVersion.objects.get())))
+    document = Document(source)
     subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
@@ -172,3 +174,27 @@ def test_the_seed_sized_word_document_fits_eight_a4_pages_numbered_with_its_char
         assert f"Page {number} of {len(pages)}" in text
     assert "Storyteller 99" in texts[-1] or "Storyteller 99" in texts[-2]
     assert sum(len(page.images) for page in pages) >= 8  # the eight "who shared" charts
+
+    # No table row breaks across pages, and a table shorter than a page keeps to one: its
+    # rows but the last stay with the next; its headings repeat on the next page if it breaks.
+    rows = [row for table in document.tables for row in table.rows]
+    assert len(rows) > 30
+    assert document.element.body.xpath(".//w:tr[not(w:trPr/w:cantSplit)]") == []
+    for table in document.tables:
+        assert table.rows[0]._tr.xpath("w:trPr/w:tblHeader")
+        for row in table.rows[:-1]:
+            for cell in row.cells:
+                assert all(line.paragraph_format.keep_with_next for line in cell.paragraphs)
+    # The contents lists every section and chart, in order, as LibreOffice shows it without
+    # updating fields, with no dotted leaders to missing page numbers; Word opens it without
+    # asking to update fields.
+    listed = [
+        line.text for line in document.paragraphs if line.style.name in ("Heading 1", "Heading 2")
+    ]
+    assert len(listed) > 15
+    text = "\n".join(texts)
+    position, end = text.index("Contents"), text.index("We gathered 100 stories")
+    for heading in listed:
+        position = text.index(heading, position, end) + len(heading)
+    assert "..." not in text[:end]
+    assert document.settings.element.xpath("w:updateFields") == []
