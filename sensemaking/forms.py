@@ -596,12 +596,13 @@ class ArrangeForm(PlainErrorsMixin, forms.Form):
         spots = {**PULL_QUOTE_LABELS}
         for number, heading in enumerate(compiled.value_headings, start=1):
             spots[f"value-{number}"] = f"Under the column “{heading}” of “Value for all”"
+        self._places = reports.pull_quote_places(version.value_table)
         options = [("", "No pull quote here")] + [
             (str(quote.id), _excerpt(quote)) for quote in compiled.quotes
         ]
         usable = {quote.id for quote in compiled.quotes}
         self._pulls = []
-        for spot in (spot for spot in reports.PULL_QUOTE_SPOTS if spot in spots):
+        for spot in self._places:
             name = f"pull_{spot.replace('-', '_')}"
             pk = chosen.get(spot)
             self.fields[name] = forms.ChoiceField(
@@ -646,6 +647,11 @@ class ArrangeForm(PlainErrorsMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        # A place the form does not offer is refused, not dropped without a word.
+        for spot in reports.PULL_QUOTE_SPOTS:
+            name = self.add_prefix(f"pull_{spot.replace('-', '_')}")
+            if spot not in self._places and self.data.get(name):
+                self.add_error(None, reports.no_column_error(spot, self._places))
         themes, findings, key_quotes, leads = [], {}, {}, {}
         for theme, position, finding_names, key_names, lead in self._themes:
             themes.append(position)

@@ -112,6 +112,28 @@ class Partner:
 PULL_QUOTE_SPOTS = ("who", "challenges", "value-1", "value-2", "value-3", "value-4", "closing")
 
 
+def pull_quote_places(value_table: dict) -> tuple[str, ...]:
+    """The PULL_QUOTE_SPOTS a version prints: under "value for all" only the columns it has.
+
+    A table without impacts is not printed, so it has no columns to set a quote under.
+    """
+    headings, rows = _value_table(value_table)
+    columns = {f"value-{number}" for number in range(1, len(headings) + 1)} if rows else set()
+    return tuple(
+        spot for spot in PULL_QUOTE_SPOTS if not spot.startswith("value-") or spot in columns
+    )
+
+
+def no_column_error(spot: str, places: tuple[str, ...]) -> str:
+    """Say why a pull quote cannot go under this "value for all" column (say "value-4")."""
+    columns = sum(place.startswith("value-") for place in places)
+    has = f"has {columns} column{'s' if columns != 1 else ''}" if columns else "has no impacts yet"
+    return (
+        f"“Value for all” {has}, so there is no column {spot.removeprefix('value-')} to put a "
+        "pull quote under."
+    )
+
+
 @dataclass(frozen=True)
 class ReportQuote:
     id: int
@@ -147,9 +169,12 @@ class ReportTheme:
     description: str
     colour: str
     sub_themes: list[str]
-    findings: list[ReportFinding]  # their quotes leave out the lead quote, shown first
-    key_quotes: list[ReportQuote]
+    findings: list[ReportFinding]  # their quotes leave out those the report shows elsewhere
+    key_quotes: list[ReportQuote]  # all of them, for arranging; see shown_key_quotes
     lead_quote: ReportQuote | None = None
+    # Quotes this theme does not show because the report shows them in another place: an earlier
+    # theme, or where the editor placed them as a pull quote or another theme's lead quote.
+    shown_elsewhere: tuple[int, ...] = ()
 
     @property
     def finding_quotes(self) -> list[ReportQuote]:
@@ -157,12 +182,17 @@ class ReportTheme:
         return [quote for finding in self.findings for quote in finding.quotes]
 
     @property
+    def shown_key_quotes(self) -> list[ReportQuote]:
+        """The key quotes this theme shows: those the report does not show in another place."""
+        return [quote for quote in self.key_quotes if quote.id not in self.shown_elsewhere]
+
+    @property
     def other_key_quotes(self) -> list[ReportQuote]:
         """The key quotes shown under their own heading: those no finding shows already."""
         shown = {quote.id for quote in self.finding_quotes}
         if self.lead_quote:
             shown.add(self.lead_quote.id)
-        return [quote for quote in self.key_quotes if quote.id not in shown]
+        return [quote for quote in self.shown_key_quotes if quote.id not in shown]
 
     @property
     def key_ids(self) -> set[int]:
@@ -173,7 +203,7 @@ class ReportTheme:
     def overview_quote(self) -> ReportQuote | None:
         """The one quote the compact layout shows: the lead, else the first key or finding quote."""
         candidates = [self.lead_quote] if self.lead_quote else []
-        candidates += [*self.key_quotes, *self.finding_quotes]
+        candidates += [*self.shown_key_quotes, *self.finding_quotes]
         return candidates[0] if candidates else None
 
     @property
@@ -428,13 +458,14 @@ def build_content(version: ReportVersion) -> dict:
         )
     )
     in_workshops = set(quotes)
+    places = pull_quote_places(version.value_table)
     return {
         "workshops": [workshop.pk for workshop in workshops],
         "themes": sections,
         "pull_quotes": {
             spot: pk
             for spot, pk in arrangement.get("pull_quotes", {}).items()
-            if spot in PULL_QUOTE_SPOTS and pk in in_workshops
+            if spot in places and pk in in_workshops
         },
         "quotes": quotes,
         "stories": sorted(
@@ -502,6 +533,9 @@ def compile_report(version: ReportVersion) -> CompiledReport:
     quotes = _report_quotes(rows, _section_names(version, content))
     by_id = {quote.id: quote for quote in quotes}
 
+    pull_quotes = {
+        spot: by_id[pk] for spot, pk in content.get("pull_quotes", {}).items() if pk in by_id
+    }
     themes = []
     for theme in content["themes"]:
         lead = by_id.get(theme.get("lead_quote"))
@@ -517,12 +551,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
                         id=finding.get("id"),
                         statement=finding["statement"],
                         theme=finding["theme"],
-                        # The lead quote is shown first, under the theme's heading, not again.
-                        quotes=[
-                            by_id[pk]
-                            for pk in finding["quotes"]
-                            if pk in by_id and not (lead and pk == lead.id)
-                        ],
+                        quotes=[by_id[pk] for pk in finding["quotes"] if pk in by_id],
                     )
                     for finding in theme["findings"]
                 ],
@@ -530,6 +559,7 @@ def compile_report(version: ReportVersion) -> CompiledReport:
                 lead_quote=lead,
             )
         )
+    _show_once(themes, pull_quotes, compact=version.layout == ReportVersion.Layout.COMPACT)
     not_allowed = shown_ids - by_id.keys()
     figures = version.who_shared["shown"] if version.who_shared else None
     value_headings, value_rows = _value_table(version.value_table)
@@ -569,13 +599,36 @@ def compile_report(version: ReportVersion) -> CompiledReport:
         not_allowed_ids=not_allowed,
         chosen_extracts=None if chosen is None else [by_id[pk] for pk in chosen if pk in by_id],
         who_counted_on=date.fromisoformat(figures["counted_on"]) if figures else None,
-        pull_quotes={
-            spot: by_id[pk] for spot, pk in content.get("pull_quotes", {}).items() if pk in by_id
-        },
+        pull_quotes=pull_quotes,
         layout=version.layout,
     )
     compiled.fingerprint = _fingerprint(compiled)
     return compiled
+
+
+def _show_once(
+    themes: list[ReportTheme], pull_quotes: dict[str, ReportQuote], *, compact: bool
+) -> None:
+    """Show each quote once in the report: where the editor placed it, else under one theme.
+
+    A pull quote or lead quote is shown where the editor chose; any other quote under the first
+    theme, in the report's order, that would show it (under its first finding there), and not
+    again as a key quote or a finding's quote in a later theme.
+    """
+    placed = {quote.id for quote in pull_quotes.values()}
+    placed |= {theme.lead_quote.id for theme in themes if theme.lead_quote}
+    shown = set()
+    for theme in themes:
+        own = {theme.lead_quote.id} if theme.lead_quote else set()
+        theme.shown_elsewhere = tuple(sorted((placed | shown) - own))
+        taken = set(theme.shown_elsewhere) | own  # the lead quote is shown first, not again
+        for finding in theme.findings:
+            finding.quotes = [quote for quote in finding.quotes if quote.id not in taken]
+            taken |= {quote.id for quote in finding.quotes}
+        if compact:  # the overview table shows one quote per theme
+            shown |= {theme.overview_quote.id} if theme.overview_quote else set()
+        else:
+            shown |= own | {quote.id for quote in [*theme.finding_quotes, *theme.other_key_quotes]}
 
 
 def _partners(version: ReportVersion) -> list[Partner]:
@@ -672,9 +725,12 @@ def arrangement_errors(version: ReportVersion, arrangement: dict) -> list[str]:
         elif pk not in usable:
             errors.append(not_usable.format(pk))
     in_workshops = set(content["quotes"])
+    places = pull_quote_places(version.value_table)
     for spot, pk in _mapping(arrangement, "pull_quotes", errors).items():
         if spot not in PULL_QUOTE_SPOTS:
             errors.append(f"“{spot}” is not a place for a pull quote.")
+        elif spot not in places:
+            errors.append(no_column_error(spot, places))
         elif not _is_id(pk) or pk not in in_workshops:
             errors.append(f"Quote {pk} is not a quote of this report’s workshops.")
         elif pk not in usable:

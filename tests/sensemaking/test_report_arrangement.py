@@ -15,7 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from sensemaking import services
-from sensemaking.models import Finding, ReportFile, ReportVersion
+from sensemaking.models import Finding, ReportFile, ReportVersion, Theme
 from sensemaking.reports import compile_report, forget_stories
 from sensemaking.tasks import render_report_pdf
 from stories import services as story_services
@@ -286,6 +286,65 @@ def test_a_lead_quote_opens_its_theme_and_key_quotes_say_what_they_are(client, a
         assert found.count(TOGETHER) == 1, kind
 
 
+def test_a_quote_under_two_themes_is_shown_once_under_the_first_in_every_rendering(
+    client, arranged, team
+):
+    client.force_login(team.facilitator)
+    quotes, forms = arranged.quotes, arranged.findings.forms
+    # Together is a key quote of "Having a voice" and, through the sub-theme Cost, of
+    # "Barriers", and it supports a Barriers finding too.
+    services.tag_quote(quote=quotes.together, themes=[Theme.objects.get(name="Cost")])
+    services.update_finding(
+        finding=forms,
+        expected_version=forms.version,
+        statement=forms.statement,
+        quotes=[quotes.funding, quotes.together],
+    )
+    for kind, text in renderings(client, latest(arranged.report)).items():
+        assert text.count(TOGETHER) == 1, kind
+        found = after(text, "What did we find out?")
+        assert in_order(
+            found, "Having a voice", f"Key quote “{TOGETHER}", "Barriers", "Forms get in the way."
+        ), kind
+
+    # Barriers first: it is shown there, under its finding, and not again under Having a voice.
+    version = arrange(
+        arranged.report, team.facilitator, themes=[arranged.barriers.pk, arranged.voice.pk]
+    )
+    for kind, text in renderings(client, version).items():
+        assert text.count(TOGETHER) == 1, kind
+        found = after(text, "What did we find out?")
+        assert in_order(
+            found, "Barriers", "Forms get in the way.", f"Key quote “{TOGETHER}", "Having a voice"
+        ), kind
+
+    # The editor's choices are shown where made: the lead quote of the second theme, and a pull
+    # quote to close; neither is repeated as a key quote of the first theme.
+    version = arrange(
+        arranged.report,
+        team.facilitator,
+        lead_quotes={str(arranged.barriers.pk): quotes.together.pk},
+        pull_quotes={"closing": quotes.boss.pk},
+    )
+    for kind, text in renderings(client, version).items():
+        assert text.count(TOGETHER) == 1 and text.count(BOSS) == 1, kind
+        found = after(text, "What did we find out?")
+        assert in_order(
+            found,
+            "Having a voice",
+            f"Key quote “{VOICE}",
+            "Barriers",
+            f"Lead quote “{TOGETHER}",
+            "Forms get in the way.",
+            "Value for all",
+            BOSS,
+        ), kind
+    # Both themes still offer it to the editor, who may move it.
+    values = arrange_page_values(client, arranged.report)
+    for theme in (arranged.voice, arranged.barriers):
+        assert f"arrange-key_{theme.pk}_{quotes.together.pk}" in values
+
+
 def test_pull_quotes_sit_where_the_seed_has_them_in_every_rendering(client, arranged, team):
     client.force_login(team.facilitator)
     quotes = arranged.quotes
@@ -403,6 +462,12 @@ def test_an_arrangement_that_names_what_the_report_does_not_have_is_refused(
         ({"pull_quotes": {"closing": private.pk}}, "may not be used in reports"),
         ({"pull_quotes": {"footer": quotes.learnt.pk}}, "“footer” is not a place for a pull quote"),
         ({"pull_quotes": {"who": 999_999}}, "is not a quote of this report’s workshops"),
+        # The value table has two columns.
+        (
+            {"pull_quotes": {"value-3": quotes.learnt.pk}},
+            "“Value for all” has 2 columns, so there is no column 3 to put a pull quote under.",
+        ),
+        ({"pull_quotes": {"value-4": quotes.learnt.pk}}, "there is no column 4"),
         ({"themes": "all of them"}, "must be a list of ids"),
         ({"colours": []}, "“colours” is not a part of a report’s arrangement"),
     ]
@@ -466,6 +531,25 @@ def test_the_arrange_form_works_without_javascript_and_refuses_a_tie(client, arr
     values = arrange_page_values(client, arranged.report)
     assert values[f"arrange-theme_{barriers}"] == "1"
     assert values[f"arrange-lead_{voice}"] == str(arranged.quotes.boss.pk)
+
+
+def test_the_arrange_form_offers_pull_quotes_only_under_the_value_tables_columns(
+    client, arranged, team
+):
+    client.force_login(team.facilitator)
+    url = reverse("sensemaking:report-arrange", args=[arranged.report.slug])
+    values = arrange_page_values(client, arranged.report)
+    offered = {name for name in values if name.startswith("arrange-pull_value_")}
+    assert offered == {"arrange-pull_value_1", "arrange-pull_value_2"}  # two columns
+
+    tampered = {**values, "arrange-pull_value_4": str(arranged.quotes.learnt.pk)}
+    refused = client.post(url, tampered)
+    assert refused.status_code == 200
+    assert (
+        "“Value for all” has 2 columns, so there is no column 4 to put a pull quote under."
+        in refused.content.decode()
+    )
+    assert latest(arranged.report).arrangement == {}
 
 
 def test_only_the_project_team_arranges_a_report(client, arranged, team):
