@@ -124,8 +124,8 @@ THEME_TREE = [
     ("Hope and change", "What gave people hope, and what changed for them.", []),
     ("Feeling safe", "Safety at home, in the neighbourhood and in services.", []),
 ]
-# The seed's report (../shared/seeds/004_*.txt): a handful of themes with sub-themes, one key
-# quote leading each and short findings.
+# The seed's report (the real Community Reporting report the project grew from): a handful of
+# themes with sub-themes, one key quote leading each and short findings.
 SEED_THEME_TREE = [
     (
         "Diversity of perspectives",

@@ -6,8 +6,6 @@ Everything here uses real files, real ffmpeg and ffprobe, and (where said) the r
 
 import io
 import json
-import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from tests.factories import (
     make_user,
     redact_words,
 )
+from tests.sound import body, ffmpeg, loudest, probe
 
 pytestmark = pytest.mark.django_db
 
@@ -56,35 +55,6 @@ TIMED_VTT = b"""WEBVTT
 00:00:02.500 --> 00:00:04.000
 <v Dee>Now I help other people.
 """
-
-
-def ffmpeg(*arguments) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *arguments], check=True)
-
-
-def probe(content: bytes, folder: Path) -> dict:
-    """Return ffprobe's view of a file's format and streams."""
-    path = folder / "probed"
-    path.write_bytes(content)
-    completed = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", path],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(completed.stdout)
-
-
-def loudest(content: bytes, folder: Path, start: float, end: float) -> float:
-    """Return the loudest sample (dBFS) between two times, as ffmpeg's volumedetect finds it."""
-    path = folder / "measured"
-    path.write_bytes(content)
-    completed = subprocess.run(
-        ["ffmpeg", "-nostdin", "-ss", str(start), "-to", str(end), "-i", path,
-         "-af", "volumedetect", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return float(re.search(r"max_volume: (-?[\d.]+|-inf) dB", completed.stderr).group(1))
 
 
 def assert_clean(content: bytes, folder: Path) -> None:
@@ -141,11 +111,6 @@ def redact(story, words: str, by) -> None:
     services.redact_transcript(
         transcript=transcript, char_start=start, char_end=start + len(words), reason="", by=by
     )
-
-
-def body(response) -> bytes:
-    assert response.status_code == 200, response.content
-    return b"".join(response.streaming_content)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -24,6 +24,7 @@ from stories.media import LOUDNESS_TARGET, WAVEFORM_PEAKS, make_copies
 from stories.models import AuditEvent, Consent, Recording, Story, Transcript
 from stories.transcripts import parse_transcript_file
 from tests.factories import ALL_SCOPES, make_playable, make_story
+from tests.sound import body, ffmpeg, loudest, probe
 
 pytestmark = pytest.mark.django_db
 
@@ -53,22 +54,6 @@ TIMED_VTT = b"""WEBVTT
 NO_VIDEO = {**ALL_SCOPES, "publish_video": False}
 
 
-def ffmpeg(*arguments) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *arguments], check=True)
-
-
-def probe(content: bytes, folder: Path) -> dict:
-    path = folder / "probed"
-    path.write_bytes(content)
-    completed = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", path],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(completed.stdout)
-
-
 def loudness(content: bytes, folder: Path) -> float:
     """Return the integrated loudness (LUFS) as ffmpeg's EBU R128 meter measures it."""
     path = folder / "measured"
@@ -79,18 +64,6 @@ def loudness(content: bytes, folder: Path) -> float:
     )  # fmt: skip
     summary = completed.stderr.rsplit("Summary:", 1)[1]
     return float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
-
-
-def loudest(content: bytes, folder: Path, start: float, end: float) -> float:
-    """Return the loudest sample (dBFS) between two times."""
-    path = folder / "measured"
-    path.write_bytes(content)
-    completed = subprocess.run(
-        ["ffmpeg", "-nostdin", "-ss", str(start), "-to", str(end), "-i", path,
-         "-af", "volumedetect", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return float(re.search(r"max_volume: (-?[\d.]+|-inf) dB", completed.stderr).group(1))
 
 
 def assert_no_personal_tags(content: bytes, folder: Path) -> None:
@@ -131,11 +104,6 @@ def timed_story(team, *, scopes=ALL_SCOPES, status="submitted") -> Story:
 def upload(story, path: Path, by) -> Recording:
     with path.open("rb") as handle:
         return services.upload_recording(story=story, upload=File(handle, name=path.name), by=by)
-
-
-def body(response) -> bytes:
-    assert response.status_code == 200, response.content
-    return b"".join(response.streaming_content)
 
 
 def redact(story, words: str, by) -> None:
